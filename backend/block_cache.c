@@ -1,0 +1,184 @@
+/* Translation-block cache: hash lookup, per-page lists, deferred freeing. */
+#include "backend/block_cache.h"
+
+#include <stdlib.h>
+
+#define HASH_BITS 16
+#define HASH_SIZE (1u << HASH_BITS)
+
+struct BlockCache {
+    TransBlock *hash[HASH_SIZE];
+    TransBlock **pages; /* GUEST_PAGES list heads, one per guest page */
+    TransBlock *retired;
+    PageCodeHook on_first_code;
+    void *opaque;
+    BlockCacheStats stats;
+};
+
+static unsigned hash_key(uint32_t pc, uint32_t mode)
+{
+    uint32_t h = (pc >> 1) ^ (mode * 0x9e3779b1u);
+    return (h ^ (h >> HASH_BITS)) & (HASH_SIZE - 1);
+}
+
+BlockCache *block_cache_new(PageCodeHook on_first_code, void *opaque)
+{
+    BlockCache *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->pages = calloc(GUEST_PAGES, sizeof *c->pages);
+    if (!c->pages)
+        abort();
+    c->on_first_code = on_first_code;
+    c->opaque = opaque;
+    return c;
+}
+
+static void free_block(TransBlock *tb)
+{
+    interp_free(tb->code);
+    free(tb);
+}
+
+void block_cache_free(BlockCache *c)
+{
+    if (!c)
+        return;
+    block_cache_flush(c);
+    block_cache_collect(c);
+    free(c->pages);
+    free(c);
+}
+
+TransBlock *block_cache_lookup(BlockCache *c, uint32_t pc, uint32_t mode)
+{
+    c->stats.lookups++;
+    for (TransBlock *tb = c->hash[hash_key(pc, mode)]; tb; tb = tb->hash_next)
+        if (tb->pc == pc && tb->mode == mode)
+            return tb;
+    c->stats.misses++;
+    return NULL;
+}
+
+static uint32_t first_page(const TransBlock *tb)
+{
+    return tb->guest_start >> GUEST_PAGE_BITS;
+}
+
+static uint32_t last_page(const TransBlock *tb)
+{
+    return (tb->guest_end - 1) >> GUEST_PAGE_BITS;
+}
+
+static void link_page(BlockCache *c, TransBlock *tb, uint32_t page, int slot)
+{
+    if (!c->pages[page] && c->on_first_code)
+        c->on_first_code(c->opaque, page);
+    tb->page_next[slot] = c->pages[page];
+    c->pages[page] = tb;
+}
+
+TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32_t guest_start, uint32_t guest_end,
+                               unsigned ninsns, InterpCode *code)
+{
+    TransBlock *tb = calloc(1, sizeof *tb);
+    if (!tb)
+        abort();
+    *tb = (TransBlock){.pc = pc, .mode = mode, .guest_start = guest_start, .guest_end = guest_end,
+                       .ninsns = ninsns, .code = code, .valid = true};
+    unsigned h = hash_key(pc, mode);
+    tb->hash_next = c->hash[h];
+    c->hash[h] = tb;
+    link_page(c, tb, first_page(tb), 0);
+    if (last_page(tb) != first_page(tb))
+        link_page(c, tb, last_page(tb), 1);
+    c->stats.translated++;
+    return tb;
+}
+
+static void unlink_hash(BlockCache *c, TransBlock *tb)
+{
+    TransBlock **p = &c->hash[hash_key(tb->pc, tb->mode)];
+    while (*p != tb)
+        p = &(*p)->hash_next;
+    *p = tb->hash_next;
+}
+
+static int page_slot(const TransBlock *tb, uint32_t page)
+{
+    return first_page(tb) == page ? 0 : 1;
+}
+
+static void unlink_page(BlockCache *c, TransBlock *tb, uint32_t page)
+{
+    TransBlock **p = &c->pages[page];
+    while (*p != tb)
+        p = &(*p)->page_next[page_slot(*p, page)];
+    *p = tb->page_next[page_slot(tb, page)];
+}
+
+static void retire(BlockCache *c, TransBlock *tb)
+{
+    unlink_hash(c, tb);
+    unlink_page(c, tb, first_page(tb));
+    if (last_page(tb) != first_page(tb))
+        unlink_page(c, tb, last_page(tb));
+    tb->valid = false;
+    tb->retired_next = c->retired;
+    c->retired = tb;
+    c->stats.invalidated++;
+}
+
+static unsigned invalidate_page(BlockCache *c, uint32_t page, uint32_t lo, uint64_t hi)
+{
+    unsigned n = 0;
+    TransBlock *tb = c->pages[page];
+    while (tb) {
+        TransBlock *next = tb->page_next[page_slot(tb, page)];
+        if (tb->guest_start < hi && tb->guest_end > lo) {
+            retire(c, tb);
+            n++;
+        }
+        tb = next;
+    }
+    return n;
+}
+
+unsigned block_cache_invalidate_range(BlockCache *c, uint32_t addr, uint64_t len)
+{
+    if (len == 0)
+        return 0;
+    uint64_t end = (uint64_t)addr + len;
+    unsigned n = 0;
+    uint64_t last = (end - 1) >> GUEST_PAGE_BITS;
+    for (uint64_t page = addr >> GUEST_PAGE_BITS; page <= last && page < GUEST_PAGES; page++)
+        if (c->pages[page])
+            n += invalidate_page(c, (uint32_t)page, addr, end);
+    return n;
+}
+
+bool block_cache_page_has_code(const BlockCache *c, uint32_t page)
+{
+    return c->pages[page] != NULL;
+}
+
+void block_cache_collect(BlockCache *c)
+{
+    while (c->retired) {
+        TransBlock *tb = c->retired;
+        c->retired = tb->retired_next;
+        free_block(tb);
+    }
+}
+
+void block_cache_flush(BlockCache *c)
+{
+    for (unsigned h = 0; h < HASH_SIZE; h++)
+        while (c->hash[h])
+            retire(c, c->hash[h]);
+}
+
+const BlockCacheStats *block_cache_stats(const BlockCache *c)
+{
+    return &c->stats;
+}

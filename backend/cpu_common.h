@@ -1,0 +1,21 @@
+/*
+ * The part of every guest CPU state that the executors know about.
+ *
+ * A guest CPU state struct starts with a CpuCommon, so the IR executors can
+ * reach guest memory and record instruction boundaries without knowing the
+ * guest architecture.  Everything else is addressed by byte offset from the
+ * IR (LDS/STS ops).
+ */
+#ifndef SCION_CPU_COMMON_H
+#define SCION_CPU_COMMON_H
+
+#include <stdint.h>
+
+typedef struct CpuCommon {
+    uint8_t *mem_base;  /* host address of guest address 0 (flat guest memory) */
+    uint32_t insn_pc;   /* guest pc of the instruction being executed */
+    uint32_t insn_mode; /* translation mode bits of that instruction */
+    void *machine;      /* owning Machine, for helpers that need it */
+} CpuCommon;
+
+#endif

@@ -1,0 +1,89 @@
+/* Find-or-translate and run one block. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/machine.h"
+
+void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque)
+{
+    m->translator = translator_new();
+    m->cache = block_cache_new(on_code, hook_opaque);
+    m->fetch = fetch;
+    m->fetch_opaque = fetch_opaque;
+    m->cpu.common.machine = m;
+    if (!m->log.out)
+        m->log.out = stderr;
+}
+
+void machine_destroy(Machine *m)
+{
+    block_cache_free(m->cache);
+    translator_free(m->translator);
+    m->cache = NULL;
+    m->translator = NULL;
+}
+
+static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)
+{
+    uint32_t pc = r->guest_start;
+    log_printf(&m->log, "IN: %s\n", thumb ? "(thumb)" : "");
+    for (unsigned i = 0; i < r->ninsns && pc < r->guest_end; i++) {
+        uint8_t bytes[4];
+        char text[80];
+        unsigned size;
+        size_t n = m->fetch(m->fetch_opaque, pc, bytes, 4);
+        translator_disasm(m->translator, bytes, n, pc, thumb, text, sizeof text, &size);
+        log_printf(&m->log, "0x%08x:  %s\n", pc, text);
+        pc += size;
+    }
+    log_printf(&m->log, "\n");
+}
+
+static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
+{
+    TranslateResult r;
+    if (translate_block(m->translator, m->fetch, m->fetch_opaque, pc, mode, &r) != TRANSLATE_OK)
+        return NULL;
+    const char *err = ir_validate(r.ir);
+    if (err) {
+        fprintf(stderr, "scion: internal error: invalid IR for block at 0x%08x: %s\n", pc, err);
+        ir_print(r.ir, stderr);
+        abort();
+    }
+    if (log_on(&m->log, LOG_IN_ASM))
+        log_block_asm(m, &r, mode & ARM_MODEBIT_THUMB);
+    if (log_on(&m->log, LOG_OP)) {
+        log_printf(&m->log, "OP for 0x%08x:\n", pc);
+        ir_print(r.ir, m->log.out);
+    }
+    return block_cache_insert(m->cache, pc, mode, r.guest_start, r.guest_end, r.ninsns, interp_prepare(r.ir));
+}
+
+static void log_cpu(Machine *m)
+{
+    const ArmCpu *c = &m->cpu;
+    for (int i = 0; i < 16; i++)
+        log_printf(&m->log, "R%02d=%08x%s", i, c->r[i], (i % 4 == 3) ? "\n" : " ");
+    log_printf(&m->log, "PSR=%08x\n", arm_cpsr_read(c));
+}
+
+int machine_step(Machine *m)
+{
+    ArmCpu *cpu = &m->cpu;
+    uint32_t pc = cpu->r[15], mode = arm_mode_bits(cpu);
+    block_cache_collect(m->cache);
+    TransBlock *tb = block_cache_lookup(m->cache, pc, mode);
+    if (!tb && !(tb = translate(m, pc, mode)))
+        return STEP_FETCH_FAULT;
+    if (log_on(&m->log, LOG_CPU))
+        log_cpu(m);
+    if (log_on(&m->log, LOG_EXEC))
+        log_printf(&m->log, "Trace: [%08x/%x]\n", pc, mode);
+    tb->exec_count++;
+    m->stats.blocks_executed++;
+    m->stats.insns_executed += tb->ninsns;
+    uint32_t next;
+    IrExitKind kind = interp_run(tb->code, cpu, &next);
+    cpu->r[15] = next;
+    return kind;
+}

@@ -1,0 +1,27 @@
+/*
+ * Tier 0: the IR interpreter.
+ *
+ * interp_prepare turns a validated IrBlock into InterpCode (labels resolved
+ * to op indices, missing call arguments pointed at a zero temp); interp_run
+ * executes it against a guest CPU state that starts with a CpuCommon.
+ *
+ *   InterpCode *code = interp_prepare(block);
+ *   uint32_t next;
+ *   IrExitKind why = interp_run(code, cpu, &next);
+ */
+#ifndef SCION_INTERP_H
+#define SCION_INTERP_H
+
+#include "translator/ir.h"
+
+typedef struct InterpCode {
+    IrInsn *insns;
+    size_t count;
+    unsigned ntemps; /* including the zero temp */
+} InterpCode;
+
+InterpCode *interp_prepare(const IrBlock *b);
+void interp_free(InterpCode *code);
+IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc);
+
+#endif

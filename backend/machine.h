@@ -1,0 +1,47 @@
+/*
+ * Machine: everything one emulated machine owns, reachable from one pointer
+ * so that several machines can live in one process.
+ *
+ * backend/exec.c runs blocks: machine_step finds (or translates) the block
+ * at the CPU's pc and mode, runs it, and returns why it ended.  The caller
+ * (user-mode loop or system board) handles syscalls, faults and interrupts.
+ */
+#ifndef SCION_MACHINE_H
+#define SCION_MACHINE_H
+
+#include <stdint.h>
+
+#include "backend/block_cache.h"
+#include "backend/log.h"
+#include "frontend/arm_cpu.h"
+#include "translator/translate.h"
+
+typedef struct ExecStats {
+    uint64_t blocks_executed;
+    uint64_t insns_executed; /* counted per whole block */
+} ExecStats;
+
+struct UserProcess;
+
+typedef struct Machine {
+    ArmCpu cpu;
+    Log log;
+    Translator *translator;
+    BlockCache *cache;
+    GuestFetchFn fetch;  /* reads executable guest bytes for the translator */
+    void *fetch_opaque;
+    struct UserProcess *user; /* Linux user mode, or NULL */
+    ExecStats stats;
+} Machine;
+
+/* Why machine_step stopped: an IR exit kind, or a fetch fault. */
+typedef enum StepResult {
+    STEP_FETCH_FAULT = IR_EXIT_KIND_COUNT,
+} StepResult;
+
+void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque);
+void machine_destroy(Machine *m);
+/* Run one block; returns an IrExitKind or STEP_FETCH_FAULT. */
+int machine_step(Machine *m);
+
+#endif

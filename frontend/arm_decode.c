@@ -1,0 +1,132 @@
+/* Capstone wrapper for A32/T32/VFP decoding. */
+#include "frontend/arm_decode.h"
+
+#include <capstone/capstone.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ArmDecoder {
+    csh arm, thumb;
+    cs_insn *arm_insn, *thumb_insn;
+};
+
+static csh open_handle(cs_mode mode)
+{
+    csh h;
+    if (cs_open(CS_ARCH_ARM, mode, &h) != CS_ERR_OK) {
+        fprintf(stderr, "scion: cannot open the Capstone ARM decoder\n");
+        exit(1);
+    }
+    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    return h;
+}
+
+ArmDecoder *arm_decoder_new(void)
+{
+    ArmDecoder *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    d->arm = open_handle(CS_MODE_ARM);
+    d->thumb = open_handle(CS_MODE_THUMB);
+    d->arm_insn = cs_malloc(d->arm);
+    d->thumb_insn = cs_malloc(d->thumb);
+    return d;
+}
+
+void arm_decoder_free(ArmDecoder *d)
+{
+    if (!d)
+        return;
+    cs_free(d->arm_insn, 1);
+    cs_free(d->thumb_insn, 1);
+    cs_close(&d->arm);
+    cs_close(&d->thumb);
+    free(d);
+}
+
+static bool decode_raw(ArmDecoder *d, bool thumb, const uint8_t *bytes, size_t len, uint32_t pc)
+{
+    const uint8_t *p = bytes;
+    size_t n = len;
+    uint64_t addr = pc;
+    return cs_disasm_iter(thumb ? d->thumb : d->arm, &p, &n, &addr, thumb ? d->thumb_insn : d->arm_insn);
+}
+
+/* An IT instruction whose firstcond:mask equals the IT state recreates that
+ * state, so decoding one primes Capstone for a block that starts mid-IT. */
+void arm_decode_begin_block(ArmDecoder *d, bool thumb, uint32_t itstate)
+{
+    if (!thumb || (itstate & 0xf) == 0)
+        return;
+    uint8_t it[2] = {(uint8_t)itstate, 0xbf};
+    decode_raw(d, true, it, 2, 0);
+}
+
+/* Each decoded instruction pops one IT slot; NOPs drain what is left. */
+void arm_decode_end_block(ArmDecoder *d, bool thumb, uint32_t itstate)
+{
+    static const uint8_t nop[2] = {0x00, 0xbf};
+    if (!thumb)
+        return;
+    for (int i = 0; i < 4 && (itstate & 0xf) != 0; i++) {
+        decode_raw(d, true, nop, 2, 0);
+        itstate = (itstate & 7) == 0 ? 0 : (itstate & 0xe0) | ((itstate << 1) & 0x1f);
+    }
+}
+
+static uint32_t read_raw(const uint8_t *b, bool thumb, unsigned size)
+{
+    if (!thumb)
+        return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    uint32_t hw1 = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+    if (size == 2)
+        return hw1;
+    return hw1 << 16 | (uint32_t)b[2] | (uint32_t)b[3] << 8;
+}
+
+bool arm_decode(ArmDecoder *d, const uint8_t *bytes, size_t avail, uint32_t pc, bool thumb, ArmInsn *out)
+{
+    unsigned size = 4;
+    if (thumb) {
+        if (avail < 2)
+            return false;
+        size = thumb_is_32bit((uint16_t)(bytes[0] | bytes[1] << 8)) ? 4 : 2;
+    }
+    if (avail < size)
+        return false;
+    if (!decode_raw(d, thumb, bytes, size, pc))
+        return false;
+    const cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
+    out->pc = pc;
+    out->size = (uint8_t)size;
+    out->thumb = thumb;
+    out->raw = read_raw(bytes, thumb, size);
+    out->id = ci->id;
+    out->detail = ci->detail->arm;
+    out->cond = (ci->detail->arm.cc == ARM_CC_INVALID) ? 14 : (int)ci->detail->arm.cc - 1;
+    snprintf(out->text, sizeof out->text, "%s %s", ci->mnemonic, ci->op_str);
+    return true;
+}
+
+int arm_reg_index(unsigned r)
+{
+    if (r >= ARM_REG_R0 && r <= ARM_REG_R12)
+        return (int)(r - ARM_REG_R0);
+    switch (r) {
+    case ARM_REG_SP: return 13;
+    case ARM_REG_LR: return 14;
+    case ARM_REG_PC: return 15;
+    default: return -1;
+    }
+}
+
+int arm_sreg_index(unsigned r)
+{
+    return (r >= ARM_REG_S0 && r <= ARM_REG_S31) ? (int)(r - ARM_REG_S0) : -1;
+}
+
+int arm_dreg_index(unsigned r)
+{
+    return (r >= ARM_REG_D0 && r <= ARM_REG_D31) ? (int)(r - ARM_REG_D0) : -1;
+}

@@ -1,0 +1,302 @@
+/* The lowering toolkit: registers, flags, conditions, shifter, exits. */
+#include "translator/lower.h"
+
+int op_reg(const LowerCtx *ctx, unsigned i)
+{
+    if (i >= op_count(ctx) || op_at(ctx, i)->type != ARM_OP_REG)
+        return -1;
+    return arm_reg_index(op_at(ctx, i)->reg);
+}
+
+bool op_is_reg(const LowerCtx *ctx, unsigned i)
+{
+    return op_reg(ctx, i) >= 0;
+}
+
+bool op_is_imm(const LowerCtx *ctx, unsigned i)
+{
+    return i < op_count(ctx) && op_at(ctx, i)->type == ARM_OP_IMM;
+}
+
+bool insn_sets_flags(const LowerCtx *ctx)
+{
+    return ctx->insn->detail.update_flags;
+}
+
+/* --- registers --------------------------------------------------------- */
+
+IrTemp lower_read_reg(LowerCtx *ctx, int n)
+{
+    if (n == 15)
+        return ir_movi(ctx->ir, ctx->pc + (ctx->thumb ? 4 : 8));
+    return ir_lds32(ctx->ir, CPU_OFF(r[n]));
+}
+
+IrTemp lower_read_pc_aligned(LowerCtx *ctx)
+{
+    return ir_movi(ctx->ir, (ctx->pc + (ctx->thumb ? 4 : 8)) & ~3u);
+}
+
+void lower_write_reg(LowerCtx *ctx, int n, IrTemp v)
+{
+    ir_sts32(ctx->ir, CPU_OFF(r[n]), v);
+}
+
+void lower_write_reg_alu(LowerCtx *ctx, int n, IrTemp v)
+{
+    if (n != 15)
+        lower_write_reg(ctx, n, v);
+    else if (ctx->thumb)
+        lower_exit_branch(ctx, v);
+    else
+        lower_exit_bx(ctx, v);
+}
+
+void lower_write_reg_load(LowerCtx *ctx, int n, IrTemp v)
+{
+    if (n != 15)
+        lower_write_reg(ctx, n, v);
+    else
+        lower_exit_bx(ctx, v);
+}
+
+/* --- flags ------------------------------------------------------------- */
+
+void lower_set_nz(LowerCtx *ctx, IrTemp r)
+{
+    IrBlock *b = ctx->ir;
+    ir_sts32(b, CPU_OFF(nf), ir_op2(b, IR_LSHR, r, ir_movi(b, 31)));
+    ir_sts32(b, CPU_OFF(zf), ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
+}
+
+void lower_set_c(LowerCtx *ctx, IrTemp c)
+{
+    ir_sts32(ctx->ir, CPU_OFF(cf), c);
+}
+
+void lower_set_v(LowerCtx *ctx, IrTemp v)
+{
+    ir_sts32(ctx->ir, CPU_OFF(vf), v);
+}
+
+IrTemp lower_get_c(LowerCtx *ctx)
+{
+    return ir_lds32(ctx->ir, CPU_OFF(cf));
+}
+
+static IrTemp flag(LowerCtx *ctx, size_t off)
+{
+    return ir_lds32(ctx->ir, off);
+}
+
+static IrTemp not1(IrBlock *b, IrTemp x)
+{
+    return ir_op2(b, IR_XOR, x, ir_movi(b, 1));
+}
+
+IrTemp lower_cond(LowerCtx *ctx, int cond)
+{
+    IrBlock *b = ctx->ir;
+    IrTemp r;
+    switch (cond >> 1) {
+    case 0: r = flag(ctx, CPU_OFF(zf)); break;
+    case 1: r = flag(ctx, CPU_OFF(cf)); break;
+    case 2: r = flag(ctx, CPU_OFF(nf)); break;
+    case 3: r = flag(ctx, CPU_OFF(vf)); break;
+    case 4: /* HI: C && !Z */
+        r = ir_op2(b, IR_AND, flag(ctx, CPU_OFF(cf)), not1(b, flag(ctx, CPU_OFF(zf))));
+        break;
+    case 5: /* GE: N == V */
+        r = ir_op2(b, IR_SETEQ, flag(ctx, CPU_OFF(nf)), flag(ctx, CPU_OFF(vf)));
+        break;
+    case 6: /* GT: !Z && N == V */
+        r = ir_op2(b, IR_AND, not1(b, flag(ctx, CPU_OFF(zf))),
+                   ir_op2(b, IR_SETEQ, flag(ctx, CPU_OFF(nf)), flag(ctx, CPU_OFF(vf))));
+        break;
+    default: return ir_movi(b, 1);
+    }
+    return (cond & 1) ? not1(b, r) : r;
+}
+
+/* --- shifter ----------------------------------------------------------- */
+
+static IrTemp bit_at(IrBlock *b, IrTemp v, IrTemp pos)
+{
+    return ir_op2(b, IR_AND, ir_op2(b, IR_LSHR, v, pos), ir_movi(b, 1));
+}
+
+IrTemp lower_shift_imm(LowerCtx *ctx, IrTemp v, arm_shifter type, unsigned n, IrTemp *carry)
+{
+    IrBlock *b = ctx->ir;
+    if (n == 0 && type != ARM_SFT_RRX) {
+        if (carry)
+            *carry = lower_get_c(ctx);
+        return v;
+    }
+    switch (type) {
+    case ARM_SFT_LSL:
+        if (carry)
+            *carry = bit_at(b, v, ir_movi(b, 32 - n));
+        return n >= 32 ? ir_movi(b, 0) : ir_op2(b, IR_SHL, v, ir_movi(b, n));
+    case ARM_SFT_LSR:
+        if (carry)
+            *carry = bit_at(b, v, ir_movi(b, n - 1));
+        return n >= 32 ? ir_movi(b, 0) : ir_op2(b, IR_LSHR, v, ir_movi(b, n));
+    case ARM_SFT_ASR:
+        if (carry)
+            *carry = bit_at(b, v, ir_movi(b, n >= 32 ? 31 : n - 1));
+        return ir_op2(b, IR_ASHR, v, ir_movi(b, n >= 32 ? 31 : n));
+    case ARM_SFT_ROR: {
+        IrTemp r = ir_op2(b, IR_ROR, v, ir_movi(b, n));
+        if (carry)
+            *carry = ir_op2(b, IR_LSHR, r, ir_movi(b, 31));
+        return r;
+    }
+    case ARM_SFT_RRX: {
+        IrTemp c = lower_get_c(ctx);
+        if (carry)
+            *carry = ir_op2(b, IR_AND, v, ir_movi(b, 1));
+        return ir_op2(b, IR_OR, ir_op2(b, IR_LSHR, v, ir_movi(b, 1)), ir_op2(b, IR_SHL, c, ir_movi(b, 31)));
+    }
+    default:
+        return v;
+    }
+}
+
+/* Shifts by a register: amounts 0..255, ARM results for 32 and above. */
+IrTemp lower_shift_reg(LowerCtx *ctx, IrTemp v, arm_shifter type, IrTemp amount, IrTemp *carry)
+{
+    IrBlock *b = ctx->ir;
+    IrTemp s = ir_op1(b, IR_ZEXT8, amount);
+    IrTemp zero = ir_movi(b, 0), one = ir_movi(b, 1), k32 = ir_movi(b, 32);
+    IrTemp is_zero = ir_op2(b, IR_SETEQ, s, zero);
+    IrTemp lt32 = ir_op2(b, IR_SETLTU, s, k32);
+    IrTemp le32 = ir_op2(b, IR_SETLTU, s, ir_movi(b, 33));
+    IrTemp res, c = IR_NO_TEMP;
+    switch (type) {
+    case ARM_SFT_LSL_REG:
+    case ARM_SFT_LSL:
+        res = ir_op3(b, IR_SELECT, lt32, ir_op2(b, IR_SHL, v, s), zero);
+        if (carry)
+            c = ir_op3(b, IR_SELECT, le32, bit_at(b, v, ir_op2(b, IR_SUB, k32, s)), zero);
+        break;
+    case ARM_SFT_LSR_REG:
+    case ARM_SFT_LSR:
+        res = ir_op3(b, IR_SELECT, lt32, ir_op2(b, IR_LSHR, v, s), zero);
+        if (carry)
+            c = ir_op3(b, IR_SELECT, le32, bit_at(b, v, ir_op2(b, IR_SUB, s, one)), zero);
+        break;
+    case ARM_SFT_ASR_REG:
+    case ARM_SFT_ASR: {
+        IrTemp clamped = ir_op3(b, IR_SELECT, lt32, s, ir_movi(b, 31));
+        res = ir_op2(b, IR_ASHR, v, clamped);
+        if (carry) {
+            IrTemp pos = ir_op3(b, IR_SELECT, le32, ir_op2(b, IR_SUB, s, one), ir_movi(b, 31));
+            c = bit_at(b, v, pos);
+        }
+        break;
+    }
+    default: /* ROR */
+        res = ir_op2(b, IR_ROR, v, s);
+        if (carry)
+            c = ir_op2(b, IR_LSHR, res, ir_movi(b, 31));
+        break;
+    }
+    if (carry)
+        *carry = ir_op3(b, IR_SELECT, is_zero, lower_get_c(ctx), c);
+    return res;
+}
+
+/* The carry of a modified immediate: unchanged when unrotated. */
+static bool imm_is_rotated(const LowerCtx *ctx)
+{
+    uint32_t raw = ctx->insn->raw;
+    if (!ctx->thumb)
+        return ((raw >> 25) & 1) && ((raw >> 8) & 0xf) != 0;
+    if (ctx->insn->size != 4 || (raw & 0xfa008000u) != 0xf0000000u)
+        return false; /* not a T32 modified-immediate data-processing insn */
+    uint32_t i_imm3_top = ((raw >> 26) & 1) << 1 | ((raw >> 14) & 1);
+    return i_imm3_top != 0;
+}
+
+IrTemp lower_operand2(LowerCtx *ctx, unsigned i, IrTemp *carry)
+{
+    IrBlock *b = ctx->ir;
+    const cs_arm_op *op = op_at(ctx, i);
+    if (op->type == ARM_OP_IMM) {
+        uint32_t v = (uint32_t)op->imm;
+        if (carry)
+            *carry = imm_is_rotated(ctx) ? ir_movi(b, v >> 31) : lower_get_c(ctx);
+        return ir_movi(b, v);
+    }
+    IrTemp v = lower_read_reg(ctx, arm_reg_index(op->reg));
+    arm_shifter st = op->shift.type;
+    if (st == ARM_SFT_INVALID) {
+        if (carry)
+            *carry = lower_get_c(ctx);
+        return v;
+    }
+    if (st >= ARM_SFT_ASR_REG) {
+        IrTemp amount = lower_read_reg(ctx, arm_reg_index(op->shift.value));
+        return lower_shift_reg(ctx, v, st, amount, carry);
+    }
+    return lower_shift_imm(ctx, v, st, op->shift.value, carry);
+}
+
+/* --- leaving the block ------------------------------------------------- */
+
+void lower_sync_itstate(LowerCtx *ctx)
+{
+    if (ctx->it_touched)
+        ir_sts32(ctx->ir, CPU_OFF(itstate), ir_movi(ctx->ir, ctx->it_next));
+}
+
+void lower_exit_direct(LowerCtx *ctx, uint32_t target, bool to_thumb)
+{
+    if (to_thumb != ctx->thumb)
+        ir_sts32(ctx->ir, CPU_OFF(thumb), ir_movi(ctx->ir, to_thumb));
+    lower_sync_itstate(ctx);
+    ir_exit(ctx->ir, target, IR_EXIT_JUMP);
+    ctx->ends_block = true;
+}
+
+void lower_exit_bx(LowerCtx *ctx, IrTemp target)
+{
+    IrBlock *b = ctx->ir;
+    IrTemp t = ir_op2(b, IR_AND, target, ir_movi(b, 1));
+    ir_sts32(b, CPU_OFF(thumb), t);
+    IrTemp mask = ir_op3(b, IR_SELECT, t, ir_movi(b, ~1u), ir_movi(b, ~3u));
+    lower_sync_itstate(ctx);
+    ir_exit_ind(b, ir_op2(b, IR_AND, target, mask), IR_EXIT_INDIRECT);
+    ctx->ends_block = true;
+}
+
+void lower_exit_branch(LowerCtx *ctx, IrTemp target)
+{
+    IrBlock *b = ctx->ir;
+    lower_sync_itstate(ctx);
+    ir_exit_ind(b, ir_op2(b, IR_AND, target, ir_movi(b, ctx->thumb ? ~1u : ~3u)), IR_EXIT_INDIRECT);
+    ctx->ends_block = true;
+}
+
+void lower_exit_kind(LowerCtx *ctx, uint32_t pc, IrExitKind kind)
+{
+    lower_sync_itstate(ctx);
+    ir_exit(ctx->ir, pc, kind);
+    ctx->ends_block = true;
+}
+
+void lower_exit_fault(LowerCtx *ctx, IrExitKind kind)
+{
+    /* The exception is taken with the state of the faulting instruction. */
+    if (ctx->it_touched)
+        ir_sts32(ctx->ir, CPU_OFF(itstate), ir_movi(ctx->ir, ctx->it_cur));
+    ir_exit(ctx->ir, ctx->pc, kind);
+    ctx->ends_block = true;
+}
+
+bool lower_unimplemented(LowerCtx *ctx)
+{
+    lower_exit_fault(ctx, IR_EXIT_UNIMPL);
+    return true;
+}

@@ -1,0 +1,2 @@
+/* VFP helpers (being written). */
+#include "translator/helpers.h"

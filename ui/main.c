@@ -1,0 +1,154 @@
+/*
+ * The scion command line.
+ *
+ *   scion run [options] PROGRAM [ARGS...]   run a 32-bit ARM Linux program
+ *   scion [options] PROGRAM [ARGS...]       the same
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "user/elf_load.h"
+#include "user/run.h"
+
+#define SCION_VERSION "0.1.0"
+
+extern char **environ;
+
+typedef struct Options {
+    const char *sysroot;
+    const char *logfile;
+    const char *argv0;
+    unsigned log_mask;
+    int prog_index; /* index in argv of PROGRAM */
+} Options;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: scion run [options] PROGRAM [ARGS...]\n"
+            "Run a 32-bit ARM (armhf, EABI5) Linux program on this machine.\n\n"
+            "Options:\n"
+            "  -L DIR          ARM sysroot for the dynamic loader and libraries\n"
+            "                  (default: $SCION_LD_PREFIX)\n"
+            "  -cpu MODEL      CPU model (cortex-a15, the default and only one)\n"
+            "  -strace         log system calls (same as -d strace)\n"
+            "  -d ITEM,...     log items; -d help lists them\n"
+            "  -D FILE         write logs to FILE instead of stderr\n"
+            "  -0 ARGV0        pass ARGV0 as the program's argv[0]\n"
+            "  -h, --help      this help\n"
+            "  --version       version\n");
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "scion: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'scion --help'.\n");
+    return 2;
+}
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_options(int argc, char **argv, Options *o)
+{
+    int i = 1;
+    if (i < argc && !strcmp(argv[i], "run"))
+        i++;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        bool has_value = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
+            printf("scion %s (ARMv7-A user mode, Cortex-A15)\n", SCION_VERSION);
+            return 0;
+        } else if (!strcmp(a, "-strace")) {
+            o->log_mask |= LOG_STRACE;
+        } else if (!strcmp(a, "-L") && has_value) {
+            o->sysroot = argv[++i];
+        } else if (!strcmp(a, "-D") && has_value) {
+            o->logfile = argv[++i];
+        } else if (!strcmp(a, "-0") && has_value) {
+            o->argv0 = argv[++i];
+        } else if (!strcmp(a, "-cpu") && has_value) {
+            const char *model = argv[++i];
+            if (strcmp(model, "cortex-a15") && strcmp(model, "max") && strcmp(model, "any"))
+                return bad_usage("unknown CPU model '%s' (available: cortex-a15)", model);
+        } else if (!strcmp(a, "-d") && has_value) {
+            const char *spec = argv[++i], *bad = NULL;
+            if (!strcmp(spec, "help")) {
+                log_print_help(stdout);
+                return 0;
+            }
+            if (!log_parse(spec, &o->log_mask, &bad))
+                return bad_usage("unknown log item in '%s' (see -d help)", spec);
+        } else if (!strcmp(a, "--")) {
+            i++;
+            break;
+        } else {
+            return bad_usage("unknown or incomplete option '%s'", a);
+        }
+    }
+    if (i >= argc)
+        return bad_usage("%s", "no program given");
+    o->prog_index = i;
+    return -1;
+}
+
+static int run_program(const Options *o, int argc, char **argv)
+{
+    Machine *m = calloc(1, sizeof *m);
+    UserProcess *p = calloc(1, sizeof *p);
+    if (!m || !p)
+        return 1;
+    const char *prog = argv[o->prog_index];
+    m->log.mask = o->log_mask;
+    m->log.out = stderr;
+    if (o->logfile && !(m->log.out = fopen(o->logfile, "w"))) {
+        fprintf(stderr, "scion: cannot open log file %s: %s\n", o->logfile, strerror(errno));
+        return 1;
+    }
+    if (!guest_mem_init(&p->mem)) {
+        fprintf(stderr, "scion: cannot reserve 4 GiB of address space for the guest\n");
+        return 1;
+    }
+    p->machine = m;
+    m->user = p;
+    p->sysroot = o->sysroot ? o->sysroot : getenv("SCION_LD_PREFIX");
+    p->exe_path = prog;
+    ElfInfo info;
+    char err[512];
+    if (elf_load(&p->mem, prog, p->sysroot, &info, err, sizeof err) != 0) {
+        fprintf(stderr, "scion: %s\n", err);
+        return 1;
+    }
+    uint32_t sp;
+    char **guest_argv = argv + o->prog_index;
+    int guest_argc = argc - o->prog_index;
+    if (o->argv0)
+        guest_argv[0] = (char *)o->argv0;
+    if (elf_map_vectors(&p->mem) != 0 || elf_setup_stack(&p->mem, &info, guest_argc, guest_argv, environ, prog, &sp) != 0) {
+        fprintf(stderr, "scion: cannot set up the guest stack\n");
+        return 1;
+    }
+    p->brk_start = p->brk_cur = info.brk;
+    m->cpu.common.mem_base = p->mem.base;
+    arm_cpu_reset_user(&m->cpu);
+    m->cpu.r[13] = sp;
+    m->cpu.r[15] = info.start_pc & ~1u;
+    m->cpu.thumb = info.start_pc & 1;
+    machine_init(m, guest_fetch, &p->mem, guest_protect_code_page, &p->mem);
+    return user_run(p);
+}
+
+int main(int argc, char **argv)
+{
+    Options o = {0};
+    int r = parse_options(argc, argv, &o);
+    if (r >= 0)
+        return r;
+    return run_program(&o, argc, argv);
+}

@@ -1,0 +1,88 @@
+/* The user-mode execution loop: blocks, syscalls, faults, signals. */
+#include "user/run.h"
+
+#include <fenv.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "user/signal.h"
+#include "user/syscall.h"
+
+static void report_unimplemented(UserProcess *p)
+{
+    Machine *m = p->machine;
+    uint32_t pc = m->cpu.r[15];
+    uint8_t bytes[4] = {0};
+    size_t n = guest_fetch(&p->mem, pc, bytes, 4);
+    char text[80];
+    unsigned size;
+    translator_disasm(m->translator, bytes, n, pc, m->cpu.thumb, text, sizeof text, &size);
+    uint32_t word = 0;
+    for (unsigned i = 0; i < size && i < n; i++)
+        word |= (uint32_t)bytes[i] << (8 * i);
+    if (m->cpu.thumb && size == 4)
+        word = (word & 0xffff) << 16 | word >> 16;
+    fprintf(stderr, "scion: unimplemented instruction at 0x%08x: %0*x  %s (%s)\n", pc, size * 2, word, text,
+            m->cpu.thumb ? "Thumb" : "ARM");
+}
+
+/* Back at the faulting instruction after a host fault: restore its mode. */
+static void resume_at_fault(UserProcess *p)
+{
+    ArmCpu *cpu = &p->machine->cpu;
+    cpu->r[15] = cpu->common.insn_pc;
+    cpu->thumb = cpu->common.insn_mode & ARM_MODEBIT_THUMB;
+    cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
+    fesetenv(FE_DFL_ENV);
+}
+
+static void handle_exit(UserProcess *p, int kind)
+{
+    ArmCpu *cpu = &p->machine->cpu;
+    switch (kind) {
+    case IR_EXIT_JUMP:
+    case IR_EXIT_INDIRECT:
+    case IR_EXIT_YIELD:
+        break;
+    case IR_EXIT_SYSCALL:
+        syscall_dispatch(p);
+        break;
+    case IR_EXIT_UNDEF:
+        signal_deliver_sync(p, SIGILL, 1 /* ILL_ILLOPC */, cpu->r[15]);
+        break;
+    case IR_EXIT_BKPT:
+        signal_deliver_sync(p, SIGTRAP, 1 /* TRAP_BRKPT */, cpu->r[15]);
+        break;
+    case IR_EXIT_UNIMPL:
+        report_unimplemented(p);
+        p->exited = true;
+        p->exit_status = 128 + SIGILL;
+        break;
+    case STEP_FETCH_FAULT:
+        signal_deliver_sync(p, SIGSEGV, (p->mem.flags[cpu->r[15] / GUEST_PAGE] & GPAGE_MAPPED) ? 2 : 1,
+                            cpu->r[15]);
+        break;
+    default:
+        fprintf(stderr, "scion: internal error: unknown block exit %d\n", kind);
+        abort();
+    }
+}
+
+int user_run(UserProcess *p)
+{
+    Machine *m = p->machine;
+    signal_install_host_handlers(p);
+    if (sigsetjmp(p->fault_jmp, 1)) {
+        resume_at_fault(p);
+        signal_deliver_sync(p, p->fault_signo, p->fault_code, p->fault_addr);
+    }
+    while (!p->exited) {
+        if (p->pending)
+            signal_deliver_pending(p);
+        if (p->exited)
+            break;
+        handle_exit(p, machine_step(m));
+    }
+    return p->exit_status;
+}

@@ -1,0 +1,130 @@
+/* Memory syscalls: brk, mmap2, munmap, mprotect, mremap, madvise. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "user/syscall.h"
+
+/* Translated code and write protection of a range go away with its mapping. */
+static void forget_code(UserProcess *p, uint32_t addr, uint32_t len)
+{
+    block_cache_invalidate_range(p->machine->cache, addr, len);
+    for (uint32_t a = addr; a - addr < len; a += GUEST_PAGE)
+        p->mem.flags[a / GUEST_PAGE] &= (uint8_t)~GPAGE_CODE;
+}
+
+int32_t sys_brk(UserProcess *p, const uint32_t a[6])
+{
+    uint32_t want = a[0];
+    if (want < p->brk_start)
+        return (int32_t)p->brk_cur;
+    uint32_t old_end = page_round_up(p->brk_cur), new_end = page_round_up(want);
+    if (new_end > old_end) {
+        if (!guest_range_free(&p->mem, old_end, new_end - old_end))
+            return (int32_t)p->brk_cur;
+        if (guest_map_fixed(&p->mem, old_end, new_end - old_end, GPAGE_R | GPAGE_W, MAP_PRIVATE, -1, 0) < 0)
+            return (int32_t)p->brk_cur;
+    } else if (new_end < old_end) {
+        forget_code(p, new_end, old_end - new_end);
+        guest_unmap(&p->mem, new_end, old_end - new_end);
+    }
+    if (want > p->brk_cur && old_end > p->brk_cur)
+        memset(p->mem.base + p->brk_cur, 0, (want < old_end ? want : old_end) - p->brk_cur);
+    p->brk_cur = want;
+    return (int32_t)want;
+}
+
+enum { GUEST_MAP_SHARED = 1, GUEST_MAP_PRIVATE = 2, GUEST_MAP_FIXED = 0x10, GUEST_MAP_ANONYMOUS = 0x20,
+       GUEST_MAP_FIXED_NOREPLACE = 0x100000 };
+
+int32_t sys_mmap2(UserProcess *p, const uint32_t a[6])
+{
+    uint32_t addr = a[0], len = a[1], prot = a[2], flags = a[3];
+    int fd = (int)a[4];
+    uint64_t offset = (uint64_t)a[5] * 4096;
+    if (len == 0 || (addr & (GUEST_PAGE - 1)) || (prot & ~7u))
+        return -EINVAL;
+    uint32_t size = page_round_up(len);
+    if (size == 0)
+        return -ENOMEM;
+    bool fixed = flags & (GUEST_MAP_FIXED | GUEST_MAP_FIXED_NOREPLACE);
+    if (!fixed && !(addr && guest_range_free(&p->mem, addr, size)))
+        addr = guest_find_free(&p->mem, size);
+    if (addr == 0 && !fixed)
+        return -ENOMEM;
+    if ((flags & GUEST_MAP_FIXED_NOREPLACE) && !guest_range_free(&p->mem, addr, size))
+        return -EEXIST;
+    if ((uint64_t)addr + size > 0xffff0000u)
+        return -ENOMEM;
+    int host_flags = (flags & GUEST_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE;
+    forget_code(p, addr, size);
+    int r = guest_map_fixed(&p->mem, addr, size, (int)prot, host_flags, (flags & GUEST_MAP_ANONYMOUS) ? -1 : fd,
+                            offset);
+    return r < 0 ? r : (int32_t)addr;
+}
+
+int32_t sys_munmap(UserProcess *p, const uint32_t a[6])
+{
+    uint32_t addr = a[0], size = page_round_up(a[1]);
+    if ((addr & (GUEST_PAGE - 1)) || a[1] == 0 || (uint64_t)addr + size > 0xffff0000u)
+        return -EINVAL;
+    forget_code(p, addr, size);
+    return guest_unmap(&p->mem, addr, size);
+}
+
+int32_t sys_mprotect(UserProcess *p, const uint32_t a[6])
+{
+    uint32_t addr = a[0], size = page_round_up(a[1]);
+    if (addr & (GUEST_PAGE - 1))
+        return -EINVAL;
+    if (!(a[2] & GPAGE_X))
+        forget_code(p, addr, size);
+    return guest_protect(&p->mem, addr, size, (int)(a[2] & 7));
+}
+
+enum { GUEST_MREMAP_MAYMOVE = 1, GUEST_MREMAP_FIXED = 2 };
+
+int32_t sys_mremap(UserProcess *p, const uint32_t a[6])
+{
+    uint32_t old_addr = a[0], old_size = page_round_up(a[1]), new_size = page_round_up(a[2]), flags = a[3];
+    if ((old_addr & (GUEST_PAGE - 1)) || new_size == 0 || (flags & GUEST_MREMAP_FIXED))
+        return -EINVAL;
+    if (!guest_access_ok(&p->mem, old_addr, old_size, 0))
+        return -EFAULT;
+    if (new_size <= old_size) {
+        if (new_size < old_size) {
+            forget_code(p, old_addr + new_size, old_size - new_size);
+            guest_unmap(&p->mem, old_addr + new_size, old_size - new_size);
+        }
+        return (int32_t)old_addr;
+    }
+    uint8_t prot = p->mem.flags[old_addr / GUEST_PAGE] & 7;
+    if (guest_range_free(&p->mem, old_addr + old_size, new_size - old_size)) {
+        int r = guest_map_fixed(&p->mem, old_addr + old_size, new_size - old_size, prot, MAP_PRIVATE, -1, 0);
+        return r < 0 ? r : (int32_t)old_addr;
+    }
+    if (!(flags & GUEST_MREMAP_MAYMOVE))
+        return -ENOMEM;
+    uint32_t dest = guest_find_free(&p->mem, new_size);
+    if (!dest)
+        return -ENOMEM;
+    /* Anonymous private memory only: move the bytes (file-backed remaps are rare). */
+    int r = guest_map_fixed(&p->mem, dest, new_size, GPAGE_R | GPAGE_W, MAP_PRIVATE, -1, 0);
+    if (r < 0)
+        return r;
+    memcpy(p->mem.base + dest, p->mem.base + old_addr, old_size);
+    guest_protect(&p->mem, dest, new_size, prot);
+    forget_code(p, old_addr, old_size);
+    guest_unmap(&p->mem, old_addr, old_size);
+    return (int32_t)dest;
+}
+
+int32_t sys_madvise(UserProcess *p, const uint32_t a[6])
+{
+    enum { GUEST_MADV_DONTNEED = 4 };
+    if (a[2] != GUEST_MADV_DONTNEED)
+        return 0; /* advice only */
+    if ((a[0] & (GUEST_PAGE - 1)) || !guest_access_ok(&p->mem, a[0], a[1], 0))
+        return -EINVAL;
+    return host_result(madvise(p->mem.base + a[0], page_round_up(a[1]), MADV_DONTNEED));
+}
