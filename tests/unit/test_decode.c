@@ -1,0 +1,219 @@
+/* Decoder wrapper and translator: Capstone quirks scion relies on, IT
+ * handling, and small blocks run through the interpreter with results
+ * worked out by hand from the ARM ARM. */
+#include <check.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "backend/interp.h"
+#include "frontend/arm_cpu.h"
+#include "frontend/arm_decode.h"
+#include "translator/translate.h"
+
+static uint8_t mem[0x2000];
+
+static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len)
+{
+    (void)opaque;
+    size_t n = 0;
+    while (n < len && addr + n < sizeof mem) {
+        buf[n] = mem[addr + n];
+        n++;
+    }
+    return n;
+}
+
+static void put32(uint32_t addr, uint32_t v)
+{
+    memcpy(mem + addr, &v, 4);
+}
+
+static void put16(uint32_t addr, uint16_t v)
+{
+    memcpy(mem + addr, &v, 2);
+}
+
+/* Translate and run one block at pc; returns the exit kind. */
+static IrExitKind run_block(Translator *t, ArmCpu *cpu, uint32_t pc)
+{
+    TranslateResult r;
+    ck_assert_int_eq(translate_block(t, fetch, NULL, pc, arm_mode_bits(cpu), &r), TRANSLATE_OK);
+    ck_assert_msg(ir_validate(r.ir) == NULL, "%s", ir_validate(r.ir));
+    InterpCode *code = interp_prepare(r.ir);
+    uint32_t next;
+    IrExitKind k = interp_run(code, cpu, &next);
+    cpu->r[15] = next;
+    interp_free(code);
+    return k;
+}
+
+static void reset(ArmCpu *cpu)
+{
+    memset(cpu, 0, sizeof *cpu);
+    cpu->common.mem_base = mem;
+}
+
+START_TEST(thumb_raw_and_size)
+{
+    ArmDecoder *d = arm_decoder_new();
+    const uint8_t sdiv[] = {0x90, 0xfb, 0xf1, 0xf0}; /* sdiv r0, r0, r1 */
+    ArmInsn insn;
+    ck_assert(arm_decode(d, sdiv, 4, 0x100, true, &insn));
+    ck_assert_uint_eq(insn.size, 4);
+    ck_assert_uint_eq(insn.raw, 0xfb90f0f1);
+    ck_assert_uint_eq(insn.id, ARM_INS_SDIV);
+    const uint8_t half[] = {0x90, 0xfb};
+    ck_assert(!arm_decode(d, half, 2, 0x100, true, &insn));
+    arm_decoder_free(d);
+}
+END_TEST
+
+START_TEST(it_state_priming)
+{
+    ArmDecoder *d = arm_decoder_new();
+    const uint8_t adds[] = {0x40, 0x18}; /* adds r0, r0, r1 outside IT; add inside */
+    ArmInsn insn;
+    arm_decode_begin_block(d, true, 0x08); /* IT EQ with one instruction */
+    ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
+    ck_assert(!insn.detail.update_flags);
+    arm_decode_end_block(d, true, 0);
+    ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
+    ck_assert(insn.detail.update_flags);
+    /* A block that stops mid-IT must not leak IT state into the next. */
+    const uint8_t itt[] = {0x04, 0xbf}; /* itt eq */
+    ck_assert(arm_decode(d, itt, 2, 0x100, true, &insn));
+    arm_decode_end_block(d, true, 0x04);
+    ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
+    ck_assert(insn.detail.update_flags);
+    arm_decoder_free(d);
+}
+END_TEST
+
+START_TEST(register_indices)
+{
+    ck_assert_int_eq(arm_reg_index(ARM_REG_R0), 0);
+    ck_assert_int_eq(arm_reg_index(ARM_REG_R12), 12);
+    ck_assert_int_eq(arm_reg_index(ARM_REG_SP), 13);
+    ck_assert_int_eq(arm_reg_index(ARM_REG_LR), 14);
+    ck_assert_int_eq(arm_reg_index(ARM_REG_PC), 15);
+    ck_assert_int_eq(arm_reg_index(ARM_REG_S3), -1);
+    ck_assert_int_eq(arm_sreg_index(ARM_REG_S3), 3);
+    ck_assert_int_eq(arm_dreg_index(ARM_REG_D31), 31);
+}
+END_TEST
+
+START_TEST(arm_adds_flags_and_bx)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put32(0x1000, 0xe0910002); /* adds r0, r1, r2 */
+    put32(0x1004, 0xe12fff1e); /* bx lr */
+    cpu.r[1] = 0x7fffffff;
+    cpu.r[2] = 1;
+    cpu.r[14] = 0x1801; /* Thumb return address */
+    ck_assert_int_eq(run_block(t, &cpu, 0x1000), IR_EXIT_INDIRECT);
+    ck_assert_uint_eq(cpu.r[0], 0x80000000);
+    ck_assert_uint_eq(cpu.nf, 1);
+    ck_assert_uint_eq(cpu.zf, 0);
+    ck_assert_uint_eq(cpu.cf, 0);
+    ck_assert_uint_eq(cpu.vf, 1);
+    ck_assert_uint_eq(cpu.r[15], 0x1800);
+    ck_assert_uint_eq(cpu.thumb, 1);
+    translator_free(t);
+}
+END_TEST
+
+START_TEST(arm_register_shift_by_33_and_carry)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put32(0x1000, 0xe1b00231); /* lsrs r0, r1, r2 */
+    put32(0x1004, 0xeafffffe); /* b . */
+    cpu.r[1] = 0x80000001;
+    cpu.r[2] = 32;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.r[0], 0);
+    ck_assert_uint_eq(cpu.cf, 1); /* bit 31 shifted out last */
+    ck_assert_uint_eq(cpu.zf, 1);
+    cpu.r[2] = 33;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.cf, 0);
+    translator_free(t);
+}
+END_TEST
+
+START_TEST(thumb_it_block_conditions)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put16(0x1000, 0xbf0c); /* ite eq */
+    put16(0x1002, 0x2001); /* moveq r0, #1 */
+    put16(0x1004, 0x2002); /* movne r0, #2 */
+    put16(0x1006, 0xe7fe); /* b . */
+    cpu.thumb = 1;
+    cpu.zf = 1;
+    cpu.nf = 1;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.r[0], 1);
+    ck_assert_uint_eq(cpu.nf, 1); /* MOV inside IT does not set flags */
+    cpu.zf = 0;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.r[0], 2);
+    ck_assert_uint_eq(cpu.itstate, 0);
+    translator_free(t);
+}
+END_TEST
+
+START_TEST(undefined_and_svc_exits)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put32(0x1000, 0xe3a07001); /* mov r7, #1 */
+    put32(0x1004, 0xef000000); /* svc 0 */
+    put32(0x1008, 0xe7f000f0); /* udf */
+    ck_assert_int_eq(run_block(t, &cpu, 0x1000), IR_EXIT_SYSCALL);
+    ck_assert_uint_eq(cpu.r[15], 0x1008);
+    ck_assert_uint_eq(cpu.r[7], 1);
+    ck_assert_int_eq(run_block(t, &cpu, 0x1008), IR_EXIT_UNDEF);
+    ck_assert_uint_eq(cpu.r[15], 0x1008);
+    translator_free(t);
+}
+END_TEST
+
+START_TEST(block_ends_at_page_boundary)
+{
+    Translator *t = translator_new();
+    TranslateResult r;
+    for (uint32_t a = 0xff0; a < 0x1010; a += 4)
+        put32(a, 0xe2800001); /* add r0, r0, #1 */
+    ck_assert_int_eq(translate_block(t, fetch, NULL, 0xff0, 0, &r), TRANSLATE_OK);
+    ck_assert_uint_eq(r.guest_end, 0x1000);
+    ck_assert_uint_eq(r.ninsns, 4);
+    ck_assert_int_eq(translate_block(t, fetch, NULL, 0x1ffc + 4, 0, &r), TRANSLATE_FETCH_FAULT);
+    translator_free(t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("decode");
+    TCase *tc = tcase_create("decode");
+    tcase_add_test(tc, thumb_raw_and_size);
+    tcase_add_test(tc, it_state_priming);
+    tcase_add_test(tc, register_indices);
+    tcase_add_test(tc, arm_adds_flags_and_bx);
+    tcase_add_test(tc, arm_register_shift_by_33_and_carry);
+    tcase_add_test(tc, thumb_it_block_conditions);
+    tcase_add_test(tc, undefined_and_svc_exits);
+    tcase_add_test(tc, block_ends_at_page_boundary);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
