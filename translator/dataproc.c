@@ -159,12 +159,6 @@ static bool trans_asr(LowerCtx *c) { return shift_generic(c, ARM_SFT_ASR, ARM_SF
 static bool trans_ror(LowerCtx *c) { return shift_generic(c, ARM_SFT_ROR, ARM_SFT_ROR_REG); }
 static bool trans_rrx(LowerCtx *c) { return shift_generic(c, ARM_SFT_RRX, ARM_SFT_RRX_REG); }
 
-static uint32_t arm_expand_imm(uint32_t imm12)
-{
-    uint32_t v = imm12 & 0xff, rot = 2 * ((imm12 >> 8) & 0xf);
-    return rot ? (v >> rot) | (v << (32 - rot)) : v;
-}
-
 /* ADR: decoded from the raw encoding, Capstone's immediate differs by form. */
 static bool trans_adr(LowerCtx *ctx)
 {

@@ -207,6 +207,12 @@ IrTemp lower_shift_reg(LowerCtx *ctx, IrTemp v, arm_shifter type, IrTemp amount,
     return res;
 }
 
+uint32_t arm_expand_imm(uint32_t imm12)
+{
+    uint32_t v = imm12 & 0xff, rot = 2 * ((imm12 >> 8) & 0xf);
+    return rot ? (v >> rot) | (v << (32 - rot)) : v;
+}
+
 /* The carry of a modified immediate: unchanged when unrotated. */
 static bool imm_is_rotated(const LowerCtx *ctx)
 {
@@ -225,6 +231,10 @@ IrTemp lower_operand2(LowerCtx *ctx, unsigned i, IrTemp *carry)
     const cs_arm_op *op = op_at(ctx, i);
     if (op->type == ARM_OP_IMM) {
         uint32_t v = (uint32_t)op->imm;
+        /* Capstone prints some A32 modified immediates as "#imm, #rot":
+         * the value comes from the encoding instead. */
+        if (!ctx->thumb && ((ctx->insn->raw >> 25) & 7) == 1)
+            v = arm_expand_imm(ctx->insn->raw & 0xfff);
         if (carry)
             *carry = imm_is_rotated(ctx) ? ir_movi(b, v >> 31) : lower_get_c(ctx);
         return ir_movi(b, v);

@@ -91,6 +91,9 @@ IrTemp lower_shift_reg(LowerCtx *ctx, IrTemp v, arm_shifter type, IrTemp amount,
  * carry to bit 31 of the value (A32 ARMExpandImm_C / T32 ThumbExpandImm_C). */
 IrTemp lower_operand2(LowerCtx *ctx, unsigned i, IrTemp *carry_out);
 
+/* A32 modified immediate: imm8 rotated right by twice the 4-bit rotation. */
+uint32_t arm_expand_imm(uint32_t imm12);
+
 /* --- leaving the block ------------------------------------------------- */
 void lower_exit_direct(LowerCtx *ctx, uint32_t target, bool to_thumb);
 /* BXWritePC: bit 0 selects Thumb. */

@@ -50,12 +50,6 @@ static bool trans_mrs(LowerCtx *ctx)
     return true;
 }
 
-static uint32_t arm_expand_imm(uint32_t imm12)
-{
-    uint32_t v = imm12 & 0xff, rot = 2 * ((imm12 >> 8) & 0xf);
-    return rot ? (v >> rot) | (v << (32 - rot)) : v;
-}
-
 /* MSR APSR_<fields>, Rn|#imm: user mode writes NZCVQ and GE only. */
 static bool trans_msr(LowerCtx *ctx)
 {

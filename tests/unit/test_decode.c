@@ -144,6 +144,24 @@ START_TEST(arm_register_shift_by_33_and_carry)
 }
 END_TEST
 
+START_TEST(arm_rotated_immediate)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put32(0x1000, 0xe28cca38); /* add ip, ip, #0x38000 (Capstone: "#56, #20") */
+    put32(0x1004, 0xe3b004ff); /* movs r0, #0xff000000: carry = bit 31 */
+    put32(0x1008, 0xeafffffe); /* b . */
+    cpu.r[12] = 0x1000;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.r[12], 0x39000);
+    ck_assert_uint_eq(cpu.r[0], 0xff000000);
+    ck_assert_uint_eq(cpu.cf, 1);
+    ck_assert_uint_eq(cpu.nf, 1);
+    translator_free(t);
+}
+END_TEST
+
 START_TEST(thumb_it_block_conditions)
 {
     Translator *t = translator_new();
@@ -207,6 +225,7 @@ int main(void)
     tcase_add_test(tc, register_indices);
     tcase_add_test(tc, arm_adds_flags_and_bx);
     tcase_add_test(tc, arm_register_shift_by_33_and_carry);
+    tcase_add_test(tc, arm_rotated_immediate);
     tcase_add_test(tc, thumb_it_block_conditions);
     tcase_add_test(tc, undefined_and_svc_exits);
     tcase_add_test(tc, block_ends_at_page_boundary);
