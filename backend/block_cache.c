@@ -12,6 +12,8 @@ struct BlockCache {
     TransBlock *retired;
     PageCodeHook on_first_code;
     void *opaque;
+    BlockReleaseHook on_release;
+    void *release_opaque;
     BlockCacheStats stats;
 };
 
@@ -32,6 +34,12 @@ BlockCache *block_cache_new(PageCodeHook on_first_code, void *opaque)
     c->on_first_code = on_first_code;
     c->opaque = opaque;
     return c;
+}
+
+void block_cache_set_release_hook(BlockCache *c, BlockReleaseHook hook, void *opaque)
+{
+    c->on_release = hook;
+    c->release_opaque = opaque;
 }
 
 static void free_block(TransBlock *tb)
@@ -84,8 +92,15 @@ TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32
     TransBlock *tb = calloc(1, sizeof *tb);
     if (!tb)
         abort();
-    *tb = (TransBlock){.pc = pc, .mode = mode, .guest_start = guest_start, .guest_end = guest_end,
-                       .ninsns = ninsns, .code = code, .valid = true};
+    tb->pc = pc;
+    tb->mode = mode;
+    tb->guest_start = guest_start;
+    tb->guest_end = guest_end;
+    tb->ninsns = ninsns;
+    tb->code = code;
+    atomic_init(&tb->valid, true);
+    atomic_init(&tb->jit_fn, NULL);
+    atomic_init(&tb->jit_busy, false);
     unsigned h = hash_key(pc, mode);
     tb->hash_next = c->hash[h];
     c->hash[h] = tb;
@@ -164,9 +179,14 @@ bool block_cache_page_has_code(const BlockCache *c, uint32_t page)
 
 void block_cache_collect(BlockCache *c)
 {
-    while (c->retired) {
-        TransBlock *tb = c->retired;
-        c->retired = tb->retired_next;
+    TransBlock **p = &c->retired;
+    while (*p) {
+        TransBlock *tb = *p;
+        if (c->on_release && !c->on_release(c->release_opaque, tb)) {
+            p = &tb->retired_next; /* compile in flight: try again later */
+            continue;
+        }
+        *p = tb->retired_next;
         free_block(tb);
     }
 }

@@ -18,6 +18,7 @@
 #ifndef SCION_BLOCK_CACHE_H
 #define SCION_BLOCK_CACHE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,6 +30,9 @@
 
 typedef struct TransBlock TransBlock;
 
+/* Compiled code of a block: returns exit kind << 32 | next pc. */
+typedef uint64_t (*JitFn)(void *state);
+
 struct TransBlock {
     uint32_t pc, mode;
     uint32_t guest_start, guest_end; /* translated bytes [start, end) */
@@ -38,7 +42,11 @@ struct TransBlock {
     TransBlock *hash_next;
     TransBlock *page_next[2];  /* links in the lists of its first and last page */
     TransBlock *retired_next;
-    bool valid;
+    atomic_bool valid;
+    /* Tier 1 (backend/jit.c): set by the compile thread, read by the dispatcher. */
+    _Atomic(JitFn) jit_fn;
+    atomic_bool jit_busy; /* queued or compiling: the block must not be freed */
+    void *jit_resource;   /* LLVM resource tracker of the compiled code */
 };
 
 typedef struct BlockCacheStats {
@@ -49,8 +57,12 @@ typedef struct BlockCache BlockCache;
 
 /* Called with each guest page that gains its first block (for write protection). */
 typedef void (*PageCodeHook)(void *opaque, uint32_t page);
+/* Called before a retired block is freed; returns false to keep it for later
+ * (its compiled code is still being produced). */
+typedef bool (*BlockReleaseHook)(void *opaque, TransBlock *tb);
 
 BlockCache *block_cache_new(PageCodeHook on_first_code, void *opaque);
+void block_cache_set_release_hook(BlockCache *c, BlockReleaseHook hook, void *opaque);
 void block_cache_free(BlockCache *c);
 
 TransBlock *block_cache_lookup(BlockCache *c, uint32_t pc, uint32_t mode);

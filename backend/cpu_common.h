@@ -11,8 +11,18 @@
 
 #include <stdint.h>
 
+/* Per-page access flags (CpuCommon.page_flags), shared with the memory owner. */
+enum {
+    PAGE_FLAG_READ = 1,
+    PAGE_FLAG_WRITE = 2,
+    PAGE_FLAG_EXEC = 4,
+    PAGE_FLAG_MAPPED = 8,
+    PAGE_FLAG_CODE = 16, /* holds translated code: stores must take the slow path */
+};
+
 typedef struct CpuCommon {
     uint8_t *mem_base;  /* host address of guest address 0 (flat guest memory) */
+    const uint8_t *page_flags; /* one byte per 4 KiB guest page, PAGE_FLAG_* */
     uint32_t insn_pc;   /* guest pc of the instruction being executed */
     uint32_t insn_mode; /* translation mode bits of that instruction */
     void *machine;      /* owning Machine, for helpers that need it */

@@ -15,8 +15,29 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
         m->log.out = stderr;
 }
 
+static bool release_block(void *opaque, TransBlock *tb)
+{
+    return jit_release(opaque, tb);
+}
+
+bool machine_enable_jit(Machine *m, JitMode mode)
+{
+    if (mode == JIT_OFF)
+        return true;
+    m->jit = jit_new(mode, &m->log);
+    if (!m->jit)
+        return false;
+    if (!m->jit_threshold)
+        m->jit_threshold = JIT_DEFAULT_THRESHOLD;
+    block_cache_set_release_hook(m->cache, release_block, m->jit);
+    return true;
+}
+
 void machine_destroy(Machine *m)
 {
+    jit_free(m->jit); /* frees all compiled code */
+    m->jit = NULL;
+    block_cache_set_release_hook(m->cache, NULL, NULL);
     block_cache_free(m->cache);
     translator_free(m->translator);
     m->cache = NULL;
@@ -56,7 +77,10 @@ static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
         log_printf(&m->log, "OP for 0x%08x:\n", pc);
         ir_print(r.ir, m->log.out);
     }
-    return block_cache_insert(m->cache, pc, mode, r.guest_start, r.guest_end, r.ninsns, interp_prepare(r.ir));
+    TransBlock *tb = block_cache_insert(m->cache, pc, mode, r.guest_start, r.guest_end, r.ninsns, interp_prepare(r.ir));
+    if (jit_mode(m->jit) == JIT_ALWAYS)
+        jit_submit(m->jit, tb);
+    return tb;
 }
 
 static void log_cpu(Machine *m)
@@ -79,9 +103,18 @@ int machine_step(Machine *m)
         log_cpu(m);
     if (log_on(&m->log, LOG_EXEC))
         log_printf(&m->log, "Trace: [%08x/%x]\n", pc, mode);
-    tb->exec_count++;
     m->stats.blocks_executed++;
     m->stats.insns_executed += tb->ninsns;
+    JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_acquire);
+    if (fn) {
+        m->stats.jit_blocks_executed++;
+        m->stats.jit_insns_executed += tb->ninsns;
+        uint64_t r = fn(cpu);
+        cpu->r[15] = (uint32_t)r;
+        return (int)(r >> 32);
+    }
+    if (m->jit && ++tb->exec_count == m->jit_threshold)
+        jit_submit(m->jit, tb);
     uint32_t next;
     IrExitKind kind = interp_run(tb->code, cpu, &next);
     cpu->r[15] = next;

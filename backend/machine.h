@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "backend/block_cache.h"
+#include "backend/jit.h"
 #include "backend/log.h"
 #include "frontend/arm_cpu.h"
 #include "translator/translate.h"
@@ -19,7 +20,10 @@
 typedef struct ExecStats {
     uint64_t blocks_executed;
     uint64_t insns_executed; /* counted per whole block */
+    uint64_t jit_blocks_executed, jit_insns_executed;
 } ExecStats;
+
+#define JIT_DEFAULT_THRESHOLD 64
 
 struct UserProcess;
 
@@ -31,6 +35,8 @@ typedef struct Machine {
     GuestFetchFn fetch;  /* reads executable guest bytes for the translator */
     void *fetch_opaque;
     struct UserProcess *user; /* Linux user mode, or NULL */
+    Jit *jit;                 /* NULL when the LLVM tier is off */
+    unsigned jit_threshold;   /* interpreted runs before a block is compiled */
     ExecStats stats;
 } Machine;
 
@@ -40,6 +46,8 @@ typedef enum StepResult {
 } StepResult;
 
 void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque);
+/* Start the LLVM tier (before running). Returns false if LLVM is unavailable. */
+bool machine_enable_jit(Machine *m, JitMode mode);
 void machine_destroy(Machine *m);
 /* Run one block; returns an IrExitKind or STEP_FETCH_FAULT. */
 int machine_step(Machine *m);

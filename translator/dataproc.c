@@ -136,7 +136,10 @@ static bool shift_generic(LowerCtx *ctx, arm_shifter imm_type, arm_shifter reg_t
     IrTemp carry = IR_NO_TEMP, r;
     int rm = n >= 3 ? op_reg(ctx, 1) : rd;
     unsigned amt = n >= 3 ? 2 : 1;
-    if (imm_type == ARM_SFT_RRX) {
+    if (n == 2 && op_at(ctx, 1)->shift.type != ARM_SFT_INVALID) {
+        /* A32 immediate shifts come as "Rd, Rm <shift> #n" (one shifted operand). */
+        r = lower_operand2(ctx, 1, s ? &carry : NULL);
+    } else if (imm_type == ARM_SFT_RRX) {
         r = lower_shift_imm(ctx, lower_read_reg(ctx, op_reg(ctx, 1)), ARM_SFT_RRX, 1, s ? &carry : NULL);
     } else if (op_is_imm(ctx, amt)) {
         unsigned k = (unsigned)op_at(ctx, amt)->imm;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "user/elf_load.h"
@@ -22,6 +23,8 @@ typedef struct Options {
     const char *logfile;
     const char *argv0;
     unsigned log_mask;
+    bool stats;
+    JitMode jit;
     int prog_index; /* index in argv of PROGRAM */
 } Options;
 
@@ -38,6 +41,9 @@ static void usage(FILE *out)
             "  -d ITEM,...     log items; -d help lists them\n"
             "  -D FILE         write logs to FILE instead of stderr\n"
             "  -0 ARGV0        pass ARGV0 as the program's argv[0]\n"
+            "  -jit MODE       LLVM tier: on (default, background compile), off\n"
+            "                  (interpreter only), sync, always (compile every block)\n"
+            "  --stats         print execution statistics at exit\n"
             "  -h, --help      this help\n"
             "  --version       version\n");
 }
@@ -65,6 +71,11 @@ static int parse_options(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
             printf("scion %s (ARMv7-A user mode, Cortex-A15)\n", SCION_VERSION);
             return 0;
+        } else if (!strcmp(a, "--stats") || !strcmp(a, "-stats")) {
+            o->stats = true;
+        } else if (!strcmp(a, "-jit") && has_value) {
+            if (!jit_parse_mode(argv[++i], &o->jit))
+                return bad_usage("unknown -jit mode '%s' (on, off, sync, always)", argv[i]);
         } else if (!strcmp(a, "-strace")) {
             o->log_mask |= LOG_STRACE;
         } else if (!strcmp(a, "-L") && has_value) {
@@ -96,6 +107,31 @@ static int parse_options(int argc, char **argv, Options *o)
         return bad_usage("%s", "no program given");
     o->prog_index = i;
     return -1;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void print_stats(const Machine *m, double seconds)
+{
+    const BlockCacheStats *c = block_cache_stats(m->cache);
+    JitStats js;
+    jit_stats(m->jit, &js);
+    fprintf(stderr, "scion stats: LLVM tier: %llu blocks compiled (%.3f s), %llu failed, %llu discarded; "
+            "%llu blocks / %llu instructions run compiled\n",
+            (unsigned long long)js.compiled, js.compile_seconds, (unsigned long long)js.failed,
+            (unsigned long long)js.discarded, (unsigned long long)m->stats.jit_blocks_executed,
+            (unsigned long long)m->stats.jit_insns_executed);
+    fprintf(stderr,
+            "scion stats: %.3f s, %llu blocks executed, %llu guest instructions (%.1f M/s)\n"
+            "scion stats: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses\n",
+            seconds, (unsigned long long)m->stats.blocks_executed, (unsigned long long)m->stats.insns_executed,
+            seconds > 0 ? (double)m->stats.insns_executed / seconds / 1e6 : 0.0, (unsigned long long)c->translated,
+            (unsigned long long)c->invalidated, (unsigned long long)c->lookups, (unsigned long long)c->misses);
 }
 
 static int run_program(const Options *o, int argc, char **argv)
@@ -135,18 +171,25 @@ static int run_program(const Options *o, int argc, char **argv)
         return 1;
     }
     p->brk_start = p->brk_cur = info.brk;
-    m->cpu.common.mem_base = p->mem.base;
     arm_cpu_reset_user(&m->cpu);
+    m->cpu.common.mem_base = p->mem.base;
+    m->cpu.common.page_flags = p->mem.flags;
     m->cpu.r[13] = sp;
     m->cpu.r[15] = info.start_pc & ~1u;
     m->cpu.thumb = info.start_pc & 1;
     machine_init(m, guest_fetch, &p->mem, guest_protect_code_page, &p->mem);
-    return user_run(p);
+    if (!machine_enable_jit(m, o->jit))
+        fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
+    double start = now_seconds();
+    int status = user_run(p);
+    if (o->stats)
+        print_stats(m, now_seconds() - start);
+    return status;
 }
 
 int main(int argc, char **argv)
 {
-    Options o = {0};
+    Options o = {.jit = JIT_BACKGROUND};
     int r = parse_options(argc, argv, &o);
     if (r >= 0)
         return r;

@@ -17,10 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend/cpu_common.h"
+
 enum {
-    GPAGE_R = 1, GPAGE_W = 2, GPAGE_X = 4, /* == PROT_READ/WRITE/EXEC */
-    GPAGE_MAPPED = 8,
-    GPAGE_CODE = 16, /* host write-protected because it holds translated code */
+    GPAGE_R = PAGE_FLAG_READ, GPAGE_W = PAGE_FLAG_WRITE, GPAGE_X = PAGE_FLAG_EXEC, /* == PROT_* */
+    GPAGE_MAPPED = PAGE_FLAG_MAPPED,
+    GPAGE_CODE = PAGE_FLAG_CODE, /* host write-protected because it holds translated code */
 };
 
 #define GUEST_PAGE 4096u

@@ -162,6 +162,26 @@ START_TEST(arm_rotated_immediate)
 }
 END_TEST
 
+START_TEST(arm_immediate_shift_instructions)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put32(0x1000, 0xe1a05e20); /* lsr r5, r0, #28 */
+    put32(0x1004, 0xe1b06200); /* lsls r6, r0, #4 */
+    put32(0x1008, 0xe1a07060); /* rrx r7, r0 */
+    put32(0x100c, 0xeafffffe); /* b . */
+    cpu.r[0] = 0xc80606a1;
+    cpu.cf = 0;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.r[5], 0xc);
+    ck_assert_uint_eq(cpu.r[6], 0x80606a10);
+    ck_assert_uint_eq(cpu.cf, 0); /* bit 28 of r0 shifted out last */
+    ck_assert_uint_eq(cpu.r[7], 0x64030350);
+    translator_free(t);
+}
+END_TEST
+
 START_TEST(thumb_it_block_conditions)
 {
     Translator *t = translator_new();
@@ -226,6 +246,7 @@ int main(void)
     tcase_add_test(tc, arm_adds_flags_and_bx);
     tcase_add_test(tc, arm_register_shift_by_33_and_carry);
     tcase_add_test(tc, arm_rotated_immediate);
+    tcase_add_test(tc, arm_immediate_shift_instructions);
     tcase_add_test(tc, thumb_it_block_conditions);
     tcase_add_test(tc, undefined_and_svc_exits);
     tcase_add_test(tc, block_ends_at_page_boundary);

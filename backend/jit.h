@@ -1,0 +1,53 @@
+/*
+ * Tier 1: hot blocks compiled through LLVM (ORC LLJIT) on a background
+ * thread and installed into their TransBlock atomically.
+ *
+ *   Jit *jit = jit_new(JIT_BACKGROUND, &log);
+ *   ...
+ *   if (++tb->exec_count == threshold) jit_submit(jit, tb);
+ *   JitFn fn = atomic_load(&tb->jit_fn);   // run it when set
+ *   ...
+ *   jit_release(jit, tb);                  // before freeing a retired block
+ *
+ * Compiled code reaches guest memory through CpuCommon.page_flags checks
+ * and the scion_mem_* slow paths, and calls helpers by name; the JIT
+ * resolves those names to this process's functions.
+ */
+#ifndef SCION_JIT_H
+#define SCION_JIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/block_cache.h"
+#include "backend/log.h"
+
+typedef enum JitMode {
+    JIT_OFF,        /* interpreter only */
+    JIT_BACKGROUND, /* hot blocks compiled on a worker thread (default) */
+    JIT_SYNC,       /* hot blocks compiled before they run again */
+    JIT_ALWAYS,     /* every block compiled before its first run */
+} JitMode;
+
+typedef struct JitStats {
+    uint64_t compiled, failed, discarded;
+    double compile_seconds;
+} JitStats;
+
+typedef struct Jit Jit;
+
+Jit *jit_new(JitMode mode, Log *log);
+void jit_free(Jit *j);
+JitMode jit_mode(const Jit *j);
+/* Queue (or, in sync modes, compile now) a block's code. */
+void jit_submit(Jit *j, TransBlock *tb);
+/* Free a retired block's compiled code; false while a compile is in flight. */
+bool jit_release(Jit *j, TransBlock *tb);
+void jit_stats(Jit *j, JitStats *out);
+bool jit_parse_mode(const char *s, JitMode *mode);
+
+/* Slow paths called from compiled code (host address = mem_base + guest). */
+uint64_t scion_mem_load(uint8_t *host, uint64_t size);
+void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size);
+
+#endif
