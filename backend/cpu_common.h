@@ -26,6 +26,7 @@ typedef struct CpuCommon {
     uint32_t insn_pc;   /* guest pc of the instruction being executed */
     uint32_t insn_mode; /* translation mode bits of that instruction */
     void *machine;      /* owning Machine, for helpers that need it */
+    struct StoreLog *store_log; /* -jit check: record stores so they can be undone */
 } CpuCommon;
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "backend/machine.h"
+#include "backend/tier_check.h"
 
 void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque)
 {
@@ -78,7 +79,7 @@ static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
         ir_print(r.ir, m->log.out);
     }
     TransBlock *tb = block_cache_insert(m->cache, pc, mode, r.guest_start, r.guest_end, r.ninsns, interp_prepare(r.ir));
-    if (jit_mode(m->jit) == JIT_ALWAYS)
+    if (jit_mode(m->jit) >= JIT_ALWAYS)
         jit_submit(m->jit, tb);
     return tb;
 }
@@ -106,6 +107,8 @@ int machine_step(Machine *m)
     m->stats.blocks_executed++;
     m->stats.insns_executed += tb->ninsns;
     JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_acquire);
+    if (fn && jit_mode(m->jit) == JIT_CHECK)
+        return tier_check_run(m, tb, fn);
     if (fn) {
         m->stats.jit_blocks_executed++;
         m->stats.jit_insns_executed += tb->ninsns;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend/cpu_common.h"
+#include "backend/store_log.h"
 #include "translator/helpers.h"
 
 static bool is_branch(uint8_t op)
@@ -178,10 +179,26 @@ IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc)
         case IR_LD16S: D = (uint32_t)(int32_t)(int16_t)load16(mem + A); break;
         case IR_LD32: D = load32(mem + A); break;
         case IR_LD64: D = load64(mem + A); break;
-        case IR_ST8: mem[A] = (uint8_t)B; break;
-        case IR_ST16: memcpy(mem + A, &(uint16_t){(uint16_t)B}, 2); break;
-        case IR_ST32: memcpy(mem + A, &(uint32_t){B}, 4); break;
-        case IR_ST64: memcpy(mem + A, &t[in->b], 8); break;
+        case IR_ST8:
+            if (__builtin_expect(common->store_log != NULL, 0))
+                store_log_record(common->store_log, mem, A, 1);
+            mem[A] = (uint8_t)B;
+            break;
+        case IR_ST16:
+            if (__builtin_expect(common->store_log != NULL, 0))
+                store_log_record(common->store_log, mem, A, 2);
+            memcpy(mem + A, &(uint16_t){(uint16_t)B}, 2);
+            break;
+        case IR_ST32:
+            if (__builtin_expect(common->store_log != NULL, 0))
+                store_log_record(common->store_log, mem, A, 4);
+            memcpy(mem + A, &(uint32_t){B}, 4);
+            break;
+        case IR_ST64:
+            if (__builtin_expect(common->store_log != NULL, 0))
+                store_log_record(common->store_log, mem, A, 8);
+            memcpy(mem + A, &t[in->b], 8);
+            break;
         case IR_CALL: D = helper_info[in->imm].fn(state, t[in->a], t[in->b], t[in->c]); break;
         case IR_OP_COUNT: abort();
         }

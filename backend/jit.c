@@ -62,7 +62,8 @@ bool jit_parse_mode(const char *s, JitMode *mode)
         const char *name;
         JitMode mode;
     } names[] = {{"off", JIT_OFF}, {"on", JIT_BACKGROUND}, {"background", JIT_BACKGROUND},
-                 {"sync", JIT_SYNC}, {"always", JIT_ALWAYS}};
+                 {"sync", JIT_SYNC}, {"always", JIT_ALWAYS},
+                 {"check", JIT_CHECK}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(s, names[i].name)) {
             *mode = names[i].mode;

@@ -27,6 +27,7 @@ typedef enum JitMode {
     JIT_BACKGROUND, /* hot blocks compiled on a worker thread (default) */
     JIT_SYNC,       /* hot blocks compiled before they run again */
     JIT_ALWAYS,     /* every block compiled before its first run */
+    JIT_CHECK,      /* as ALWAYS, and every run checked against the interpreter */
 } JitMode;
 
 typedef struct JitStats {

@@ -37,12 +37,14 @@ typedef struct Machine {
     struct UserProcess *user; /* Linux user mode, or NULL */
     Jit *jit;                 /* NULL when the LLVM tier is off */
     unsigned jit_threshold;   /* interpreted runs before a block is compiled */
+    struct StoreLog *check_log; /* -jit check */
     ExecStats stats;
 } Machine;
 
 /* Why machine_step stopped: an IR exit kind, or a fetch fault. */
 typedef enum StepResult {
     STEP_FETCH_FAULT = IR_EXIT_KIND_COUNT,
+    STEP_TIER_MISMATCH, /* -jit check found a difference (already reported) */
 } StepResult;
 
 void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque);

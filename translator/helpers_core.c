@@ -1,6 +1,7 @@
 /* Core ARM helpers: CPSR access, exclusive monitor, bit reversal. */
 #include <string.h>
 
+#include "backend/store_log.h"
 #include "frontend/arm_cpu.h"
 #include "translator/helpers.h"
 
@@ -63,6 +64,8 @@ static uint64_t strex_common(ArmCpu *cpu, uint32_t addr, uint64_t value, unsigne
     memcpy(&now, host, size);
     if (now != cpu->excl_val)
         return 1;
+    if (cpu->common.store_log)
+        store_log_record(cpu->common.store_log, cpu->common.mem_base, addr, size);
     memcpy(host, &value, size);
     return 0;
 }

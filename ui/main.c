@@ -42,7 +42,8 @@ static void usage(FILE *out)
             "  -D FILE         write logs to FILE instead of stderr\n"
             "  -0 ARGV0        pass ARGV0 as the program's argv[0]\n"
             "  -jit MODE       LLVM tier: on (default, background compile), off\n"
-            "                  (interpreter only), sync, always (compile every block)\n"
+            "                  (interpreter only), sync, always (compile every block),\n"
+            "                  check (always, and check every block against the interpreter)\n"
             "  --stats         print execution statistics at exit\n"
             "  -h, --help      this help\n"
             "  --version       version\n");
@@ -75,7 +76,7 @@ static int parse_options(int argc, char **argv, Options *o)
             o->stats = true;
         } else if (!strcmp(a, "-jit") && has_value) {
             if (!jit_parse_mode(argv[++i], &o->jit))
-                return bad_usage("unknown -jit mode '%s' (on, off, sync, always)", argv[i]);
+                return bad_usage("unknown -jit mode '%s' (on, off, sync, always, check)", argv[i]);
         } else if (!strcmp(a, "-strace")) {
             o->log_mask |= LOG_STRACE;
         } else if (!strcmp(a, "-L") && has_value) {

@@ -31,6 +31,7 @@ static void report_unimplemented(UserProcess *p)
 static void resume_at_fault(UserProcess *p)
 {
     ArmCpu *cpu = &p->machine->cpu;
+    cpu->common.store_log = NULL; /* a fault inside a -jit check interpreter run */
     cpu->r[15] = cpu->common.insn_pc;
     cpu->thumb = cpu->common.insn_mode & ARM_MODEBIT_THUMB;
     cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
@@ -58,6 +59,10 @@ static void handle_exit(UserProcess *p, int kind)
         report_unimplemented(p);
         p->exited = true;
         p->exit_status = 128 + SIGILL;
+        break;
+    case STEP_TIER_MISMATCH:
+        p->exited = true;
+        p->exit_status = 125;
         break;
     case STEP_FETCH_FAULT:
         signal_deliver_sync(p, SIGSEGV, (p->mem.flags[cpu->r[15] / GUEST_PAGE] & GPAGE_MAPPED) ? 2 : 1,
