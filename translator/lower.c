@@ -18,8 +18,14 @@ bool op_is_imm(const LowerCtx *ctx, unsigned i)
     return i < op_count(ctx) && op_at(ctx, i)->type == ARM_OP_IMM;
 }
 
+/* The S bit is bit 20 of every A32 and 32-bit T32 encoding that has one
+ * (Capstone 4 reports update_flags for some that do not set flags, e.g.
+ * T32 ADC.W without S); 16-bit Thumb encodings set flags outside IT blocks,
+ * which Capstone tracks. */
 bool insn_sets_flags(const LowerCtx *ctx)
 {
+    if (ctx->insn->size == 4)
+        return (ctx->insn->raw >> 20) & 1;
     return ctx->insn->detail.update_flags;
 }
 

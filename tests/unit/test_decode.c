@@ -182,6 +182,25 @@ START_TEST(arm_immediate_shift_instructions)
 }
 END_TEST
 
+START_TEST(thumb2_adc_without_s_keeps_flags)
+{
+    Translator *t = translator_new();
+    ArmCpu cpu;
+    reset(&cpu);
+    put16(0x1000, 0xeb42); /* adc.w r2, r2, r2 (S = 0) */
+    put16(0x1002, 0x0202);
+    put16(0x1004, 0xe7fe); /* b . */
+    cpu.thumb = 1;
+    cpu.r[2] = 0x80000000;
+    cpu.cf = 1;
+    run_block(t, &cpu, 0x1000);
+    ck_assert_uint_eq(cpu.r[2], 1);
+    ck_assert_uint_eq(cpu.cf, 1); /* unchanged, though the add carried out */
+    ck_assert_uint_eq(cpu.zf, 0);
+    translator_free(t);
+}
+END_TEST
+
 START_TEST(thumb_it_block_conditions)
 {
     Translator *t = translator_new();
@@ -247,6 +266,7 @@ int main(void)
     tcase_add_test(tc, arm_register_shift_by_33_and_carry);
     tcase_add_test(tc, arm_rotated_immediate);
     tcase_add_test(tc, arm_immediate_shift_instructions);
+    tcase_add_test(tc, thumb2_adc_without_s_keeps_flags);
     tcase_add_test(tc, thumb_it_block_conditions);
     tcase_add_test(tc, undefined_and_svc_exits);
     tcase_add_test(tc, block_ends_at_page_boundary);
