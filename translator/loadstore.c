@@ -22,6 +22,11 @@
  * because it ends the block.  The loaded value therefore wins when a loaded
  * register is also the written-back base (UNPREDICTABLE, or UNKNOWN for
  * LDM), and STM stores the original base value.
+ *
+ * Other UNPREDICTABLE encodings (pc as a dual, exclusive or writeback
+ * register, odd Rt for A32 LDRD/STRD/LDREXD/STREXD, empty lists, the
+ * user-bank LDM/STM forms) are made UNDEFINED.  SWP/SWPB are reported as
+ * unimplemented.
  */
 #include "translator/families.h"
 
