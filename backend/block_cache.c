@@ -15,6 +15,7 @@ struct BlockCache {
     BlockReleaseHook on_release;
     void *release_opaque;
     BlockCacheStats stats;
+    uint32_t epoch;
 };
 
 static unsigned hash_key(uint32_t pc, uint32_t mode)
@@ -139,6 +140,7 @@ static void retire(BlockCache *c, TransBlock *tb)
     if (last_page(tb) != first_page(tb))
         unlink_page(c, tb, last_page(tb));
     tb->valid = false;
+    c->epoch++;
     tb->retired_next = c->retired;
     c->retired = tb;
     c->stats.invalidated++;
@@ -201,4 +203,9 @@ void block_cache_flush(BlockCache *c)
 const BlockCacheStats *block_cache_stats(const BlockCache *c)
 {
     return &c->stats;
+}
+
+uint32_t block_cache_epoch(const BlockCache *c)
+{
+    return c->epoch;
 }

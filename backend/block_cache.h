@@ -47,6 +47,12 @@ struct TransBlock {
     _Atomic(JitFn) jit_fn;
     atomic_bool jit_busy; /* queued or compiling: the block must not be freed */
     void *jit_resource;   /* LLVM resource tracker of the compiled code */
+    /* Successors seen at run time, so the dispatcher skips the hash lookup;
+     * valid while the cache's epoch is unchanged (no block was retired). */
+    struct {
+        uint32_t pc, mode, epoch;
+        TransBlock *tb;
+    } succ[2];
 };
 
 typedef struct BlockCacheStats {
@@ -74,5 +80,7 @@ bool block_cache_page_has_code(const BlockCache *c, uint32_t page);
 void block_cache_collect(BlockCache *c);
 void block_cache_flush(BlockCache *c);
 const BlockCacheStats *block_cache_stats(const BlockCache *c);
+/* Changes whenever a block is retired: cached block pointers are stale. */
+uint32_t block_cache_epoch(const BlockCache *c);
 
 #endif

@@ -92,24 +92,41 @@ static void log_cpu(Machine *m)
     log_printf(&m->log, "PSR=%08x\n", arm_cpsr_read(c));
 }
 
-int machine_step(Machine *m)
+/* The block for (pc, mode), via the previous block's successor cache. */
+static TransBlock *find_block(Machine *m, TransBlock *prev, uint32_t pc, uint32_t mode)
 {
-    ArmCpu *cpu = &m->cpu;
-    uint32_t pc = cpu->r[15], mode = arm_mode_bits(cpu);
-    block_cache_collect(m->cache);
+    uint32_t epoch = block_cache_epoch(m->cache);
+    unsigned slot = (pc >> 1) & 1;
+    if (prev && prev->succ[slot].pc == pc && prev->succ[slot].mode == mode && prev->succ[slot].epoch == epoch &&
+        prev->succ[slot].tb)
+        return prev->succ[slot].tb;
     TransBlock *tb = block_cache_lookup(m->cache, pc, mode);
     if (!tb && !(tb = translate(m, pc, mode)))
-        return STEP_FETCH_FAULT;
-    if (log_on(&m->log, LOG_CPU))
-        log_cpu(m);
-    if (log_on(&m->log, LOG_EXEC))
-        log_printf(&m->log, "Trace: [%08x/%x]\n", pc, mode);
+        return NULL;
+    if (prev && block_cache_epoch(m->cache) == epoch) {
+        prev->succ[slot].pc = pc;
+        prev->succ[slot].mode = mode;
+        prev->succ[slot].epoch = epoch;
+        prev->succ[slot].tb = tb;
+    }
+    return tb;
+}
+
+static int run_block(Machine *m, TransBlock *tb)
+{
+    ArmCpu *cpu = &m->cpu;
+    if (__builtin_expect(m->log.mask & (LOG_CPU | LOG_EXEC), 0)) {
+        if (log_on(&m->log, LOG_CPU))
+            log_cpu(m);
+        if (log_on(&m->log, LOG_EXEC))
+            log_printf(&m->log, "Trace: [%08x/%x]\n", tb->pc, tb->mode);
+    }
     m->stats.blocks_executed++;
     m->stats.insns_executed += tb->ninsns;
     JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_acquire);
-    if (fn && jit_mode(m->jit) == JIT_CHECK)
-        return tier_check_run(m, tb, fn);
     if (fn) {
+        if (__builtin_expect(jit_mode(m->jit) == JIT_CHECK, 0))
+            return tier_check_run(m, tb, fn);
         m->stats.jit_blocks_executed++;
         m->stats.jit_insns_executed += tb->ninsns;
         uint64_t r = fn(cpu);
@@ -122,4 +139,28 @@ int machine_step(Machine *m)
     IrExitKind kind = interp_run(tb->code, cpu, &next);
     cpu->r[15] = next;
     return kind;
+}
+
+int machine_run(Machine *m)
+{
+    ArmCpu *cpu = &m->cpu;
+    TransBlock *prev = NULL;
+    uint32_t collected = block_cache_epoch(m->cache) - 1;
+    for (;;) {
+        if (block_cache_epoch(m->cache) != collected) {
+            /* Blocks were retired (maybe the one just run): free them, forget prev. */
+            block_cache_collect(m->cache);
+            collected = block_cache_epoch(m->cache);
+            prev = NULL;
+        }
+        TransBlock *tb = find_block(m, prev, cpu->r[15], arm_mode_bits(cpu));
+        if (!tb)
+            return STEP_FETCH_FAULT;
+        int kind = run_block(m, tb);
+        if (kind != IR_EXIT_JUMP && kind != IR_EXIT_INDIRECT)
+            return kind;
+        if (m->interrupt_request)
+            return IR_EXIT_YIELD;
+        prev = tb;
+    }
 }

@@ -1,11 +1,13 @@
 /*
  * Tier 1: LLVM compilation of hot blocks through ORC LLJIT.
  *
- * One LLJIT per machine.  The compile thread owns its own LLVM context
- * (a ThreadSafeContext), runs a short pass pipeline, and adds each block as
- * a module with its own resource tracker, so invalidated code is freed.
- * Helpers and the memory slow paths are defined in the JIT as absolute
- * symbols pointing at this process's functions.
+ * One LLJIT per machine.  Exactly one thread uses LLVM: the compile thread
+ * (or, in the synchronous modes, the dispatcher).  It owns an LLVM context
+ * and a target machine for this host, runs a short pass pipeline, emits an
+ * object file itself and hands it to LLJIT, which only links it.  Each
+ * object gets its own resource tracker, so invalidated code is freed; the
+ * removal is queued to the LLVM thread.  Helpers and the memory slow paths
+ * are absolute symbols pointing at this process's functions.
  */
 #include "backend/jit.h"
 
@@ -14,8 +16,10 @@
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +31,21 @@
 #define QUEUE_CAP 4096
 #define JIT_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg)"
 
+#define REMOVAL_CAP 1024
+
 struct Jit {
     JitMode mode;
     Log *log;
     LLVMOrcLLJITRef lljit;
     LLVMOrcJITDylibRef dylib;
-    LLVMOrcThreadSafeContextRef tsctx;
+    LLVMContextRef llvm_ctx;     /* the LLVM thread's */
+    LLVMTargetMachineRef tm;     /* the LLVM thread's */
+    LLVMOrcResourceTrackerRef removals[REMOVAL_CAP]; /* queued for the LLVM thread */
+    unsigned nremovals;
     pthread_t worker;
     bool worker_started;
     pthread_mutex_t lock; /* queue and stats; the LLVM context is the compiling thread's alone */
+    pthread_mutex_t llvm_lock; /* held while LLVM works, so fork never copies it mid-compile */
     pthread_cond_t wake;
     TransBlock *queue[QUEUE_CAP];
     unsigned qhead, qcount;
@@ -116,34 +126,82 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Emit, optimise and load one block; returns its entry point or NULL. */
-static JitFn compile_block(Jit *j, TransBlock *tb, LLVMOrcResourceTrackerRef *rt_out)
+static LLVMTargetMachineRef host_target_machine(Jit *j)
 {
-    char name[64];
-    snprintf(name, sizeof name, "tb_%08x_%x_%lu", tb->pc, tb->mode, j->next_id++);
-    LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(j->tsctx);
-    LLVMModuleRef mod = llvm_emit_block(ctx, tb->code, name);
-    LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-    LLVMErrorRef err = LLVMRunPasses(mod, JIT_PASSES, NULL, opts);
-    LLVMDisposePassBuilderOptions(opts);
-    if (!report(j, err, "optimisation")) {
-        LLVMDisposeModule(mod);
-        return NULL;
+    char *triple = LLVMGetDefaultTargetTriple(), *err = NULL;
+    LLVMTargetRef target;
+    LLVMTargetMachineRef tm = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &err)) {
+        log_printf(j->log, "scion: LLVM has no target for %s: %s\n", triple, err);
+        LLVMDisposeMessage(err);
+    } else {
+        char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+        tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault, LLVMRelocPIC,
+                                     LLVMCodeModelSmall);
+        LLVMDisposeMessage(cpu);
+        LLVMDisposeMessage(features);
     }
-    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, j->tsctx);
+    LLVMDisposeMessage(triple);
+    return tm;
+}
+
+/* Emit, optimise and compile one block to an object file in memory. */
+static LLVMMemoryBufferRef compile_object(Jit *j, TransBlock *tb, const char *name)
+{
+    LLVMModuleRef mod = llvm_emit_block(j->llvm_ctx, tb->code, name);
+    LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(mod, JIT_PASSES, j->tm, opts);
+    LLVMDisposePassBuilderOptions(opts);
+    LLVMMemoryBufferRef obj = NULL;
+    char *msg = NULL;
+    if (report(j, err, "optimisation") && LLVMTargetMachineEmitToMemoryBuffer(j->tm, mod, LLVMObjectFile, &msg, &obj)) {
+        log_printf(j->log, "scion: LLVM code generation failed: %s\n", msg);
+        LLVMDisposeMessage(msg);
+        obj = NULL;
+    }
+    LLVMDisposeModule(mod);
+    return obj;
+}
+
+/* Link an object into the JIT and find its entry point; NULL on failure. */
+static JitFn load_object(Jit *j, LLVMMemoryBufferRef obj, const char *name, LLVMOrcResourceTrackerRef *rt_out)
+{
     LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(j->dylib);
-    if (!report(j, LLVMOrcLLJITAddLLVMIRModuleWithRT(j->lljit, rt, tsm), "module add")) {
+    if (!report(j, LLVMOrcLLJITAddObjectFileWithRT(j->lljit, rt, obj), "object add")) {
         LLVMOrcReleaseResourceTracker(rt);
         return NULL;
     }
     LLVMOrcExecutorAddress addr = 0;
-    if (!report(j, LLVMOrcLLJITLookup(j->lljit, &addr, name), "compilation")) {
+    if (!report(j, LLVMOrcLLJITLookup(j->lljit, &addr, name), "link")) {
         LLVMOrcResourceTrackerRemove(rt);
         LLVMOrcReleaseResourceTracker(rt);
         return NULL;
     }
     *rt_out = rt;
     return (JitFn)(uintptr_t)addr;
+}
+
+static JitFn compile_block(Jit *j, TransBlock *tb, LLVMOrcResourceTrackerRef *rt_out)
+{
+    char name[64];
+    snprintf(name, sizeof name, "tb_%08x_%x_%lu", tb->pc, tb->mode, j->next_id++);
+    LLVMMemoryBufferRef obj = compile_object(j, tb, name);
+    return obj ? load_object(j, obj, name, rt_out) : NULL;
+}
+
+/* Free code of retired blocks (on the LLVM thread). */
+static void process_removals(Jit *j)
+{
+    pthread_mutex_lock(&j->lock);
+    unsigned n = j->nremovals;
+    LLVMOrcResourceTrackerRef batch[REMOVAL_CAP];
+    memcpy(batch, j->removals, n * sizeof batch[0]);
+    j->nremovals = 0;
+    pthread_mutex_unlock(&j->lock);
+    for (unsigned i = 0; i < n; i++) {
+        report(j, LLVMOrcResourceTrackerRemove(batch[i]), "code removal");
+        LLVMOrcReleaseResourceTracker(batch[i]);
+    }
 }
 
 /* Compile and publish; a block invalidated meanwhile gets no code. */
@@ -176,17 +234,30 @@ static void compile_and_install(Jit *j, TransBlock *tb)
 static void *worker_main(void *arg)
 {
     Jit *j = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* guest signals belong to the guest thread */
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        while (!j->qcount && !j->stopping)
+        while (!j->qcount && !j->nremovals && !j->stopping)
             pthread_cond_wait(&j->wake, &j->lock);
         if (j->stopping)
             break;
+        if (j->nremovals) {
+            pthread_mutex_unlock(&j->lock);
+            pthread_mutex_lock(&j->llvm_lock);
+            process_removals(j);
+            pthread_mutex_unlock(&j->llvm_lock);
+            pthread_mutex_lock(&j->lock);
+            continue;
+        }
         TransBlock *tb = j->queue[j->qhead];
         j->qhead = (j->qhead + 1) % QUEUE_CAP;
         j->qcount--;
         pthread_mutex_unlock(&j->lock);
+        pthread_mutex_lock(&j->llvm_lock);
         compile_and_install(j, tb);
+        pthread_mutex_unlock(&j->llvm_lock);
         pthread_mutex_lock(&j->lock);
     }
     pthread_mutex_unlock(&j->lock);
@@ -209,9 +280,17 @@ Jit *jit_new(JitMode mode, Log *log)
         return NULL;
     }
     j->dylib = LLVMOrcLLJITGetMainJITDylib(j->lljit);
-    j->tsctx = LLVMOrcCreateNewThreadSafeContext();
+    j->llvm_ctx = LLVMContextCreate();
+    j->tm = host_target_machine(j);
+    if (!j->tm) {
+        LLVMOrcDisposeLLJIT(j->lljit);
+        LLVMContextDispose(j->llvm_ctx);
+        free(j);
+        return NULL;
+    }
     define_runtime_symbols(j);
     pthread_mutex_init(&j->lock, NULL);
+    pthread_mutex_init(&j->llvm_lock, NULL);
     pthread_cond_init(&j->wake, NULL);
     if (mode == JIT_BACKGROUND)
         j->worker_started = pthread_create(&j->worker, NULL, worker_main, j) == 0;
@@ -230,9 +309,12 @@ void jit_free(Jit *j)
     pthread_mutex_unlock(&j->lock);
     if (j->worker_started)
         pthread_join(j->worker, NULL);
+    process_removals(j);
     LLVMOrcDisposeLLJIT(j->lljit);
-    LLVMOrcDisposeThreadSafeContext(j->tsctx);
+    LLVMDisposeTargetMachine(j->tm);
+    LLVMContextDispose(j->llvm_ctx);
     pthread_mutex_destroy(&j->lock);
+    pthread_mutex_destroy(&j->llvm_lock);
     pthread_cond_destroy(&j->wake);
     free(j);
 }
@@ -243,7 +325,10 @@ void jit_submit(Jit *j, TransBlock *tb)
         return;
     atomic_store(&tb->jit_busy, true);
     if (j->mode != JIT_BACKGROUND) {
+        pthread_mutex_lock(&j->llvm_lock);
+        process_removals(j);
         compile_and_install(j, tb);
+        pthread_mutex_unlock(&j->llvm_lock);
         return;
     }
     pthread_mutex_lock(&j->lock);
@@ -260,14 +345,18 @@ bool jit_release(Jit *j, TransBlock *tb)
 {
     if (atomic_load(&tb->jit_busy))
         return false;
-    if (tb->jit_resource) {
-        LLVMOrcResourceTrackerRef rt = tb->jit_resource;
-        report(j, LLVMOrcResourceTrackerRemove(rt), "code removal");
-        LLVMOrcReleaseResourceTracker(rt);
+    if (!tb->jit_resource)
+        return true;
+    pthread_mutex_lock(&j->lock);
+    bool queued = j->nremovals < REMOVAL_CAP;
+    if (queued) {
+        j->removals[j->nremovals++] = tb->jit_resource;
         tb->jit_resource = NULL;
         atomic_store(&tb->jit_fn, NULL);
+        pthread_cond_signal(&j->wake);
     }
-    return true;
+    pthread_mutex_unlock(&j->lock);
+    return queued; /* a full queue keeps the block until the LLVM thread catches up */
 }
 
 void jit_stats(Jit *j, JitStats *out)
@@ -278,4 +367,38 @@ void jit_stats(Jit *j, JitStats *out)
     pthread_mutex_lock(&j->lock);
     *out = j->stats;
     pthread_mutex_unlock(&j->lock);
+}
+
+void jit_fork_prepare(Jit *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->llvm_lock);
+    pthread_mutex_lock(&j->lock);
+}
+
+void jit_fork_parent(Jit *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&j->llvm_lock);
+}
+
+/* The child has only the forking thread: it compiles synchronously from
+ * now on (children mostly exec soon), and blocks still queued go back to
+ * the interpreter. */
+void jit_fork_child(Jit *j)
+{
+    if (!j)
+        return;
+    for (; j->qcount; j->qcount--, j->qhead = (j->qhead + 1) % QUEUE_CAP)
+        atomic_store(&j->queue[j->qhead]->jit_busy, false);
+    j->worker_started = false;
+    if (j->mode == JIT_BACKGROUND)
+        j->mode = JIT_SYNC;
+    /* The parent's compile thread was waiting on this condition; nobody does here. */
+    pthread_cond_init(&j->wake, NULL);
+    pthread_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&j->llvm_lock);
 }

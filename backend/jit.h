@@ -45,6 +45,11 @@ void jit_submit(Jit *j, TransBlock *tb);
 /* Free a retired block's compiled code; false while a compile is in flight. */
 bool jit_release(Jit *j, TransBlock *tb);
 void jit_stats(Jit *j, JitStats *out);
+/* Around fork(): no compile is in progress while the process is copied, and
+ * the child gets a compile thread of its own. */
+void jit_fork_prepare(Jit *j);
+void jit_fork_parent(Jit *j);
+void jit_fork_child(Jit *j);
 bool jit_parse_mode(const char *s, JitMode *mode);
 
 /* Slow paths called from compiled code (host address = mem_base + guest). */

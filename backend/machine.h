@@ -2,8 +2,9 @@
  * Machine: everything one emulated machine owns, reachable from one pointer
  * so that several machines can live in one process.
  *
- * backend/exec.c runs blocks: machine_step finds (or translates) the block
- * at the CPU's pc and mode, runs it, and returns why it ended.  The caller
+ * backend/exec.c runs blocks: machine_run finds (or translates) the block
+ * at the CPU's pc and mode, runs it and its successors, and returns why the
+ * run ended.  The caller
  * (user-mode loop or system board) handles syscalls, faults and interrupts.
  */
 #ifndef SCION_MACHINE_H
@@ -38,10 +39,11 @@ typedef struct Machine {
     Jit *jit;                 /* NULL when the LLVM tier is off */
     unsigned jit_threshold;   /* interpreted runs before a block is compiled */
     struct StoreLog *check_log; /* -jit check */
+    volatile int interrupt_request; /* set asynchronously: leave machine_run soon */
     ExecStats stats;
 } Machine;
 
-/* Why machine_step stopped: an IR exit kind, or a fetch fault. */
+/* Why machine_run stopped, beyond the IR exit kinds. */
 typedef enum StepResult {
     STEP_FETCH_FAULT = IR_EXIT_KIND_COUNT,
     STEP_TIER_MISMATCH, /* -jit check found a difference (already reported) */
@@ -51,7 +53,9 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
 /* Start the LLVM tier (before running). Returns false if LLVM is unavailable. */
 bool machine_enable_jit(Machine *m, JitMode mode);
 void machine_destroy(Machine *m);
-/* Run one block; returns an IrExitKind or STEP_FETCH_FAULT. */
-int machine_step(Machine *m);
+/* Run blocks until one ends with something other than a branch (syscall,
+ * exception, fault) or interrupt_request is set; returns that IrExitKind
+ * (IR_EXIT_YIELD for an interrupt request) or a StepResult. */
+int machine_run(Machine *m);
 
 #endif

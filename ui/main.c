@@ -13,6 +13,7 @@
 
 #include "user/elf_load.h"
 #include "user/run.h"
+#include "user/syscall.h"
 
 #define SCION_VERSION "0.1.0"
 
@@ -156,6 +157,7 @@ static int run_program(const Options *o, int argc, char **argv)
     m->user = p;
     p->sysroot = o->sysroot ? o->sysroot : getenv("SCION_LD_PREFIX");
     p->exe_path = prog;
+    user_process_set_exec_args(p, argc, argv, o->prog_index);
     ElfInfo info;
     char err[512];
     if (elf_load(&p->mem, prog, p->sysroot, &info, err, sizeof err) != 0) {
@@ -185,6 +187,7 @@ static int run_program(const Options *o, int argc, char **argv)
     int status = user_run(p);
     if (o->stats)
         print_stats(m, now_seconds() - start);
+    machine_destroy(m); /* stops the compile thread before exit handlers run */
     return status;
 }
 

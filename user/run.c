@@ -77,17 +77,21 @@ static void handle_exit(UserProcess *p, int kind)
 int user_run(UserProcess *p)
 {
     Machine *m = p->machine;
+    user_process_start(p);
     signal_install_host_handlers(p);
-    if (sigsetjmp(p->fault_jmp, 1)) {
+    /* No mask saving: the host mask mirrors the guest's and is set by delivery. */
+    if (sigsetjmp(p->fault_jmp, 0)) {
         resume_at_fault(p);
         signal_deliver_sync(p, p->fault_signo, p->fault_code, p->fault_addr);
     }
     while (!p->exited) {
-        if (p->pending)
+        /* Cleared before looking at pending signals: one arriving later sets it again. */
+        m->interrupt_request = 0;
+        if (signal_work_pending(p))
             signal_deliver_pending(p);
         if (p->exited)
             break;
-        handle_exit(p, machine_step(m));
+        handle_exit(p, machine_run(m));
     }
     return p->exit_status;
 }

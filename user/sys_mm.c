@@ -128,3 +128,39 @@ int32_t sys_madvise(UserProcess *p, const uint32_t a[6])
         return -EINVAL;
     return host_result(madvise(p->mem.base + a[0], page_round_up(a[1]), MADV_DONTNEED));
 }
+
+int32_t sys_msync(UserProcess *p, const uint32_t a[6])
+{
+    if (a[0] & (GUEST_PAGE - 1))
+        return -EINVAL;
+    if (!guest_access_ok(&p->mem, a[0], a[1], 0))
+        return -ENOMEM;
+    return host_result(msync(p->mem.base + a[0], a[1], (int)a[2]));
+}
+
+/* Locking pages in memory: accepted, nothing to do for the guest. */
+int32_t sys_mlock(UserProcess *p, const uint32_t a[6])
+{
+    if (!guest_access_ok(&p->mem, a[0] & ~(GUEST_PAGE - 1), a[1] + (a[0] & (GUEST_PAGE - 1)), 0))
+        return -ENOMEM;
+    return 0;
+}
+
+int32_t sys_mlockall(UserProcess *p, const uint32_t a[6])
+{
+    (void)p, (void)a;
+    return 0;
+}
+
+int32_t sys_mincore(UserProcess *p, const uint32_t a[6])
+{
+    if (a[0] & (GUEST_PAGE - 1))
+        return -EINVAL;
+    uint32_t pages = page_round_up(a[1]) / GUEST_PAGE;
+    if (!guest_access_ok(&p->mem, a[0], a[1], 0))
+        return -ENOMEM;
+    uint8_t *vec = guest_ptr(&p->mem, a[2], pages, GPAGE_W);
+    if (!vec)
+        return -EFAULT;
+    return host_result(mincore(p->mem.base + a[0], a[1], vec));
+}

@@ -1,32 +1,296 @@
-/* The implemented Linux ARM EABI syscalls: X(number, name, handler). */
+/*
+ * The implemented Linux ARM EABI syscalls: X(number, name, handler, fmt).
+ * fmt is for -strace (see syscall.c): result kind, then one letter per
+ * argument.  Numbers are from the kernel's arch/arm/tools/syscall.tbl.
+ */
 #ifndef SCION_SYSCALL_LIST_H
 #define SCION_SYSCALL_LIST_H
 
-#define SCION_SYSCALLS(X)                                  \
-    /* process */                                          \
-    X(1, exit, sys_exit)                                   \
-    X(248, exit_group, sys_exit_group)                     \
-    X(20, getpid, sys_getpid)                              \
-    X(224, gettid, sys_gettid)                             \
-    X(256, set_tid_address, sys_set_tid_address)           \
-    X(338, set_robust_list, sys_set_robust_list)           \
-    X(122, uname, sys_uname)                               \
-    X(0xf0005, ARM_set_tls, sys_arm_set_tls)               \
-    X(0xf0002, ARM_cacheflush, sys_arm_cacheflush)         \
-    /* memory */                                           \
-    X(45, brk, sys_brk)                                    \
-    X(192, mmap2, sys_mmap2)                               \
-    X(91, munmap, sys_munmap)                              \
-    X(125, mprotect, sys_mprotect)                         \
-    X(163, mremap, sys_mremap)                             \
-    X(220, madvise, sys_madvise)                           \
-    /* files (minimal set; see sys_fs.c) */                \
-    X(3, read, sys_read)                                   \
-    X(4, write, sys_write)                                 \
-    X(6, close, sys_close)                                 \
-    X(322, openat, sys_openat)                             \
-    X(146, writev, sys_writev)                             \
-    X(197, fstat64, sys_fstat64)                           \
-    X(54, ioctl, sys_ioctl)
+#define SCION_SYSCALLS(X)                                                     \
+    /* process and identity (sys_basic.c) */                                  \
+    X(1, exit, sys_exit, "!d")                                                \
+    X(248, exit_group, sys_exit_group, "!d")                                  \
+    X(20, getpid, sys_getpid, "d")                                            \
+    X(64, getppid, sys_getppid, "d")                                          \
+    X(224, gettid, sys_gettid, "d")                                           \
+    X(256, set_tid_address, sys_set_tid_address, "dp")                        \
+    X(338, set_robust_list, sys_set_robust_list, "dpu")                       \
+    X(339, get_robust_list, sys_get_robust_list, "ddpp")                      \
+    X(122, uname, sys_uname, "dp")                                            \
+    X(24, getuid, sys_getuid16, "d")                                          \
+    X(47, getgid, sys_getgid16, "d")                                          \
+    X(49, geteuid, sys_geteuid16, "d")                                        \
+    X(50, getegid, sys_getegid16, "d")                                        \
+    X(199, getuid32, sys_getuid32, "d")                                       \
+    X(200, getgid32, sys_getgid32, "d")                                       \
+    X(201, geteuid32, sys_geteuid32, "d")                                     \
+    X(202, getegid32, sys_getegid32, "d")                                     \
+    X(213, setuid32, sys_setuid32, "dd")                                      \
+    X(214, setgid32, sys_setgid32, "dd")                                      \
+    X(203, setreuid32, sys_setreuid32, "ddd")                                 \
+    X(204, setregid32, sys_setregid32, "ddd")                                 \
+    X(208, setresuid32, sys_setresuid32, "dddd")                              \
+    X(209, getresuid32, sys_getresuid32, "dppp")                              \
+    X(210, setresgid32, sys_setresgid32, "dddd")                              \
+    X(211, getresgid32, sys_getresgid32, "dppp")                              \
+    X(205, getgroups32, sys_getgroups32, "ddp")                               \
+    X(206, setgroups32, sys_setgroups32, "ddp")                               \
+    X(215, setfsuid32, sys_setfsuid32, "dd")                                  \
+    X(216, setfsgid32, sys_setfsgid32, "dd")                                  \
+    X(65, getpgrp, sys_getpgrp, "d")                                          \
+    X(57, setpgid, sys_setpgid, "ddd")                                        \
+    X(132, getpgid, sys_getpgid, "dd")                                        \
+    X(66, setsid, sys_setsid, "d")                                            \
+    X(147, getsid, sys_getsid, "dd")                                          \
+    X(60, umask, sys_umask, "oo")                                             \
+    X(369, prlimit64, sys_prlimit64, "dddpp")                                 \
+    X(191, ugetrlimit, sys_ugetrlimit, "ddp")                                 \
+    X(75, setrlimit, sys_setrlimit, "ddp")                                    \
+    X(77, getrusage, sys_getrusage, "ddp")                                    \
+    X(43, times, sys_times, "dp")                                             \
+    X(116, sysinfo, sys_sysinfo, "dp")                                        \
+    X(172, prctl, sys_prctl, "ddxxxx")                                        \
+    X(136, personality, sys_personality, "xx")                                \
+    X(345, getcpu, sys_getcpu, "dppp")                                        \
+    X(241, sched_setaffinity, sys_sched_setaffinity, "dddp")                  \
+    X(242, sched_getaffinity, sys_sched_getaffinity, "dddp")                  \
+    X(158, sched_yield, sys_sched_yield, "d")                                 \
+    X(154, sched_setparam, sys_sched_setparam, "ddp")                         \
+    X(155, sched_getparam, sys_sched_getparam, "ddp")                         \
+    X(156, sched_setscheduler, sys_sched_setscheduler, "dddp")                \
+    X(157, sched_getscheduler, sys_sched_getscheduler, "dd")                  \
+    X(159, sched_get_priority_max, sys_sched_get_priority_max, "dd")          \
+    X(160, sched_get_priority_min, sys_sched_get_priority_min, "dd")          \
+    X(96, getpriority, sys_getpriority, "ddd")                                \
+    X(97, setpriority, sys_setpriority, "dddd")                               \
+    X(384, getrandom, sys_getrandom, "dpux")                                  \
+    X(240, futex, sys_futex, "dpdxpdx")                                       \
+    X(422, futex_time64, sys_futex_time64, "dpdxpdx")                         \
+    X(398, rseq, sys_enosys, "dpuxx")                                         \
+    X(435, clone3, sys_enosys, "dpu")                                         \
+    X(389, membarrier, sys_membarrier, "ddx")                                 \
+    X(184, capget, sys_capget, "dpp")                                         \
+    X(185, capset, sys_capset, "dpp")                                         \
+    X(74, sethostname, sys_sethostname, "dsu")                                \
+    /* time (sys_time.c) */                                                   \
+    X(263, clock_gettime, sys_clock_gettime, "ddp")                           \
+    X(403, clock_gettime64, sys_clock_gettime64, "ddp")                       \
+    X(264, clock_getres, sys_clock_getres, "ddp")                             \
+    X(406, clock_getres_time64, sys_clock_getres_time64, "ddp")               \
+    X(262, clock_settime, sys_clock_settime, "ddp")                           \
+    X(404, clock_settime64, sys_clock_settime64, "ddp")                       \
+    X(78, gettimeofday, sys_gettimeofday, "dpp")                              \
+    X(79, settimeofday, sys_settimeofday, "dpp")                              \
+    X(162, nanosleep, sys_nanosleep, "dpp")                                   \
+    X(265, clock_nanosleep, sys_clock_nanosleep, "dddpp")                     \
+    X(407, clock_nanosleep_time64, sys_clock_nanosleep_time64, "dddpp")       \
+    X(104, setitimer, sys_setitimer, "ddpp")                                  \
+    X(105, getitimer, sys_getitimer, "ddp")                                   \
+    X(257, timer_create, sys_timer_create, "ddpp")                            \
+    X(258, timer_settime, sys_timer_settime, "dddpp")                         \
+    X(409, timer_settime64, sys_timer_settime64, "dddpp")                     \
+    X(259, timer_gettime, sys_timer_gettime, "ddp")                           \
+    X(408, timer_gettime64, sys_timer_gettime64, "ddp")                       \
+    X(260, timer_getoverrun, sys_timer_getoverrun, "dd")                      \
+    X(261, timer_delete, sys_timer_delete, "dd")                              \
+    /* memory (sys_mm.c) */                                                   \
+    X(45, brk, sys_brk, "xp")                                                 \
+    X(192, mmap2, sys_mmap2, "xpuxxdx")                                       \
+    X(91, munmap, sys_munmap, "dpu")                                          \
+    X(125, mprotect, sys_mprotect, "dpux")                                    \
+    X(163, mremap, sys_mremap, "xpuux")                                       \
+    X(220, madvise, sys_madvise, "dpud")                                      \
+    X(144, msync, sys_msync, "dpux")                                          \
+    X(150, mlock, sys_mlock, "dpu")                                           \
+    X(151, munlock, sys_mlock, "dpu")                                         \
+    X(390, mlock2, sys_mlock, "dpux")                                         \
+    X(152, mlockall, sys_mlockall, "dx")                                      \
+    X(153, munlockall, sys_mlockall, "d")                                     \
+    X(219, mincore, sys_mincore, "dpup")                                      \
+    /* file descriptors and I/O (sys_io.c) */                                 \
+    X(3, read, sys_read, "ddpu")                                              \
+    X(4, write, sys_write, "ddpu")                                            \
+    X(145, readv, sys_readv, "ddpd")                                          \
+    X(146, writev, sys_writev, "ddpd")                                        \
+    X(180, pread64, sys_pread64, "ddpuxxx")                                   \
+    X(181, pwrite64, sys_pwrite64, "ddpuxxx")                                 \
+    X(361, preadv, sys_preadv, "ddpdxx")                                      \
+    X(362, pwritev, sys_pwritev, "ddpdxx")                                    \
+    X(392, preadv2, sys_preadv2, "ddpdxxx")                                   \
+    X(393, pwritev2, sys_pwritev2, "ddpdxxx")                                 \
+    X(19, lseek, sys_lseek, "dddd")                                           \
+    X(140, _llseek, sys_llseek, "ddxxpd")                                     \
+    X(6, close, sys_close, "dd")                                              \
+    X(436, close_range, sys_close_range, "duux")                              \
+    X(41, dup, sys_dup, "dd")                                                 \
+    X(63, dup2, sys_dup2, "ddd")                                              \
+    X(358, dup3, sys_dup3, "dddx")                                            \
+    X(42, pipe, sys_pipe, "dp")                                               \
+    X(359, pipe2, sys_pipe2, "dpx")                                           \
+    X(55, fcntl, sys_fcntl, "ddxx")                                           \
+    X(221, fcntl64, sys_fcntl64, "ddxx")                                      \
+    X(54, ioctl, sys_ioctl, "ddxx")                                           \
+    X(143, flock, sys_flock, "ddx")                                           \
+    X(118, fsync, sys_fsync, "dd")                                            \
+    X(148, fdatasync, sys_fdatasync, "dd")                                    \
+    X(36, sync, sys_sync, "d")                                                \
+    X(373, syncfs, sys_syncfs, "dd")                                          \
+    X(187, sendfile, sys_sendfile, "dddpu")                                   \
+    X(239, sendfile64, sys_sendfile64, "dddpu")                               \
+    X(391, copy_file_range, sys_copy_file_range, "ddpdpux")                   \
+    X(340, splice, sys_splice, "ddpdpux")                                     \
+    X(342, tee, sys_tee, "dddux")                                             \
+    X(225, readahead, sys_readahead, "ddxxxu")                                \
+    X(352, fallocate, sys_fallocate, "ddxxxxx")                               \
+    X(270, arm_fadvise64_64, sys_arm_fadvise64_64, "dddxxxx")                 \
+    X(341, arm_sync_file_range, sys_arm_sync_file_range, "ddxxxxx")           \
+    X(93, ftruncate, sys_ftruncate, "ddd")                                    \
+    X(194, ftruncate64, sys_ftruncate64, "ddxxx")                             \
+    X(351, eventfd, sys_eventfd, "du")                                        \
+    X(356, eventfd2, sys_eventfd2, "dux")                                     \
+    X(385, memfd_create, sys_memfd_create, "dsx")                             \
+    /* paths and directories (sys_fs.c) */                                    \
+    X(5, open, sys_open, "dsxo")                                              \
+    X(322, openat, sys_openat, "ddsxo")                                       \
+    X(8, creat, sys_creat, "dso")                                             \
+    X(33, access, sys_access, "dso")                                          \
+    X(334, faccessat, sys_faccessat, "ddso")                                  \
+    X(439, faccessat2, sys_faccessat2, "ddsox")                               \
+    X(195, stat64, sys_stat64, "dsp")                                         \
+    X(196, lstat64, sys_lstat64, "dsp")                                       \
+    X(197, fstat64, sys_fstat64, "ddp")                                       \
+    X(327, fstatat64, sys_fstatat64, "ddspx")                                 \
+    X(397, statx, sys_statx, "ddsxxp")                                        \
+    X(266, statfs64, sys_statfs64, "dsup")                                    \
+    X(267, fstatfs64, sys_fstatfs64, "ddup")                                  \
+    X(99, statfs, sys_statfs, "dsp")                                          \
+    X(100, fstatfs, sys_fstatfs, "ddp")                                       \
+    X(217, getdents64, sys_getdents64, "ddpu")                                \
+    X(141, getdents, sys_getdents, "ddpu")                                    \
+    X(85, readlink, sys_readlink, "dspu")                                     \
+    X(332, readlinkat, sys_readlinkat, "ddspu")                               \
+    X(183, getcwd, sys_getcwd, "dpu")                                         \
+    X(12, chdir, sys_chdir, "ds")                                             \
+    X(133, fchdir, sys_fchdir, "dd")                                          \
+    X(61, chroot, sys_chroot, "ds")                                           \
+    X(39, mkdir, sys_mkdir, "dso")                                            \
+    X(323, mkdirat, sys_mkdirat, "ddso")                                      \
+    X(40, rmdir, sys_rmdir, "ds")                                             \
+    X(10, unlink, sys_unlink, "ds")                                           \
+    X(328, unlinkat, sys_unlinkat, "ddsx")                                    \
+    X(38, rename, sys_rename, "dss")                                          \
+    X(329, renameat, sys_renameat, "ddsds")                                   \
+    X(382, renameat2, sys_renameat2, "ddsdsx")                                \
+    X(9, link, sys_link, "dss")                                               \
+    X(330, linkat, sys_linkat, "ddsdsx")                                      \
+    X(83, symlink, sys_symlink, "dss")                                        \
+    X(331, symlinkat, sys_symlinkat, "dsds")                                  \
+    X(15, chmod, sys_chmod, "dso")                                            \
+    X(94, fchmod, sys_fchmod, "ddo")                                          \
+    X(333, fchmodat, sys_fchmodat, "ddso")                                    \
+    X(212, chown32, sys_chown32, "dsdd")                                      \
+    X(198, lchown32, sys_lchown32, "dsdd")                                    \
+    X(207, fchown32, sys_fchown32, "dddd")                                    \
+    X(325, fchownat, sys_fchownat, "ddsddx")                                  \
+    X(182, chown, sys_chown16, "dsdd")                                        \
+    X(16, lchown, sys_lchown16, "dsdd")                                       \
+    X(95, fchown, sys_fchown16, "dddd")                                       \
+    X(348, utimensat, sys_utimensat, "ddspx")                                 \
+    X(412, utimensat_time64, sys_utimensat_time64, "ddspx")                   \
+    X(269, utimes, sys_utimes, "dsp")                                         \
+    X(326, futimesat, sys_futimesat, "ddsp")                                  \
+    X(92, truncate, sys_truncate, "dsd")                                      \
+    X(193, truncate64, sys_truncate64, "dsxxx")                               \
+    X(14, mknod, sys_mknod, "dsox")                                           \
+    X(324, mknodat, sys_mknodat, "ddsox")                                     \
+    X(226, setxattr, sys_setxattr, "dsspux")                                  \
+    X(227, lsetxattr, sys_lsetxattr, "dsspux")                                \
+    X(228, fsetxattr, sys_fsetxattr, "ddspux")                                \
+    X(229, getxattr, sys_getxattr, "dsspu")                                   \
+    X(230, lgetxattr, sys_lgetxattr, "dsspu")                                 \
+    X(231, fgetxattr, sys_fgetxattr, "ddspu")                                 \
+    X(232, listxattr, sys_listxattr, "dspu")                                  \
+    X(233, llistxattr, sys_llistxattr, "dspu")                                \
+    X(234, flistxattr, sys_flistxattr, "ddpu")                                \
+    X(235, removexattr, sys_removexattr, "dss")                               \
+    X(236, lremovexattr, sys_lremovexattr, "dss")                             \
+    X(237, fremovexattr, sys_fremovexattr, "dds")                             \
+    X(316, inotify_init, sys_inotify_init, "d")                               \
+    X(360, inotify_init1, sys_inotify_init1, "dx")                            \
+    X(317, inotify_add_watch, sys_inotify_add_watch, "ddsx")                  \
+    X(318, inotify_rm_watch, sys_inotify_rm_watch, "ddd")                     \
+    /* waiting for I/O (sys_poll.c) */                                        \
+    X(142, _newselect, sys_newselect, "ddpppp")                               \
+    X(335, pselect6, sys_pselect6, "ddppppp")                                 \
+    X(413, pselect6_time64, sys_pselect6_time64, "ddppppp")                   \
+    X(168, poll, sys_poll, "dpud")                                            \
+    X(336, ppoll, sys_ppoll, "dpuppu")                                        \
+    X(414, ppoll_time64, sys_ppoll_time64, "dpuppu")                          \
+    X(250, epoll_create, sys_epoll_create, "dd")                              \
+    X(357, epoll_create1, sys_epoll_create1, "dx")                            \
+    X(251, epoll_ctl, sys_epoll_ctl, "ddddp")                                 \
+    X(252, epoll_wait, sys_epoll_wait, "ddpdd")                               \
+    X(346, epoll_pwait, sys_epoll_pwait, "ddpddpu")                           \
+    X(441, epoll_pwait2, sys_epoll_pwait2, "ddpdppu")                         \
+    X(350, timerfd_create, sys_timerfd_create, "ddx")                         \
+    X(353, timerfd_settime, sys_timerfd_settime, "ddxpp")                     \
+    X(411, timerfd_settime64, sys_timerfd_settime64, "ddxpp")                 \
+    X(354, timerfd_gettime, sys_timerfd_gettime, "ddp")                       \
+    X(410, timerfd_gettime64, sys_timerfd_gettime64, "ddp")                   \
+    /* processes (sys_proc.c, sys_exec.c) */                                  \
+    X(2, fork, sys_fork, "d")                                                 \
+    X(190, vfork, sys_vfork, "d")                                             \
+    X(120, clone, sys_clone, "dxppxp")                                        \
+    X(114, wait4, sys_wait4, "ddpxp")                                         \
+    X(280, waitid, sys_waitid, "dddpxp")                                      \
+    X(11, execve, sys_execve, "!spp")                                         \
+    X(387, execveat, sys_execveat, "!dsppx")                                  \
+    /* signals (sys_signal.c) */                                              \
+    X(174, rt_sigaction, sys_rt_sigaction, "ddppu")                           \
+    X(67, sigaction, sys_sigaction, "ddpp")                                   \
+    X(175, rt_sigprocmask, sys_rt_sigprocmask, "ddppu")                       \
+    X(126, sigprocmask, sys_sigprocmask, "ddpp")                              \
+    X(176, rt_sigpending, sys_rt_sigpending, "dpu")                           \
+    X(73, sigpending, sys_sigpending, "dp")                                   \
+    X(179, rt_sigsuspend, sys_rt_sigsuspend, "dpu")                           \
+    X(72, sigsuspend, sys_sigsuspend, "dddx")                                 \
+    X(29, pause, sys_pause, "d")                                              \
+    X(177, rt_sigtimedwait, sys_rt_sigtimedwait, "dpppu")                     \
+    X(421, rt_sigtimedwait_time64, sys_rt_sigtimedwait_time64, "dpppu")       \
+    X(178, rt_sigqueueinfo, sys_rt_sigqueueinfo, "dddp")                      \
+    X(363, rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo, "ddddp")                 \
+    X(37, kill, sys_kill, "ddd")                                              \
+    X(238, tkill, sys_tkill, "ddd")                                           \
+    X(268, tgkill, sys_tgkill, "dddd")                                        \
+    X(186, sigaltstack, sys_sigaltstack, "dpp")                               \
+    X(173, rt_sigreturn, sys_rt_sigreturn, "d")                               \
+    X(119, sigreturn, sys_sigreturn, "d")                                     \
+    X(349, signalfd, sys_signalfd, "ddpu")                                    \
+    X(355, signalfd4, sys_signalfd4, "ddpux")                                 \
+    /* sockets (sys_net.c) */                                                 \
+    X(281, socket, sys_socket, "dddd")                                        \
+    X(282, bind, sys_bind, "ddpu")                                            \
+    X(283, connect, sys_connect, "ddpu")                                      \
+    X(284, listen, sys_listen, "ddd")                                         \
+    X(285, accept, sys_accept, "ddpp")                                        \
+    X(366, accept4, sys_accept4, "ddppx")                                     \
+    X(286, getsockname, sys_getsockname, "ddpp")                              \
+    X(287, getpeername, sys_getpeername, "ddpp")                              \
+    X(288, socketpair, sys_socketpair, "ddddp")                               \
+    X(289, send, sys_send, "ddpux")                                           \
+    X(290, sendto, sys_sendto, "ddpuxpu")                                     \
+    X(291, recv, sys_recv, "ddpux")                                           \
+    X(292, recvfrom, sys_recvfrom, "ddpuxpp")                                 \
+    X(293, shutdown, sys_shutdown, "ddd")                                     \
+    X(294, setsockopt, sys_setsockopt, "ddddpu")                              \
+    X(295, getsockopt, sys_getsockopt, "ddddpp")                              \
+    X(296, sendmsg, sys_sendmsg, "ddpx")                                      \
+    X(297, recvmsg, sys_recvmsg, "ddpx")
+
+/* ARM private syscalls (0x0f0000 + n). */
+#define SCION_ARM_SYSCALLS(X)                                                 \
+    X(0xf0002, ARM_cacheflush, sys_arm_cacheflush, "dxxx")                    \
+    X(0xf0005, ARM_set_tls, sys_arm_set_tls, "dx")                            \
+    X(0xf0006, ARM_get_tls, sys_arm_get_tls, "x")
 
 #endif
