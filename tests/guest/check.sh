@@ -68,6 +68,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/guest-check.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 VARIANTS=(arm-O0 arm-O2 thumb-O0 thumb-O2 static)
+# GUEST_VARIANTS="static thumb-O2" restricts the run to those variants.
+if [ -n "${GUEST_VARIANTS:-}" ]; then
+    read -r -a VARIANTS <<<"$GUEST_VARIANTS"
+fi
 pass=0
 fail=0
 
