@@ -36,7 +36,7 @@ static const char *first_difference(const ArmCpu *a, const ArmCpu *b, char *buf,
     return NULL;
 }
 
-static int report(Machine *m, TransBlock *tb, const char *what, uint64_t interp, uint64_t jit)
+static int report(TransBlock *tb, const char *what, uint64_t interp, uint64_t jit)
 {
     fprintf(stderr,
             "scion: tier mismatch in block 0x%08x (mode %x, %u instructions): %s: interpreter 0x%llx, "
@@ -76,10 +76,10 @@ int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
     char buf[16];
     const char *diff = first_difference(&m->cpu, &compiled, buf, sizeof buf);
     if ((int)(r >> 32) != (int)kind)
-        return report(m, tb, "exit kind", kind, r >> 32);
+        return report(tb, "exit kind", kind, r >> 32);
     if (diff)
-        return report(m, tb, diff, field_value(&m->cpu, diff), field_value(&compiled, diff));
+        return report(tb, diff, field_value(&m->cpu, diff), field_value(&compiled, diff));
     if (bad_store >= 0)
-        return report(m, tb, "stored bytes at", log->entries[bad_store].addr, log->entries[bad_store].new_bytes);
+        return report(tb, "stored bytes at", log->entries[bad_store].addr, log->entries[bad_store].new_bytes);
     return kind;
 }
