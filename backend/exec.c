@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "backend/machine.h"
+#include "backend/store_log.h"
 #include "backend/tier_check.h"
 
 void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque)
@@ -36,13 +37,17 @@ bool machine_enable_jit(Machine *m, JitMode mode)
 
 void machine_destroy(Machine *m)
 {
-    jit_free(m->jit); /* frees all compiled code */
-    m->jit = NULL;
-    block_cache_set_release_hook(m->cache, NULL, NULL);
-    block_cache_free(m->cache);
+    jit_stop(m->jit);             /* no compile in flight from here on */
+    block_cache_free(m->cache);   /* releases each block's compiled code */
+    jit_free(m->jit);
     translator_free(m->translator);
+    if (m->check_log)
+        store_log_free(m->check_log);
+    free(m->check_log);
     m->cache = NULL;
     m->translator = NULL;
+    m->jit = NULL;
+    m->check_log = NULL;
 }
 
 static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)

@@ -297,7 +297,7 @@ Jit *jit_new(JitMode mode, Log *log)
     return j;
 }
 
-void jit_free(Jit *j)
+void jit_stop(Jit *j)
 {
     if (!j)
         return;
@@ -309,6 +309,14 @@ void jit_free(Jit *j)
     pthread_mutex_unlock(&j->lock);
     if (j->worker_started)
         pthread_join(j->worker, NULL);
+    j->worker_started = false;
+}
+
+void jit_free(Jit *j)
+{
+    if (!j)
+        return;
+    jit_stop(j);
     process_removals(j);
     LLVMOrcDisposeLLJIT(j->lljit);
     LLVMDisposeTargetMachine(j->tm);
@@ -347,6 +355,16 @@ bool jit_release(Jit *j, TransBlock *tb)
         return false;
     if (!tb->jit_resource)
         return true;
+    if (!j->worker_started) {
+        /* No compile thread (synchronous modes, or stopped): free it here. */
+        pthread_mutex_lock(&j->llvm_lock);
+        report(j, LLVMOrcResourceTrackerRemove(tb->jit_resource), "code removal");
+        LLVMOrcReleaseResourceTracker(tb->jit_resource);
+        pthread_mutex_unlock(&j->llvm_lock);
+        tb->jit_resource = NULL;
+        atomic_store(&tb->jit_fn, NULL);
+        return true;
+    }
     pthread_mutex_lock(&j->lock);
     bool queued = j->nremovals < REMOVAL_CAP;
     if (queued) {

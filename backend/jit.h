@@ -38,6 +38,8 @@ typedef struct JitStats {
 typedef struct Jit Jit;
 
 Jit *jit_new(JitMode mode, Log *log);
+/* Stop the compile thread; compiled code stays usable until jit_free. */
+void jit_stop(Jit *j);
 void jit_free(Jit *j);
 JitMode jit_mode(const Jit *j);
 /* Queue (or, in sync modes, compile now) a block's code. */
