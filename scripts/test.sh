@@ -1,5 +1,6 @@
 #!/bin/sh
-# Set up, build and run every test (unit, guest programs, Debian programs).
+# Set up, build and run every test, then the sanitizer build (ASan + UBSan)
+# on the unit, command-line and guest-program tests.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -7,3 +8,13 @@ scripts/build.sh
 SCION_SYSROOT=$(scripts/fetch-debian-armhf.sh | tail -n 1)
 export SCION_SYSROOT
 meson test -C build --print-errorlogs --num-processes 2
+
+# Guest faults reach scion as host SIGSEGV: ASan must leave that signal alone.
+export ASAN_OPTIONS=handle_segv=0:allow_user_segv_handler=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export GUEST_CHECK_PASSENV="ASAN_OPTIONS UBSAN_OPTIONS"
+[ -f build-sanitize/build.ninja ] ||
+    meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build-sanitize >&2
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --suite unit --suite cli
+meson test -C build-sanitize --print-errorlogs --num-processes 2 guest-jit-off guest-jit-on
