@@ -46,6 +46,7 @@ struct TransBlock {
     /* Tier 1 (backend/jit.c): set by the compile thread, read by the dispatcher. */
     _Atomic(JitFn) jit_fn;
     atomic_bool jit_busy; /* queued or compiling: the block must not be freed */
+    bool jit_tried;       /* submitted once already (compiled, failed or dropped) */
     void *jit_resource;   /* LLVM resource tracker of the compiled code */
     /* Successors seen at run time, so the dispatcher skips the hash lookup;
      * valid while the cache's epoch is unchanged (no block was retired). */

@@ -138,8 +138,11 @@ static int run_block(Machine *m, TransBlock *tb)
         cpu->r[15] = (uint32_t)r;
         return (int)(r >> 32);
     }
-    if (m->jit && ++tb->exec_count == m->jit_threshold)
+    if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried &&
+        (jit_mode(m->jit) != JIT_BACKGROUND || m->stats.blocks_executed >= JIT_WARMUP_BLOCKS)) {
+        tb->jit_tried = true;
         jit_submit(m->jit, tb);
+    }
     uint32_t next;
     IrExitKind kind = interp_run(tb->code, cpu, &next);
     cpu->r[15] = next;

@@ -1,46 +1,39 @@
 /*
- * Tier 1: LLVM compilation of hot blocks through ORC LLJIT.
+ * Tier 1 driver: hot blocks queued to a compile thread, compiled by the LLVM
+ * backend (a shared module loaded on first use, see jit_backend.h) and
+ * installed into their TransBlock atomically.
  *
- * One LLJIT per machine.  Exactly one thread uses LLVM: the compile thread
- * (or, in the synchronous modes, the dispatcher).  It owns an LLVM context
- * and a target machine for this host, runs a short pass pipeline, emits an
- * object file itself and hands it to LLJIT, which only links it.  Each
- * object gets its own resource tracker, so invalidated code is freed; the
- * removal is queued to the LLVM thread.  Helpers and the memory slow paths
- * are absolute symbols pointing at this process's functions.
+ * Exactly one thread uses the backend at a time: the compile thread, or in
+ * the synchronous modes the dispatcher (llvm_lock makes that explicit, and
+ * lets fork wait for a compile in flight).  Code of retired blocks is freed
+ * by queueing its resource to the compile thread.
  */
 #include "backend/jit.h"
 
-#include <llvm-c/Core.h>
-#include <llvm-c/Error.h>
-#include <llvm-c/LLJIT.h>
-#include <llvm-c/Orc.h>
-#include <llvm-c/Target.h>
-#include <llvm-c/TargetMachine.h>
-#include <llvm-c/Transforms/PassBuilder.h>
+#include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "backend/llvm_emit.h"
-#include "translator/helpers.h"
+#include "backend/jit_backend.h"
 
 #define QUEUE_CAP 4096
-#define JIT_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg)"
+#define BACKEND_MODULE "libscion-llvm.so"
 
 #define REMOVAL_CAP 1024
 
 struct Jit {
     JitMode mode;
     Log *log;
-    LLVMOrcLLJITRef lljit;
-    LLVMOrcJITDylibRef dylib;
-    LLVMContextRef llvm_ctx;     /* the LLVM thread's */
-    LLVMTargetMachineRef tm;     /* the LLVM thread's */
-    LLVMOrcResourceTrackerRef removals[REMOVAL_CAP]; /* queued for the LLVM thread */
+    const JitBackendOps *ops; /* NULL until the module is loaded */
+    void *backend;
+    int backend_state;        /* 0 not tried, 1 loaded, -1 unavailable */
+    void *removals[REMOVAL_CAP]; /* code resources queued for the LLVM thread */
     unsigned nremovals;
     pthread_t worker;
     bool worker_started;
@@ -87,38 +80,6 @@ JitMode jit_mode(const Jit *j)
     return j ? j->mode : JIT_OFF;
 }
 
-static bool report(Jit *j, LLVMErrorRef err, const char *what)
-{
-    if (!err)
-        return true;
-    char *msg = LLVMGetErrorMessage(err);
-    log_printf(j->log, "scion: LLVM %s failed: %s\n", what, msg);
-    LLVMDisposeErrorMessage(msg);
-    return false;
-}
-
-static void define_symbol(Jit *j, const char *name, void *addr)
-{
-    LLVMOrcCSymbolMapPair pair = {
-        .Name = LLVMOrcLLJITMangleAndIntern(j->lljit, name),
-        .Sym = {.Address = (LLVMOrcExecutorAddress)(uintptr_t)addr,
-                .Flags = {.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable}},
-    };
-    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pair, 1);
-    report(j, LLVMOrcJITDylibDefine(j->dylib, mu), "symbol definition");
-}
-
-static void define_runtime_symbols(Jit *j)
-{
-    char name[96];
-    for (unsigned i = 0; i < HELPER_COUNT; i++) {
-        snprintf(name, sizeof name, "helper_%s", helper_info[i].name);
-        define_symbol(j, name, (void *)helper_info[i].fn);
-    }
-    define_symbol(j, "scion_mem_load", (void *)scion_mem_load);
-    define_symbol(j, "scion_mem_store", (void *)scion_mem_store);
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -126,67 +87,63 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static LLVMTargetMachineRef host_target_machine(Jit *j)
+/* dlopen the LLVM backend: $SCION_LLVM_MODULE, beside the executable, the
+ * build tree, or the install directory. */
+static void *open_backend_module(void)
 {
-    char *triple = LLVMGetDefaultTargetTriple(), *err = NULL;
-    LLVMTargetRef target;
-    LLVMTargetMachineRef tm = NULL;
-    if (LLVMGetTargetFromTriple(triple, &target, &err)) {
-        log_printf(j->log, "scion: LLVM has no target for %s: %s\n", triple, err);
-        LLVMDisposeMessage(err);
-    } else {
-        char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
-        tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault, LLVMRelocPIC,
-                                     LLVMCodeModelSmall);
-        LLVMDisposeMessage(cpu);
-        LLVMDisposeMessage(features);
+    const char *env = getenv("SCION_LLVM_MODULE");
+    if (env)
+        return dlopen(env, RTLD_NOW | RTLD_LOCAL);
+    char path[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", path, PATH_MAX);
+    if (n > 0) {
+        path[n] = 0;
+        char *slash = strrchr(path, '/');
+        if (slash) {
+            strcpy(slash + 1, BACKEND_MODULE);
+            void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+            if (h)
+                return h;
+        }
     }
-    LLVMDisposeMessage(triple);
-    return tm;
+    static const char *const dirs[] = {SCION_LLVM_MODULE_BUILD_DIR, SCION_LLVM_MODULE_INSTALL_DIR};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dirs[i], BACKEND_MODULE);
+        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (h)
+            return h;
+    }
+    return NULL;
 }
 
-/* Emit, optimise and compile one block to an object file in memory. */
-static LLVMMemoryBufferRef compile_object(Jit *j, TransBlock *tb, const char *name)
+/* Load and start the backend on first use (on the LLVM thread). */
+static bool ensure_backend(Jit *j)
 {
-    LLVMModuleRef mod = llvm_emit_block(j->llvm_ctx, tb->code, name);
-    LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-    LLVMErrorRef err = LLVMRunPasses(mod, JIT_PASSES, j->tm, opts);
-    LLVMDisposePassBuilderOptions(opts);
-    LLVMMemoryBufferRef obj = NULL;
-    char *msg = NULL;
-    if (report(j, err, "optimisation") && LLVMTargetMachineEmitToMemoryBuffer(j->tm, mod, LLVMObjectFile, &msg, &obj)) {
-        log_printf(j->log, "scion: LLVM code generation failed: %s\n", msg);
-        LLVMDisposeMessage(msg);
-        obj = NULL;
+    if (j->backend_state)
+        return j->backend_state > 0;
+    j->backend_state = -1;
+    void *h = open_backend_module();
+    JitBackendEntry entry = h ? (JitBackendEntry)(uintptr_t)dlsym(h, SCION_LLVM_BACKEND_SYMBOL) : NULL;
+    if (!entry) {
+        log_printf(j->log, "scion: the LLVM tier is unavailable (%s); running the interpreter alone\n",
+                   h ? "bad module" : dlerror());
+        return false;
     }
-    LLVMDisposeModule(mod);
-    return obj;
+    j->ops = entry();
+    j->backend = j->ops->create(j->log);
+    if (!j->backend)
+        return false;
+    j->backend_state = 1;
+    return true;
 }
 
-/* Link an object into the JIT and find its entry point; NULL on failure. */
-static JitFn load_object(Jit *j, LLVMMemoryBufferRef obj, const char *name, LLVMOrcResourceTrackerRef *rt_out)
+static JitFn compile_block(Jit *j, TransBlock *tb, void **resource)
 {
-    LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(j->dylib);
-    if (!report(j, LLVMOrcLLJITAddObjectFileWithRT(j->lljit, rt, obj), "object add")) {
-        LLVMOrcReleaseResourceTracker(rt);
+    if (!ensure_backend(j))
         return NULL;
-    }
-    LLVMOrcExecutorAddress addr = 0;
-    if (!report(j, LLVMOrcLLJITLookup(j->lljit, &addr, name), "link")) {
-        LLVMOrcResourceTrackerRemove(rt);
-        LLVMOrcReleaseResourceTracker(rt);
-        return NULL;
-    }
-    *rt_out = rt;
-    return (JitFn)(uintptr_t)addr;
-}
-
-static JitFn compile_block(Jit *j, TransBlock *tb, LLVMOrcResourceTrackerRef *rt_out)
-{
     char name[64];
     snprintf(name, sizeof name, "tb_%08x_%x_%lu", tb->pc, tb->mode, j->next_id++);
-    LLVMMemoryBufferRef obj = compile_object(j, tb, name);
-    return obj ? load_object(j, obj, name, rt_out) : NULL;
+    return j->ops->compile(j->backend, tb->code, name, resource);
 }
 
 /* Free code of retired blocks (on the LLVM thread). */
@@ -194,21 +151,19 @@ static void process_removals(Jit *j)
 {
     pthread_mutex_lock(&j->lock);
     unsigned n = j->nremovals;
-    LLVMOrcResourceTrackerRef batch[REMOVAL_CAP];
+    void *batch[REMOVAL_CAP];
     memcpy(batch, j->removals, n * sizeof batch[0]);
     j->nremovals = 0;
     pthread_mutex_unlock(&j->lock);
-    for (unsigned i = 0; i < n; i++) {
-        report(j, LLVMOrcResourceTrackerRemove(batch[i]), "code removal");
-        LLVMOrcReleaseResourceTracker(batch[i]);
-    }
+    for (unsigned i = 0; i < n; i++)
+        j->ops->remove(j->backend, batch[i]);
 }
 
 /* Compile and publish; a block invalidated meanwhile gets no code. */
 static void compile_and_install(Jit *j, TransBlock *tb)
 {
     double t0 = now();
-    LLVMOrcResourceTrackerRef rt = NULL;
+    void *rt = NULL;
     JitFn fn = compile_block(j, tb, &rt);
     bool installed = false;
     if (fn && atomic_load(&tb->valid)) {
@@ -216,8 +171,7 @@ static void compile_and_install(Jit *j, TransBlock *tb)
         atomic_store(&tb->jit_fn, fn);
         installed = true;
     } else if (fn) {
-        LLVMOrcResourceTrackerRemove(rt);
-        LLVMOrcReleaseResourceTracker(rt);
+        j->ops->remove(j->backend, rt);
     }
     pthread_mutex_lock(&j->lock);
     j->stats.compile_seconds += now() - t0;
@@ -273,22 +227,6 @@ Jit *jit_new(JitMode mode, Log *log)
         abort();
     j->mode = mode;
     j->log = log;
-    LLVMInitializeNativeTarget();
-    LLVMInitializeNativeAsmPrinter();
-    if (!report(j, LLVMOrcCreateLLJIT(&j->lljit, NULL), "JIT creation")) {
-        free(j);
-        return NULL;
-    }
-    j->dylib = LLVMOrcLLJITGetMainJITDylib(j->lljit);
-    j->llvm_ctx = LLVMContextCreate();
-    j->tm = host_target_machine(j);
-    if (!j->tm) {
-        LLVMOrcDisposeLLJIT(j->lljit);
-        LLVMContextDispose(j->llvm_ctx);
-        free(j);
-        return NULL;
-    }
-    define_runtime_symbols(j);
     pthread_mutex_init(&j->lock, NULL);
     pthread_mutex_init(&j->llvm_lock, NULL);
     pthread_cond_init(&j->wake, NULL);
@@ -317,10 +255,10 @@ void jit_free(Jit *j)
     if (!j)
         return;
     jit_stop(j);
-    process_removals(j);
-    LLVMOrcDisposeLLJIT(j->lljit);
-    LLVMDisposeTargetMachine(j->tm);
-    LLVMContextDispose(j->llvm_ctx);
+    if (j->backend_state > 0) {
+        process_removals(j);
+        j->ops->destroy(j->backend); /* frees all compiled code */
+    }
     pthread_mutex_destroy(&j->lock);
     pthread_mutex_destroy(&j->llvm_lock);
     pthread_cond_destroy(&j->wake);
@@ -358,8 +296,7 @@ bool jit_release(Jit *j, TransBlock *tb)
     if (!j->worker_started) {
         /* No compile thread (synchronous modes, or stopped): free it here. */
         pthread_mutex_lock(&j->llvm_lock);
-        report(j, LLVMOrcResourceTrackerRemove(tb->jit_resource), "code removal");
-        LLVMOrcReleaseResourceTracker(tb->jit_resource);
+        j->ops->remove(j->backend, tb->jit_resource);
         pthread_mutex_unlock(&j->llvm_lock);
         tb->jit_resource = NULL;
         atomic_store(&tb->jit_fn, NULL);

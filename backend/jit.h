@@ -10,8 +10,10 @@
  *   jit_release(jit, tb);                  // before freeing a retired block
  *
  * Compiled code reaches guest memory through CpuCommon.page_flags checks
- * and the scion_mem_* slow paths, and calls helpers by name; the JIT
- * resolves those names to this process's functions.
+ * and the scion_mem_* slow paths, and calls helpers by name; the backend
+ * resolves those names to this process's functions.  LLVM itself is loaded
+ * (as a shared module) by the compile thread when the first block is
+ * compiled, so short runs never load it.
  */
 #ifndef SCION_JIT_H
 #define SCION_JIT_H
@@ -53,9 +55,5 @@ void jit_fork_prepare(Jit *j);
 void jit_fork_parent(Jit *j);
 void jit_fork_child(Jit *j);
 bool jit_parse_mode(const char *s, JitMode *mode);
-
-/* Slow paths called from compiled code (host address = mem_base + guest). */
-uint64_t scion_mem_load(uint8_t *host, uint64_t size);
-void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size);
 
 #endif

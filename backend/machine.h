@@ -25,6 +25,9 @@ typedef struct ExecStats {
 } ExecStats;
 
 #define JIT_DEFAULT_THRESHOLD 64
+/* Blocks run before anything is compiled in the background mode: short
+ * runs (busybox true, ls) finish in the interpreter without loading LLVM. */
+#define JIT_WARMUP_BLOCKS 500000
 
 struct UserProcess;
 

@@ -187,7 +187,14 @@ static int run_program(const Options *o, int argc, char **argv)
     int status = user_run(p);
     if (o->stats)
         print_stats(m, now_seconds() - start);
-    machine_destroy(m); /* stops the compile thread before exit handlers run */
+    if (jit_mode(m->jit) == JIT_BACKGROUND) {
+        /* The compile thread may be inside LLVM (even still loading it):
+         * leave without waiting for it and without running exit handlers,
+         * which would tear LLVM down under its feet. */
+        fflush(NULL);
+        _exit(status);
+    }
+    machine_destroy(m);
     return status;
 }
 
