@@ -16,5 +16,5 @@ export GUEST_CHECK_PASSENV="ASAN_OPTIONS UBSAN_OPTIONS"
 [ -f build-sanitize/build.ninja ] ||
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-sanitize >&2
-meson test -C build-sanitize --print-errorlogs --num-processes 2 --suite unit --suite cli
-meson test -C build-sanitize --print-errorlogs --num-processes 2 guest-jit-off guest-jit-on
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 --suite unit --suite cli
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on
