@@ -80,10 +80,6 @@ static void lower_one(Translator *t, LowerCtx *ctx)
     const ArmInsn *insn = ctx->insn;
     int cond = insn_condition(insn, ctx->it_cur);
     IrLabel skip = 0;
-    if (cond == 15) { /* A32 unconditional space not claimed by a family */
-        lower_exit_fault(ctx, IR_EXIT_UNDEF);
-        return;
-    }
     if (cond != 14) {
         skip = ir_new_label(ctx->ir);
         ir_brz(ctx->ir, lower_cond(ctx, cond), skip);

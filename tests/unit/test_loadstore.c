@@ -23,6 +23,7 @@
 #include "backend/interp.h"
 #include "frontend/arm_cpu.h"
 #include "translator/translate.h"
+#include "guest_code.h"
 
 #define BASE 0x1000u
 #define DATA 0x8000u
@@ -251,21 +252,7 @@ static const LsVec vecs[] = {
 };
 
 static uint8_t guest_mem[0x10000];
-static uint8_t code[4];
-static uint32_t code_pc, code_size;
-
-/* Only the instruction under test is executable: the block ends after it. */
-static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len)
-{
-    (void)opaque;
-    if (addr < code_pc || addr >= code_pc + code_size)
-        return 0;
-    size_t n = code_pc + code_size - addr;
-    if (n > len)
-        n = len;
-    memcpy(buf, code + (addr - code_pc), n);
-    return n;
-}
+static GuestCode code; /* only the instruction under test is executable */
 
 static void reset_mem(void)
 {
@@ -279,20 +266,8 @@ static void reset_mem(void)
 /* Place one instruction at pc (in guest memory too, for literal loads). */
 static void put_code(int kind, uint32_t raw, uint32_t pc)
 {
-    code_pc = pc;
-    if (kind == 4) {
-        uint16_t hw[2] = {(uint16_t)(raw >> 16), (uint16_t)raw};
-        memcpy(code, hw, 4);
-        code_size = 4;
-    } else if (kind == 2) {
-        uint16_t hw = (uint16_t)raw;
-        memcpy(code, &hw, 2);
-        code_size = 2;
-    } else {
-        memcpy(code, &raw, 4);
-        code_size = 4;
-    }
-    memcpy(guest_mem + pc, code, code_size);
+    guest_code_encode(&code, kind, raw, pc);
+    memcpy(guest_mem + pc, code.bytes, code.size);
 }
 
 static void setup_cpu(ArmCpu *cpu)
@@ -310,7 +285,7 @@ static IrExitKind run_one(Translator *t, ArmCpu *cpu, int kind, uint32_t raw, ui
     put_code(kind, raw, BASE + pcoff);
     cpu->thumb = kind != 0;
     TranslateResult r;
-    ck_assert_int_eq(translate_block(t, fetch, NULL, BASE + pcoff, arm_mode_bits(cpu), &r), TRANSLATE_OK);
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, &code, BASE + pcoff, arm_mode_bits(cpu), &r), TRANSLATE_OK);
     ck_assert_msg(ir_validate(r.ir) == NULL, "%#x: %s", raw, ir_validate(r.ir));
     InterpCode *ic = interp_prepare(r.ir);
     IrExitKind k = interp_run(ic, cpu, next);
@@ -339,7 +314,7 @@ START_TEST(vector)
     memcpy(before, guest_mem, sizeof before);
     reset_mem();
     put_code(v->kind, v->raw, BASE + v->pcoff);
-    ck_assert_msg(k == IR_EXIT_JUMP && next == BASE + v->pcoff + code_size, "%s (%s): exit %d to %#x", v->text,
+    ck_assert_msg(k == IR_EXIT_JUMP && next == BASE + v->pcoff + code.size, "%s (%s): exit %d to %#x", v->text,
                   iset(v->kind), k, next);
     for (int i = 0; i < 5; i++) {
         int r = i < 4 ? i : 13;
@@ -553,7 +528,7 @@ START_TEST(accesses_before_register_writes)
         put_code(v->kind, v->raw, BASE + v->pcoff);
         TranslateResult r;
         uint32_t mode = v->kind ? ARM_MODEBIT_THUMB : 0;
-        ck_assert_int_eq(translate_block(t, fetch, NULL, BASE + v->pcoff, mode, &r), TRANSLATE_OK);
+        ck_assert_int_eq(translate_block(t, guest_code_fetch, &code, BASE + v->pcoff, mode, &r), TRANSLATE_OK);
         bool wrote = false;
         for (size_t j = 0; j < r.ir->count; j++) {
             const IrInsn *in = &r.ir->insns[j];

@@ -17,6 +17,7 @@
 #include "backend/interp.h"
 #include "frontend/arm_cpu.h"
 #include "translator/translate.h"
+#include "guest_code.h"
 
 #define BASE 0x1000u
 #define FLAG_MASK 0xf80f0000u /* N Z C V Q and GE */
@@ -560,46 +561,17 @@ static const Vec vecs[] = {
     {"muls r1, r2, r3", 0, 0xe0110392, {0, 0, 5, 0}, 0x30000000, {0, 0, 5, 0}, 0x70000000},
 };
 
-static uint8_t code[8];
-static unsigned code_size;
-
-static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len)
-{
-    (void)opaque;
-    if (addr < BASE || addr >= BASE + code_size)
-        return 0;
-    size_t n = BASE + code_size - addr;
-    if (n > len)
-        n = len;
-    memcpy(buf, code + (addr - BASE), n);
-    return n;
-}
-
-static void put_code(int kind, uint32_t raw)
-{
-    if (kind == 4) {
-        uint16_t hw[2] = {(uint16_t)(raw >> 16), (uint16_t)raw};
-        memcpy(code, hw, 4);
-        code_size = 4;
-    } else if (kind == 2) {
-        uint16_t hw = (uint16_t)raw;
-        memcpy(code, &hw, 2);
-        code_size = 2;
-    } else {
-        memcpy(code, &raw, 4);
-        code_size = 4;
-    }
-}
+static GuestCode code;
 
 static uint8_t guest_mem[64];
 
 /* Run one instruction; returns the exit kind and the next pc. */
 static IrExitKind run_one(Translator *t, ArmCpu *cpu, int kind, uint32_t raw, uint32_t *next)
 {
-    put_code(kind, raw);
+    guest_code_encode(&code, kind, raw, BASE);
     cpu->thumb = kind != 0;
     TranslateResult r;
-    ck_assert_int_eq(translate_block(t, fetch, NULL, BASE, arm_mode_bits(cpu), &r), TRANSLATE_OK);
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, &code, BASE, arm_mode_bits(cpu), &r), TRANSLATE_OK);
     ck_assert_msg(ir_validate(r.ir) == NULL, "%s", ir_validate(r.ir));
     InterpCode *ic = interp_prepare(r.ir);
     IrExitKind k = interp_run(ic, cpu, next);
@@ -626,7 +598,7 @@ START_TEST(vector)
     arm_cpsr_write(&cpu, v->fin, FLAG_MASK);
     uint32_t next = 0;
     IrExitKind k = run_one(t, &cpu, v->kind, v->raw, &next);
-    ck_assert_msg(k == IR_EXIT_JUMP && next == BASE + code_size, "%s: exit %d to %#x", v->text, k, next);
+    ck_assert_msg(k == IR_EXIT_JUMP && next == BASE + code.size, "%s: exit %d to %#x", v->text, k, next);
     for (int i = 0; i < 4; i++)
         ck_assert_msg(cpu.r[i + 1] == v->out[i], "%s (%s): r%d = %#x, expected %#x", v->text,
                       v->kind ? "T32" : "A32", i + 1, cpu.r[i + 1], v->out[i]);

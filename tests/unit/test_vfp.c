@@ -19,6 +19,7 @@
 #include "backend/interp.h"
 #include "frontend/arm_cpu.h"
 #include "translator/translate.h"
+#include "guest_code.h"
 
 #define BASE 0x100u
 #define FPSCR_MASK 0xfff7009fu
@@ -802,39 +803,20 @@ static const Vec vecs[] = {
      {0xaa85603b, 0x3e19f4cf, 0xd2ad8863, 0x66411cf7, 0xfad5b08b, 0x8e69441f, 0x22fdd8b3, 0xb6916c47}},
 };
 
-static uint8_t code[8];
-static unsigned code_size;
+static GuestCode code;
 static uint8_t guest_mem[0x200];
-
-static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len)
-{
-    (void)opaque;
-    if (addr < BASE || addr >= BASE + code_size)
-        return 0;
-    size_t n = BASE + code_size - addr;
-    if (n > len)
-        n = len;
-    memcpy(buf, code + (addr - BASE), n);
-    return n;
-}
 
 static void put32(int kind, uint32_t raw)
 {
-    if (kind == 4) {
-        uint16_t hw[2] = {(uint16_t)(raw >> 16), (uint16_t)raw};
-        memcpy(code, hw, 4);
-    } else {
-        memcpy(code, &raw, 4);
-    }
-    code_size = 4;
+    guest_code_encode(&code, kind, raw, BASE);
 }
 
 static IrExitKind run_code(Translator *t, ArmCpu *cpu, bool thumb, uint32_t *next)
 {
     cpu->thumb = thumb;
-    memcpy(guest_mem + BASE, code, code_size);
+    memcpy(guest_mem + BASE, code.bytes, code.size);
     TranslateResult r;
-    ck_assert_int_eq(translate_block(t, fetch, NULL, BASE, arm_mode_bits(cpu), &r), TRANSLATE_OK);
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, &code, BASE, arm_mode_bits(cpu), &r), TRANSLATE_OK);
     ck_assert_msg(ir_validate(r.ir) == NULL, "%s", ir_validate(r.ir));
     InterpCode *ic = interp_prepare(r.ir);
     IrExitKind k = interp_run(ic, cpu, next);
@@ -1030,15 +1012,14 @@ START_TEST(vldr_literal_align)
     ArmCpu cpu;
     setup_cpu(&cpu);
     static const uint16_t prog[] = {0xbf00, 0xed9f, 0x0a01}; /* nop; vldr s0, [pc, #4] */
-    memcpy(code, prog, sizeof prog);
-    code_size = sizeof prog;
+    guest_code_set(&code, prog, sizeof prog, BASE);
     uint32_t lit = 0x3f800000u;
     uint32_t next;
     cpu.thumb = true;
-    memcpy(guest_mem + BASE, code, code_size);
+    memcpy(guest_mem + BASE, code.bytes, code.size);
     memcpy(guest_mem + ((BASE + 2 + 4) & ~3u) + 4, &lit, 4); /* Align(0x106, 4) + 4 */
     TranslateResult r;
-    ck_assert_int_eq(translate_block(t, fetch, NULL, BASE, arm_mode_bits(&cpu), &r), TRANSLATE_OK);
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, &code, BASE, arm_mode_bits(&cpu), &r), TRANSLATE_OK);
     InterpCode *ic = interp_prepare(r.ir);
     interp_run(ic, &cpu, &next);
     interp_free(ic);
@@ -1047,9 +1028,8 @@ START_TEST(vldr_literal_align)
     setup_cpu(&cpu);
     put32(0, 0xed1f0a01); /* vldr s0, [pc, #-4] */
     memcpy(guest_mem + BASE + 4, &lit, 4);
-    code_size = 4;
-    memcpy(guest_mem + BASE, code, 4);
-    ck_assert_int_eq(translate_block(t, fetch, NULL, BASE, arm_mode_bits(&cpu), &r), TRANSLATE_OK);
+    memcpy(guest_mem + BASE, code.bytes, 4);
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, &code, BASE, arm_mode_bits(&cpu), &r), TRANSLATE_OK);
     ic = interp_prepare(r.ir);
     interp_run(ic, &cpu, &next);
     interp_free(ic);
