@@ -12,8 +12,9 @@ struct BlockCache {
     TransBlock *retired;
     PageCodeHook on_first_code;
     void *opaque;
+    BlockRetireHook on_retire;
     BlockReleaseHook on_release;
-    void *release_opaque;
+    void *jit_opaque;
     BlockCacheStats stats;
     uint32_t epoch;
 };
@@ -37,10 +38,11 @@ BlockCache *block_cache_new(PageCodeHook on_first_code, void *opaque)
     return c;
 }
 
-void block_cache_set_release_hook(BlockCache *c, BlockReleaseHook hook, void *opaque)
+void block_cache_set_jit_hooks(BlockCache *c, BlockRetireHook on_retire, BlockReleaseHook on_release, void *opaque)
 {
-    c->on_release = hook;
-    c->release_opaque = opaque;
+    c->on_retire = on_retire;
+    c->on_release = on_release;
+    c->jit_opaque = opaque;
 }
 
 static void free_block(TransBlock *tb)
@@ -59,14 +61,20 @@ void block_cache_free(BlockCache *c)
     free(c);
 }
 
-TransBlock *block_cache_lookup(BlockCache *c, uint32_t pc, uint32_t mode)
+TransBlock *block_cache_peek(const BlockCache *c, uint32_t pc, uint32_t mode)
 {
-    c->stats.lookups++;
     for (TransBlock *tb = c->hash[hash_key(pc, mode)]; tb; tb = tb->hash_next)
         if (tb->pc == pc && tb->mode == mode)
             return tb;
-    c->stats.misses++;
     return NULL;
+}
+
+TransBlock *block_cache_lookup(BlockCache *c, uint32_t pc, uint32_t mode)
+{
+    c->stats.lookups++;
+    TransBlock *tb = block_cache_peek(c, pc, mode);
+    c->stats.misses += !tb;
+    return tb;
 }
 
 static uint32_t first_page(const TransBlock *tb)
@@ -141,6 +149,8 @@ static void retire(BlockCache *c, TransBlock *tb)
         unlink_page(c, tb, last_page(tb));
     tb->valid = false;
     c->epoch++;
+    if (tb->region_refs && c->on_retire)
+        c->on_retire(c->jit_opaque, tb);
     tb->retired_next = c->retired;
     c->retired = tb;
     c->stats.invalidated++;
@@ -184,7 +194,7 @@ void block_cache_collect(BlockCache *c)
     TransBlock **p = &c->retired;
     while (*p) {
         TransBlock *tb = *p;
-        if (c->on_release && !c->on_release(c->release_opaque, tb)) {
+        if (c->on_release && !c->on_release(c->jit_opaque, tb)) {
             p = &tb->retired_next; /* compile in flight: try again later */
             continue;
         }

@@ -23,15 +23,13 @@
 #include <stdint.h>
 
 #include "backend/interp.h"
+#include "backend/jit_unit.h"
 
 #define GUEST_PAGE_BITS 12
 #define GUEST_PAGE_SIZE (1u << GUEST_PAGE_BITS)
 #define GUEST_PAGES (1u << (32 - GUEST_PAGE_BITS))
 
 typedef struct TransBlock TransBlock;
-
-/* Compiled code of a block: returns exit kind << 32 | next pc. */
-typedef uint64_t (*JitFn)(void *state);
 
 struct TransBlock {
     uint32_t pc, mode;
@@ -43,11 +41,11 @@ struct TransBlock {
     TransBlock *page_next[2];  /* links in the lists of its first and last page */
     TransBlock *retired_next;
     atomic_bool valid;
-    /* Tier 1 (backend/jit.c): set by the compile thread, read by the dispatcher. */
-    _Atomic(JitFn) jit_fn;
-    atomic_bool jit_busy; /* queued or compiling: the block must not be freed */
-    bool jit_tried;       /* submitted once already (compiled, failed or dropped) */
-    void *jit_resource;   /* LLVM resource tracker of the compiled code */
+    /* Tier 1 (backend/jit.c), all on the dispatcher's thread. */
+    _Atomic(JitFn) jit_fn; /* code of the region this block heads */
+    atomic_bool jit_busy;  /* its region is compiling: the block must not be freed */
+    bool jit_tried;        /* submitted already (compiled, failed or dropped) */
+    unsigned region_refs;  /* regions (live or compiling) that contain this block */
     /* Successors seen at run time, so the dispatcher skips the hash lookup;
      * valid while the cache's epoch is unchanged (no block was retired). */
     struct {
@@ -67,12 +65,16 @@ typedef void (*PageCodeHook)(void *opaque, uint32_t page);
 /* Called before a retired block is freed; returns false to keep it for later
  * (its compiled code is still being produced). */
 typedef bool (*BlockReleaseHook)(void *opaque, TransBlock *tb);
+/* Called when a block that is part of compiled regions is retired. */
+typedef void (*BlockRetireHook)(void *opaque, TransBlock *tb);
 
 BlockCache *block_cache_new(PageCodeHook on_first_code, void *opaque);
-void block_cache_set_release_hook(BlockCache *c, BlockReleaseHook hook, void *opaque);
+void block_cache_set_jit_hooks(BlockCache *c, BlockRetireHook on_retire, BlockReleaseHook on_release, void *opaque);
 void block_cache_free(BlockCache *c);
 
 TransBlock *block_cache_lookup(BlockCache *c, uint32_t pc, uint32_t mode);
+/* The same without counting a lookup (for region formation). */
+TransBlock *block_cache_peek(const BlockCache *c, uint32_t pc, uint32_t mode);
 TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32_t guest_start, uint32_t guest_end,
                                unsigned ninsns, InterpCode *code);
 /* Invalidate every block with bytes in [addr, addr + len); returns how many. */

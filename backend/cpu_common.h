@@ -20,6 +20,20 @@ enum {
     PAGE_FLAG_CODE = 16, /* holds translated code: stores must take the slow path */
 };
 
+/* The indirect-branch lookup table: compiled code looks up a computed
+ * target here and jumps straight to its code; the dispatcher fills it. */
+#define JIT_LOOKUP_BITS 12
+#define JIT_LOOKUP_SIZE (1u << JIT_LOOKUP_BITS)
+typedef struct JitLookupEntry {
+    uint32_t pc, mode;
+    void *fn;
+} JitLookupEntry;
+
+static inline unsigned jit_lookup_index(uint32_t pc)
+{
+    return (pc >> 1) & (JIT_LOOKUP_SIZE - 1);
+}
+
 typedef struct CpuCommon {
     uint8_t *mem_base;  /* host address of guest address 0 (flat guest memory) */
     const uint8_t *page_flags; /* one byte per 4 KiB guest page, PAGE_FLAG_* */
@@ -27,6 +41,13 @@ typedef struct CpuCommon {
     uint32_t insn_mode; /* translation mode bits of that instruction */
     void *machine;      /* owning Machine, for helpers that need it */
     struct StoreLog *store_log; /* -jit check: record stores so they can be undone */
+    /* Set asynchronously (signals, code invalidation): compiled code leaves
+     * at its next exit or loop back-edge, the dispatcher returns. */
+    volatile int exit_request;
+    void **chain_link;       /* set by the chain-miss stub: the exit cell to link */
+    JitLookupEntry *lookup;  /* indirect-branch table, JIT_LOOKUP_SIZE entries */
+    /* Counted by compiled code: units entered, guest blocks and instructions run. */
+    uint64_t jit_entries, jit_blocks, jit_insns;
 } CpuCommon;
 
 #endif

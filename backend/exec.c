@@ -13,33 +13,47 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
     m->fetch = fetch;
     m->fetch_opaque = fetch_opaque;
     m->cpu.common.machine = m;
+    m->collected_epoch = block_cache_epoch(m->cache);
     if (!m->log.out)
         m->log.out = stderr;
 }
 
-static bool release_block(void *opaque, TransBlock *tb)
-{
-    return jit_release(opaque, tb);
-}
-
-bool machine_enable_jit(Machine *m, JitMode mode)
+bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
 {
     if (mode == JIT_OFF)
         return true;
-    m->jit = jit_new(mode, &m->log);
-    if (!m->jit)
+    m->jit_lookup = calloc(JIT_LOOKUP_SIZE, sizeof *m->jit_lookup);
+    if (cache_dir && !(m->jit_cache_dir = strdup(cache_dir)))
         return false;
+    JitConfig config = {.cache = m->cache, .fetch = m->fetch, .fetch_opaque = m->fetch_opaque,
+                        .code_cache_dir = m->jit_cache_dir,
+                        .code_cache_max = m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
+                        .chain = true};
+    m->jit = jit_new(mode, &m->log, &config);
+    if (!m->jit || !m->jit_lookup)
+        return false;
+    m->cpu.common.lookup = m->jit_lookup;
+    m->jit_done = jit_done_counter(m->jit);
     if (!m->jit_threshold)
         m->jit_threshold = JIT_DEFAULT_THRESHOLD;
-    block_cache_set_release_hook(m->cache, release_block, m->jit);
     return true;
+}
+
+void machine_invalidate_code(Machine *m, uint32_t addr, uint64_t len)
+{
+    if (block_cache_invalidate_range(m->cache, addr, len))
+        machine_request_exit(m); /* compiled code may be running what just went away */
 }
 
 void machine_destroy(Machine *m)
 {
     jit_stop(m->jit);             /* no compile in flight from here on */
-    block_cache_free(m->cache);   /* releases each block's compiled code */
-    jit_free(m->jit);
+    block_cache_free(m->cache);
+    jit_free(m->jit);             /* frees all compiled code */
+    free(m->jit_lookup);
+    free(m->jit_cache_dir);
+    m->cpu.common.lookup = m->jit_lookup = NULL;
+    m->jit_cache_dir = NULL;
     translator_free(m->translator);
     if (m->check_log)
         store_log_free(m->check_log);
@@ -117,6 +131,11 @@ static TransBlock *find_block(Machine *m, TransBlock *prev, uint32_t pc, uint32_
     return tb;
 }
 
+static bool warmed_up(const Machine *m)
+{
+    return jit_mode(m->jit) != JIT_BACKGROUND || m->stats.dispatches >= JIT_WARMUP_BLOCKS;
+}
+
 static int run_block(Machine *m, TransBlock *tb)
 {
     ArmCpu *cpu = &m->cpu;
@@ -126,48 +145,71 @@ static int run_block(Machine *m, TransBlock *tb)
         if (log_on(&m->log, LOG_EXEC))
             log_printf(&m->log, "Trace: [%08x/%x]\n", tb->pc, tb->mode);
     }
-    m->stats.blocks_executed++;
-    m->stats.insns_executed += tb->ninsns;
+    m->stats.dispatches++;
     JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_acquire);
     if (fn) {
         if (__builtin_expect(jit_mode(m->jit) == JIT_CHECK, 0))
             return tier_check_run(m, tb, fn);
-        m->stats.jit_blocks_executed++;
-        m->stats.jit_insns_executed += tb->ninsns;
-        uint64_t r = fn(cpu);
+        m->stats.jit_dispatches++;
+        uint64_t r = fn(cpu, NULL, tb->pc);
         cpu->r[15] = (uint32_t)r;
         return (int)(r >> 32);
     }
-    if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried &&
-        (jit_mode(m->jit) != JIT_BACKGROUND || m->stats.blocks_executed >= JIT_WARMUP_BLOCKS)) {
-        tb->jit_tried = true;
-        jit_submit(m->jit, tb);
-    }
+    m->stats.interp_blocks++;
+    m->stats.interp_insns += tb->ninsns;
+    if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m))
+        jit_submit_region(m->jit, tb, m->jit_threshold / 2);
     uint32_t next;
     IrExitKind kind = interp_run(tb->code, cpu, &next);
     cpu->r[15] = next;
     return kind;
 }
 
+/* The unit that just returned left through an unlinked exit cell (or an
+ * indirect branch) whose target turns out to be compiled: link it, so the
+ * next time compiled code goes there directly. */
+static void link_to(Machine *m, TransBlock *tb, int kind)
+{
+    CpuCommon *c = &m->cpu.common;
+    void **cell = c->chain_link;
+    c->chain_link = NULL;
+    JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_relaxed);
+    if (!fn)
+        return;
+    if (cell && kind == IR_EXIT_JUMP)
+        jit_link(m->jit, cell, fn);
+    else if (kind == IR_EXIT_INDIRECT && c->lookup) {
+        c->lookup[jit_lookup_index(tb->pc)] = (JitLookupEntry){.pc = tb->pc, .mode = tb->mode, .fn = (void *)fn};
+        m->stats.lookup_fills++;
+    }
+}
+
 int machine_run(Machine *m)
 {
     ArmCpu *cpu = &m->cpu;
     TransBlock *prev = NULL;
-    uint32_t collected = block_cache_epoch(m->cache) - 1;
+    int kind = IR_EXIT_YIELD;
     for (;;) {
-        if (block_cache_epoch(m->cache) != collected) {
-            /* Blocks were retired (maybe the one just run): free them, forget prev. */
+        if (block_cache_epoch(m->cache) != m->collected_epoch) {
+            /* Blocks were retired (maybe the one just run): unlink compiled
+             * code from them, free them, forget prev. */
+            cpu->common.chain_link = NULL;
+            jit_collect(m->jit, &cpu->common);
             block_cache_collect(m->cache);
-            collected = block_cache_epoch(m->cache);
+            m->collected_epoch = block_cache_epoch(m->cache);
             prev = NULL;
         }
+        if (m->jit)
+            jit_poll(m->jit, m->jit_done);
         TransBlock *tb = find_block(m, prev, cpu->r[15], arm_mode_bits(cpu));
         if (!tb)
             return STEP_FETCH_FAULT;
-        int kind = run_block(m, tb);
+        if (m->jit && jit_mode(m->jit) != JIT_CHECK)
+            link_to(m, tb, kind);
+        kind = run_block(m, tb);
         if (kind != IR_EXIT_JUMP && kind != IR_EXIT_INDIRECT)
             return kind;
-        if (m->interrupt_request)
+        if (cpu->common.exit_request)
             return IR_EXIT_YIELD;
         prev = tb;
     }

@@ -1,12 +1,10 @@
 /*
- * Tier 1 driver: hot blocks queued to a compile thread, compiled by the LLVM
- * backend (a shared module loaded on first use, see jit_backend.h) and
- * installed into their TransBlock atomically.
+ * Tier 1 driver (see jit.h): region submission, the compile thread, the
+ * persistent code cache, installation, chaining and invalidation.
  *
- * Exactly one thread uses the backend at a time: the compile thread, or in
- * the synchronous modes the dispatcher (llvm_lock makes that explicit, and
- * lets fork wait for a compile in flight).  Code of retired blocks is freed
- * by queueing its resource to the compile thread.
+ * Exactly one thread uses the LLVM backend at a time: the compile thread,
+ * or in the synchronous modes the dispatcher (llvm_lock makes that
+ * explicit, and lets fork wait for a compile in flight).
  */
 #include "backend/jit.h"
 
@@ -21,31 +19,75 @@
 #include <unistd.h>
 
 #include "backend/jit_backend.h"
+#include "backend/region.h"
 
-#define QUEUE_CAP 4096
-#define BACKEND_MODULE "libscion-llvm.so"
-
+#define QUEUE_CAP 1024
 #define REMOVAL_CAP 1024
+#define BACKEND_MODULE "libscion-llvm.so"
+/* Bumped when the meaning of a unit's code changes in a way the key's
+ * other parts (IR, guest bytes, backend module, target) do not show. */
+#define CODE_KEY_VERSION "scion-jit-1"
+
+typedef enum RegionState { REGION_QUEUED, REGION_LIVE, REGION_RETIRED } RegionState;
+
+/* Linked code, shared by the regions with the same key (same code): an
+ * object's symbols can be defined only once in the JIT at a time. */
+typedef struct JitObject {
+    uint8_t key[SHA256_SIZE];
+    JitFn fn;
+    void *resource;
+    unsigned refs; /* regions using it */
+    struct JitObject *next;
+} JitObject;
+
+typedef struct JitRegion {
+    JitUnit unit;       /* IR copies: the compile thread's while compiling */
+    uint8_t **bytes;    /* guest bytes of each member, for the key */
+    TransBlock *head;
+    TransBlock **blocks; /* the members, compared (never followed) after retirement */
+    unsigned nblocks;
+    RegionState state;
+    bool compiling;     /* queued or being compiled */
+    /* Results, written by the compiling thread. */
+    JitFn fn;
+    JitObject *object;
+    bool from_cache;
+    double seconds;
+    struct JitRegion *next, *done_next;
+} JitRegion;
 
 struct Jit {
     JitMode mode;
     Log *log;
+    JitConfig config;
     const JitBackendOps *ops; /* NULL until the module is loaded */
     void *backend;
     int backend_state;        /* 0 not tried, 1 loaded, -1 unavailable */
-    void *removals[REMOVAL_CAP]; /* code resources queued for the LLVM thread */
-    unsigned nremovals;
+    uint8_t module_digest[SHA256_SIZE];
+    CodeCache *code_cache;
+    bool code_cache_tried;
+    /* Dispatcher thread only. */
+    JitRegion *regions;       /* every region not yet freed */
+    void ***links;            /* cells pointed at compiled code */
+    size_t nlinks, links_cap;
+    /* Shared with the compile thread, under lock. */
     pthread_t worker;
     bool worker_started;
-    pthread_mutex_t lock; /* queue and stats; the LLVM context is the compiling thread's alone */
+    pthread_mutex_t lock;
     pthread_mutex_t llvm_lock; /* held while LLVM works, so fork never copies it mid-compile */
     pthread_cond_t wake;
-    TransBlock *queue[QUEUE_CAP];
+    JitRegion *queue[QUEUE_CAP];
     unsigned qhead, qcount;
+    JitRegion *done;
+    atomic_uint ndone;
+    JitObject *objects;
+    void *removals[REMOVAL_CAP];
+    unsigned nremovals;
     bool stopping;
-    unsigned long next_id;
     JitStats stats;
 };
+
+/* --- runtime entry points called from compiled code --------------------- */
 
 uint64_t scion_mem_load(uint8_t *host, uint64_t size)
 {
@@ -57,6 +99,12 @@ uint64_t scion_mem_load(uint8_t *host, uint64_t size)
 void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size)
 {
     memcpy(host, &value, (size_t)size);
+}
+
+uint64_t scion_chain_miss(void *state, void **link, uint64_t pc)
+{
+    ((CpuCommon *)state)->chain_link = link;
+    return (uint64_t)IR_EXIT_JUMP << 32 | (uint32_t)pc;
 }
 
 bool jit_parse_mode(const char *s, JitMode *mode)
@@ -87,6 +135,8 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* --- the backend module ------------------------------------------------ */
+
 /* dlopen the LLVM backend: $SCION_LLVM_MODULE, beside the executable, the
  * build tree, or the install directory. */
 static void *open_backend_module(void)
@@ -116,6 +166,22 @@ static void *open_backend_module(void)
     return NULL;
 }
 
+/* The code generator's own bytes are part of every code cache key. */
+static void digest_module(Jit *j, void *symbol)
+{
+    Dl_info info;
+    FILE *f = dladdr(symbol, &info) && info.dli_fname ? fopen(info.dli_fname, "rb") : NULL;
+    Sha256 h;
+    sha256_init(&h);
+    uint8_t buf[65536];
+    size_t n;
+    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        sha256_update(&h, buf, n);
+    if (f)
+        fclose(f);
+    sha256_final(&h, j->module_digest);
+}
+
 /* Load and start the backend on first use (on the LLVM thread). */
 static bool ensure_backend(Jit *j)
 {
@@ -129,6 +195,7 @@ static bool ensure_backend(Jit *j)
                    h ? "bad module" : dlerror());
         return false;
     }
+    digest_module(j, (void *)(uintptr_t)entry);
     j->ops = entry();
     j->backend = j->ops->create(j->log);
     if (!j->backend)
@@ -137,16 +204,122 @@ static bool ensure_backend(Jit *j)
     return true;
 }
 
-static JitFn compile_block(Jit *j, TransBlock *tb, void **resource)
+/* --- compiling (on the LLVM thread) ------------------------------------ */
+
+static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
 {
-    if (!ensure_backend(j))
-        return NULL;
-    char name[64];
-    snprintf(name, sizeof name, "tb_%08x_%x_%lu", tb->pc, tb->mode, j->next_id++);
-    return j->ops->compile(j->backend, tb->code, name, resource);
+    Sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, CODE_KEY_VERSION, sizeof CODE_KEY_VERSION);
+    sha256_update(&h, j->module_digest, sizeof j->module_digest);
+    const char *target = j->ops->target_id(j->backend);
+    sha256_update(&h, target, strlen(target) + 1);
+    sha256_update(&h, &r->unit.chain, sizeof r->unit.chain);
+    for (unsigned i = 0; i < r->unit.nmembers; i++) {
+        const JitMember *m = &r->unit.members[i];
+        uint32_t words[5] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns};
+        sha256_update(&h, words, sizeof words);
+        sha256_update(&h, r->bytes[i], m->guest_end - m->guest_start);
+        sha256_update(&h, m->code->insns, m->code->count * sizeof *m->code->insns);
+    }
+    sha256_final(&h, key);
 }
 
-/* Free code of retired blocks (on the LLVM thread). */
+static CodeCache *code_cache(Jit *j)
+{
+    if (!j->code_cache_tried && j->config.code_cache_dir)
+        j->code_cache = code_cache_open(j->config.code_cache_dir, j->config.code_cache_max, j->log);
+    j->code_cache_tried = true;
+    return j->code_cache;
+}
+
+/* The unit's object: from the code cache, or compiled (and cached). */
+static bool unit_object(Jit *j, JitRegion *r, const uint8_t key[SHA256_SIZE], uint8_t **obj, size_t *size)
+{
+    CodeCache *cc = code_cache(j);
+    if (cc && code_cache_get(cc, key, obj, size)) {
+        r->from_cache = true;
+        return true;
+    }
+    if (!j->ops->compile(j->backend, &r->unit, obj, size))
+        return false;
+    if (cc)
+        code_cache_put(cc, key, *obj, *size);
+    return true;
+}
+
+static void free_unit_copies(JitRegion *r)
+{
+    if (!r->unit.members)
+        return;
+    for (unsigned i = 0; i < r->unit.nmembers; i++) {
+        interp_free(r->unit.members[i].code);
+        free(r->bytes[i]);
+    }
+    free(r->unit.members);
+    free(r->bytes);
+    r->unit.members = NULL;
+    r->bytes = NULL;
+}
+
+static void process_removals(Jit *j);
+
+static JitObject *find_object(Jit *j, const uint8_t key[SHA256_SIZE])
+{
+    for (JitObject *o = j->objects; o; o = o->next)
+        if (!memcmp(o->key, key, SHA256_SIZE))
+            return o;
+    return NULL;
+}
+
+/* The unit's code already linked (another region with the same key), or
+ * loaded from the code cache, or compiled; NULL if LLVM failed. */
+static JitObject *unit_code(Jit *j, JitRegion *r, const uint8_t key[SHA256_SIZE])
+{
+    pthread_mutex_lock(&j->lock);
+    JitObject *o = find_object(j, key);
+    if (o)
+        o->refs++;
+    pthread_mutex_unlock(&j->lock);
+    if (o)
+        return o;
+    uint8_t *obj = NULL;
+    size_t size = 0;
+    if (!unit_object(j, r, key, &obj, &size))
+        return NULL;
+    process_removals(j); /* an old object with this key may be on its way out */
+    void *resource = NULL;
+    JitFn fn = j->ops->load(j->backend, obj, size, r->unit.name, &resource);
+    free(obj);
+    if (!fn || !(o = calloc(1, sizeof *o)))
+        return NULL;
+    memcpy(o->key, key, SHA256_SIZE);
+    o->fn = fn;
+    o->resource = resource;
+    o->refs = 1;
+    pthread_mutex_lock(&j->lock);
+    o->next = j->objects;
+    j->objects = o;
+    pthread_mutex_unlock(&j->lock);
+    return o;
+}
+
+static void compile_region(Jit *j, JitRegion *r)
+{
+    double t0 = now();
+    if (ensure_backend(j)) {
+        uint8_t key[SHA256_SIZE];
+        code_key(j, r, key);
+        snprintf(r->unit.name, sizeof r->unit.name, "u_%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x", key[0], key[1],
+                 key[2], key[3], key[4], key[5], key[6], key[7], key[8], key[9]);
+        r->object = unit_code(j, r, key);
+        r->fn = r->object ? r->object->fn : NULL;
+    }
+    free_unit_copies(r);
+    r->seconds = now() - t0;
+}
+
+/* Free code of retired regions (on the LLVM thread). */
 static void process_removals(Jit *j)
 {
     pthread_mutex_lock(&j->lock);
@@ -159,30 +332,11 @@ static void process_removals(Jit *j)
         j->ops->remove(j->backend, batch[i]);
 }
 
-/* Compile and publish; a block invalidated meanwhile gets no code. */
-static void compile_and_install(Jit *j, TransBlock *tb)
+static void push_done(Jit *j, JitRegion *r)
 {
-    double t0 = now();
-    void *rt = NULL;
-    JitFn fn = compile_block(j, tb, &rt);
-    bool installed = false;
-    if (fn && atomic_load(&tb->valid)) {
-        tb->jit_resource = rt;
-        atomic_store(&tb->jit_fn, fn);
-        installed = true;
-    } else if (fn) {
-        j->ops->remove(j->backend, rt);
-    }
-    pthread_mutex_lock(&j->lock);
-    j->stats.compile_seconds += now() - t0;
-    if (!fn)
-        j->stats.failed++;
-    else if (installed)
-        j->stats.compiled++;
-    else
-        j->stats.discarded++;
-    pthread_mutex_unlock(&j->lock);
-    atomic_store(&tb->jit_busy, false);
+    r->done_next = j->done;
+    j->done = r;
+    atomic_fetch_add(&j->ndone, 1);
 }
 
 static void *worker_main(void *arg)
@@ -205,20 +359,276 @@ static void *worker_main(void *arg)
             pthread_mutex_lock(&j->lock);
             continue;
         }
-        TransBlock *tb = j->queue[j->qhead];
+        JitRegion *r = j->queue[j->qhead];
         j->qhead = (j->qhead + 1) % QUEUE_CAP;
         j->qcount--;
         pthread_mutex_unlock(&j->lock);
         pthread_mutex_lock(&j->llvm_lock);
-        compile_and_install(j, tb);
+        compile_region(j, r);
         pthread_mutex_unlock(&j->llvm_lock);
         pthread_mutex_lock(&j->lock);
+        push_done(j, r);
     }
     pthread_mutex_unlock(&j->lock);
     return NULL;
 }
 
-Jit *jit_new(JitMode mode, Log *log)
+/* --- regions on the dispatcher thread ---------------------------------- */
+
+static void retire_region(JitRegion *r)
+{
+    if (r->state == REGION_LIVE) {
+        atomic_store(&r->head->jit_fn, NULL);
+        r->head->jit_tried = false; /* it may be compiled again, with what is there now */
+        r->head->exec_count = 0;
+    }
+    r->state = REGION_RETIRED;
+    for (unsigned i = 0; i < r->nblocks; i++)
+        r->blocks[i]->region_refs--;
+}
+
+/* A member of some regions was retired: so are they. */
+static void block_retired(void *opaque, TransBlock *tb)
+{
+    Jit *j = opaque;
+    for (JitRegion *r = j->regions; r && tb->region_refs; r = r->next) {
+        if (r->state == REGION_RETIRED)
+            continue;
+        for (unsigned i = 0; i < r->nblocks; i++)
+            if (r->blocks[i] == tb) {
+                retire_region(r);
+                j->stats.retired++;
+                break;
+            }
+    }
+}
+
+static void remove_code(Jit *j, void *resource)
+{
+    if (!j->worker_started) {
+        pthread_mutex_lock(&j->llvm_lock);
+        j->ops->remove(j->backend, resource);
+        pthread_mutex_unlock(&j->llvm_lock);
+        return;
+    }
+    pthread_mutex_lock(&j->lock);
+    while (j->nremovals == REMOVAL_CAP) { /* let the LLVM thread catch up */
+        pthread_mutex_unlock(&j->lock);
+        sched_yield();
+        pthread_mutex_lock(&j->lock);
+    }
+    j->removals[j->nremovals++] = resource;
+    pthread_cond_signal(&j->wake);
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* A region stops using its code; the last one out frees it. */
+static void release_object(Jit *j, JitObject *o)
+{
+    if (!o)
+        return;
+    pthread_mutex_lock(&j->lock);
+    bool last = --o->refs == 0;
+    if (last) {
+        JitObject **p = &j->objects;
+        while (*p != o)
+            p = &(*p)->next;
+        *p = o->next;
+    }
+    pthread_mutex_unlock(&j->lock);
+    if (last) {
+        remove_code(j, o->resource);
+        free(o);
+    }
+}
+
+static void install(Jit *j, JitRegion *r)
+{
+    r->compiling = false;
+    atomic_store(&r->head->jit_busy, false);
+    if (!r->fn) {
+        j->stats.failed++;
+        if (r->state != REGION_RETIRED)
+            retire_region(r);
+        r->head->jit_tried = true;
+    } else if (r->state == REGION_RETIRED) {
+        j->stats.discarded++;
+    } else {
+        r->state = REGION_LIVE;
+        atomic_store(&r->head->jit_fn, r->fn);
+        j->stats.units++;
+        j->stats.unit_blocks += r->nblocks;
+    }
+    j->stats.compile_seconds += r->seconds;
+}
+
+void jit_poll_slow(Jit *j)
+{
+    pthread_mutex_lock(&j->lock);
+    JitRegion *done = j->done;
+    j->done = NULL;
+    atomic_store(&j->ndone, 0);
+    pthread_mutex_unlock(&j->lock);
+    while (done) {
+        JitRegion *next = done->done_next;
+        install(j, done);
+        done = next;
+    }
+}
+
+const atomic_uint *jit_done_counter(const Jit *j)
+{
+    return &j->ndone;
+}
+
+static void enqueue(Jit *j, JitRegion *r)
+{
+    r->compiling = true;
+    atomic_store(&r->head->jit_busy, true);
+    r->head->jit_tried = true;
+    if (j->mode != JIT_BACKGROUND || !j->worker_started) {
+        pthread_mutex_lock(&j->llvm_lock);
+        if (ensure_backend(j))
+            process_removals(j);
+        compile_region(j, r);
+        pthread_mutex_unlock(&j->llvm_lock);
+        install(j, r);
+        return;
+    }
+    pthread_mutex_lock(&j->lock);
+    bool queued = j->qcount < QUEUE_CAP;
+    if (queued) {
+        j->queue[(j->qhead + j->qcount++) % QUEUE_CAP] = r;
+        pthread_cond_signal(&j->wake);
+    }
+    pthread_mutex_unlock(&j->lock);
+    if (!queued) { /* queue full: stay in the interpreter for now */
+        free_unit_copies(r);
+        r->compiling = false;
+        atomic_store(&r->head->jit_busy, false);
+        r->head->jit_tried = false;
+        retire_region(r);
+    }
+}
+
+static uint8_t *copy_guest_bytes(Jit *j, uint32_t start, uint32_t end)
+{
+    uint8_t *buf = calloc(1, end - start + 1);
+    if (!buf)
+        abort();
+    j->config.fetch(j->config.fetch_opaque, start, buf, end - start);
+    return buf;
+}
+
+static void submit_members(Jit *j, TransBlock **blocks, unsigned n)
+{
+    JitRegion *r = calloc(1, sizeof *r);
+    r->blocks = malloc(n * sizeof *r->blocks);
+    r->unit.members = calloc(n, sizeof *r->unit.members);
+    r->bytes = calloc(n, sizeof *r->bytes);
+    if (!r || !r->blocks || !r->unit.members || !r->bytes)
+        abort();
+    r->head = blocks[0];
+    r->nblocks = r->unit.nmembers = n;
+    r->unit.chain = j->config.chain;
+    for (unsigned i = 0; i < n; i++) {
+        TransBlock *tb = blocks[i];
+        r->blocks[i] = tb;
+        tb->region_refs++;
+        InterpCode *copy = malloc(sizeof *copy);
+        if (!copy || !(copy->insns = malloc(tb->code->count * sizeof *copy->insns)))
+            abort();
+        memcpy(copy->insns, tb->code->insns, tb->code->count * sizeof *copy->insns);
+        copy->count = tb->code->count;
+        copy->ntemps = tb->code->ntemps;
+        r->unit.members[i] = (JitMember){.pc = tb->pc, .mode = tb->mode, .guest_start = tb->guest_start,
+                                         .guest_end = tb->guest_end, .ninsns = tb->ninsns, .code = copy};
+        r->bytes[i] = copy_guest_bytes(j, tb->guest_start, tb->guest_end);
+    }
+    r->next = j->regions;
+    j->regions = r;
+    enqueue(j, r);
+}
+
+void jit_submit(Jit *j, TransBlock *tb)
+{
+    if (j && !atomic_load(&tb->jit_busy) && !atomic_load(&tb->jit_fn))
+        submit_members(j, &tb, 1);
+}
+
+void jit_submit_region(Jit *j, TransBlock *head, uint64_t min_runs)
+{
+    if (!j || atomic_load(&head->jit_busy) || atomic_load(&head->jit_fn))
+        return;
+    TransBlock *blocks[REGION_MAX_BLOCKS];
+    unsigned n = region_form(j->config.cache, head, min_runs, blocks);
+    submit_members(j, blocks, n);
+}
+
+void jit_link(Jit *j, void **cell, JitFn fn)
+{
+    if (j->nlinks == j->links_cap) {
+        j->links_cap = j->links_cap ? 2 * j->links_cap : 1024;
+        if (!(j->links = realloc(j->links, j->links_cap * sizeof *j->links)))
+            abort();
+    }
+    j->links[j->nlinks++] = cell;
+    *cell = (void *)(uintptr_t)fn;
+    j->stats.links++;
+}
+
+void jit_collect(Jit *j, CpuCommon *cpu)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->nlinks; i++)
+        *j->links[i] = (void *)(uintptr_t)scion_chain_miss;
+    j->nlinks = 0;
+    j->stats.unlink_rounds++;
+    if (cpu->lookup)
+        memset(cpu->lookup, 0, JIT_LOOKUP_SIZE * sizeof *cpu->lookup);
+    JitRegion **p = &j->regions;
+    while (*p) {
+        JitRegion *r = *p;
+        if (r->state != REGION_RETIRED || r->compiling) {
+            p = &r->next;
+            continue;
+        }
+        *p = r->next;
+        release_object(j, r->object);
+        free(r->blocks);
+        free(r);
+    }
+}
+
+bool jit_release(Jit *j, TransBlock *tb)
+{
+    (void)j;
+    return !atomic_load(&tb->jit_busy);
+}
+
+/* --- life cycle -------------------------------------------------------- */
+
+/* With no compile thread left: regions it had not finished never will be. */
+static void drop_unfinished(Jit *j)
+{
+    j->qcount = 0;
+    for (JitRegion *r = j->regions; r; r = r->next)
+        if (r->compiling) {
+            r->compiling = false;
+            free_unit_copies(r);
+            atomic_store(&r->head->jit_busy, false);
+            if (r->state != REGION_RETIRED)
+                retire_region(r);
+        }
+}
+
+static bool block_releasable(void *opaque, TransBlock *tb)
+{
+    return jit_release(opaque, tb);
+}
+
+Jit *jit_new(JitMode mode, Log *log, const JitConfig *config)
 {
     if (mode == JIT_OFF)
         return NULL;
@@ -227,9 +637,13 @@ Jit *jit_new(JitMode mode, Log *log)
         abort();
     j->mode = mode;
     j->log = log;
+    j->config = *config;
+    if (mode == JIT_CHECK)
+        j->config.chain = false;
     pthread_mutex_init(&j->lock, NULL);
     pthread_mutex_init(&j->llvm_lock, NULL);
     pthread_cond_init(&j->wake, NULL);
+    block_cache_set_jit_hooks(config->cache, block_retired, block_releasable, j);
     if (mode == JIT_BACKGROUND)
         j->worker_started = pthread_create(&j->worker, NULL, worker_main, j) == 0;
     return j;
@@ -241,13 +655,13 @@ void jit_stop(Jit *j)
         return;
     pthread_mutex_lock(&j->lock);
     j->stopping = true;
-    for (; j->qcount; j->qcount--, j->qhead = (j->qhead + 1) % QUEUE_CAP)
-        atomic_store(&j->queue[j->qhead]->jit_busy, false);
     pthread_cond_signal(&j->wake);
     pthread_mutex_unlock(&j->lock);
     if (j->worker_started)
         pthread_join(j->worker, NULL);
     j->worker_started = false;
+    jit_poll_slow(j);
+    drop_unfinished(j);
 }
 
 void jit_free(Jit *j)
@@ -255,63 +669,25 @@ void jit_free(Jit *j)
     if (!j)
         return;
     jit_stop(j);
+    for (JitRegion *r = j->regions, *next; r; r = next) {
+        next = r->next;
+        free(r->blocks);
+        free(r);
+    }
     if (j->backend_state > 0) {
         process_removals(j);
         j->ops->destroy(j->backend); /* frees all compiled code */
     }
+    for (JitObject *o = j->objects, *next; o; o = next) {
+        next = o->next;
+        free(o);
+    }
+    code_cache_close(j->code_cache);
+    free(j->links);
     pthread_mutex_destroy(&j->lock);
     pthread_mutex_destroy(&j->llvm_lock);
     pthread_cond_destroy(&j->wake);
     free(j);
-}
-
-void jit_submit(Jit *j, TransBlock *tb)
-{
-    if (!j || atomic_load(&tb->jit_busy) || atomic_load(&tb->jit_fn))
-        return;
-    atomic_store(&tb->jit_busy, true);
-    if (j->mode != JIT_BACKGROUND) {
-        pthread_mutex_lock(&j->llvm_lock);
-        process_removals(j);
-        compile_and_install(j, tb);
-        pthread_mutex_unlock(&j->llvm_lock);
-        return;
-    }
-    pthread_mutex_lock(&j->lock);
-    if (j->qcount < QUEUE_CAP) {
-        j->queue[(j->qhead + j->qcount++) % QUEUE_CAP] = tb;
-        pthread_cond_signal(&j->wake);
-    } else {
-        atomic_store(&tb->jit_busy, false); /* queue full: stay in the interpreter for now */
-    }
-    pthread_mutex_unlock(&j->lock);
-}
-
-bool jit_release(Jit *j, TransBlock *tb)
-{
-    if (atomic_load(&tb->jit_busy))
-        return false;
-    if (!tb->jit_resource)
-        return true;
-    if (!j->worker_started) {
-        /* No compile thread (synchronous modes, or stopped): free it here. */
-        pthread_mutex_lock(&j->llvm_lock);
-        j->ops->remove(j->backend, tb->jit_resource);
-        pthread_mutex_unlock(&j->llvm_lock);
-        tb->jit_resource = NULL;
-        atomic_store(&tb->jit_fn, NULL);
-        return true;
-    }
-    pthread_mutex_lock(&j->lock);
-    bool queued = j->nremovals < REMOVAL_CAP;
-    if (queued) {
-        j->removals[j->nremovals++] = tb->jit_resource;
-        tb->jit_resource = NULL;
-        atomic_store(&tb->jit_fn, NULL);
-        pthread_cond_signal(&j->wake);
-    }
-    pthread_mutex_unlock(&j->lock);
-    return queued; /* a full queue keeps the block until the LLVM thread catches up */
 }
 
 void jit_stats(Jit *j, JitStats *out)
@@ -321,6 +697,7 @@ void jit_stats(Jit *j, JitStats *out)
         return;
     pthread_mutex_lock(&j->lock);
     *out = j->stats;
+    out->code_cache = code_cache_stats(j->code_cache);
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -341,14 +718,12 @@ void jit_fork_parent(Jit *j)
 }
 
 /* The child has only the forking thread: it compiles synchronously from
- * now on (children mostly exec soon), and blocks still queued go back to
- * the interpreter. */
+ * now on (children mostly exec soon).  Regions the parent's compile thread
+ * had not finished are dropped. */
 void jit_fork_child(Jit *j)
 {
     if (!j)
         return;
-    for (; j->qcount; j->qcount--, j->qhead = (j->qhead + 1) % QUEUE_CAP)
-        atomic_store(&j->queue[j->qhead]->jit_busy, false);
     j->worker_started = false;
     if (j->mode == JIT_BACKGROUND)
         j->mode = JIT_SYNC;
@@ -356,4 +731,6 @@ void jit_fork_child(Jit *j)
     pthread_cond_init(&j->wake, NULL);
     pthread_mutex_unlock(&j->lock);
     pthread_mutex_unlock(&j->llvm_lock);
+    jit_poll_slow(j);
+    drop_unfinished(j);
 }

@@ -1,56 +1,88 @@
 /*
- * Tier 1: hot blocks compiled through LLVM (ORC LLJIT) on a background
- * thread and installed into their TransBlock atomically.
+ * Tier 1: hot code compiled through LLVM (ORC LLJIT) on a background thread.
  *
- *   Jit *jit = jit_new(JIT_BACKGROUND, &log);
- *   ...
- *   if (++tb->exec_count == threshold) jit_submit(jit, tb);
- *   JitFn fn = atomic_load(&tb->jit_fn);   // run it when set
- *   ...
- *   jit_release(jit, tb);                  // before freeing a retired block
+ * When a block gets hot the dispatcher forms a region around it (region.h)
+ * and queues it; the compile thread turns the region into one host
+ * function (or links it from the persistent code cache) and hands it back;
+ * the dispatcher installs it as the head block's code at its next poll.
+ * Everything that touches blocks and regions runs on the dispatcher's
+ * thread; the compile thread sees only its own copies of the IR.
  *
- * Compiled code reaches guest memory through CpuCommon.page_flags checks
- * and the scion_mem_* slow paths, and calls helpers by name; the backend
- * resolves those names to this process's functions.  LLVM itself is loaded
- * (as a shared module) by the compile thread when the first block is
- * compiled, so short runs never load it.
+ *   Jit *jit = jit_new(JIT_BACKGROUND, &log, &config);
+ *   if (++tb->exec_count == threshold) jit_submit_region(jit, tb, threshold / 2);
+ *   jit_poll(jit);                          // install finished code
+ *   JitFn fn = atomic_load(&tb->jit_fn);    // run it when set
+ *   jit_link(jit, cell, fn);                // chain an exit to compiled code
+ *   jit_collect(jit, &cpu->common);         // after blocks were retired
  */
 #ifndef SCION_JIT_H
 #define SCION_JIT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "backend/block_cache.h"
+#include "backend/code_cache.h"
+#include "backend/cpu_common.h"
 #include "backend/log.h"
+#include "translator/translate.h"
 
 typedef enum JitMode {
     JIT_OFF,        /* interpreter only */
-    JIT_BACKGROUND, /* hot blocks compiled on a worker thread (default) */
-    JIT_SYNC,       /* hot blocks compiled before they run again */
+    JIT_BACKGROUND, /* hot regions compiled on a worker thread (default) */
+    JIT_SYNC,       /* hot regions compiled before they run again */
     JIT_ALWAYS,     /* every block compiled before its first run */
-    JIT_CHECK,      /* as ALWAYS, and every run checked against the interpreter */
+    JIT_CHECK,      /* as ALWAYS, unchained, every run checked against the interpreter */
 } JitMode;
 
+typedef struct JitConfig {
+    BlockCache *cache;
+    GuestFetchFn fetch; /* guest bytes, for the code cache key */
+    void *fetch_opaque;
+    const char *code_cache_dir; /* NULL: no persistent code cache */
+    uint64_t code_cache_max;    /* its size bound in bytes */
+    bool chain;                 /* link compiled code (false: every exit returns) */
+} JitConfig;
+
 typedef struct JitStats {
-    uint64_t compiled, failed, discarded;
-    double compile_seconds;
+    uint64_t units, unit_blocks; /* compiled or loaded units, and the blocks in them */
+    uint64_t failed, discarded, retired;
+    uint64_t links, unlink_rounds;
+    double compile_seconds;      /* on the compile thread */
+    CodeCacheStats code_cache;
 } JitStats;
 
 typedef struct Jit Jit;
 
-Jit *jit_new(JitMode mode, Log *log);
+Jit *jit_new(JitMode mode, Log *log, const JitConfig *config);
 /* Stop the compile thread; compiled code stays usable until jit_free. */
 void jit_stop(Jit *j);
 void jit_free(Jit *j);
 JitMode jit_mode(const Jit *j);
-/* Queue (or, in sync modes, compile now) a block's code. */
+/* Compile (queue, or in the synchronous modes compile now) the block alone,
+ * or the region headed by it of blocks that ran at least min_runs times. */
 void jit_submit(Jit *j, TransBlock *tb);
-/* Free a retired block's compiled code; false while a compile is in flight. */
+void jit_submit_region(Jit *j, TransBlock *head, uint64_t min_runs);
+/* Install code the compile thread has finished (dispatcher thread). */
+void jit_poll_slow(Jit *j);
+static inline void jit_poll(Jit *j, const atomic_uint *pending)
+{
+    if (atomic_load_explicit(pending, memory_order_relaxed))
+        jit_poll_slow(j);
+}
+const atomic_uint *jit_done_counter(const Jit *j);
+/* Point an exit cell of compiled code at fn (fn's region stays linked until
+ * the next jit_collect). */
+void jit_link(Jit *j, void **cell, JitFn fn);
+/* After blocks were retired, before block_cache_collect: unlink every chain
+ * and the lookup table, free the code of retired regions. */
+void jit_collect(Jit *j, CpuCommon *cpu);
+/* May a retired block be freed (false while its region compiles)? */
 bool jit_release(Jit *j, TransBlock *tb);
 void jit_stats(Jit *j, JitStats *out);
 /* Around fork(): no compile is in progress while the process is copied, and
- * the child gets a compile thread of its own. */
+ * the child compiles synchronously from then on. */
 void jit_fork_prepare(Jit *j);
 void jit_fork_parent(Jit *j);
 void jit_fork_child(Jit *j);

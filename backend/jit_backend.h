@@ -10,13 +10,22 @@
 #ifndef SCION_JIT_BACKEND_H
 #define SCION_JIT_BACKEND_H
 
-#include "backend/block_cache.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend/jit_unit.h"
 #include "backend/log.h"
 
 typedef struct JitBackendOps {
     void *(*create)(Log *log); /* NULL if LLVM cannot target this host */
-    /* Compile one block; *resource identifies its code for remove(). */
-    JitFn (*compile)(void *backend, const InterpCode *code, const char *name, void **resource);
+    /* What compiled objects depend on besides the unit: LLVM version, host
+     * triple, CPU and features (part of the code cache key). */
+    const char *(*target_id)(void *backend);
+    /* Compile a unit to a relocatable object file (malloc'd). */
+    bool (*compile)(void *backend, const JitUnit *unit, uint8_t **object, size_t *size);
+    /* Link an object; returns its function `name`; *resource identifies the
+     * code for remove().  NULL if the object is unusable. */
+    JitFn (*load)(void *backend, const uint8_t *object, size_t size, const char *name, void **resource);
     void (*remove)(void *backend, void *resource);
     void (*destroy)(void *backend);
 } JitBackendOps;
@@ -28,5 +37,8 @@ typedef const JitBackendOps *(*JitBackendEntry)(void);
 /* Slow paths called from compiled code (host address = mem_base + guest). */
 uint64_t scion_mem_load(uint8_t *host, uint64_t size);
 void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size);
+/* Where unlinked chain cells point: records the cell for the dispatcher to
+ * link and returns to it with a jump to pc. */
+uint64_t scion_chain_miss(void *state, void **link, uint64_t pc);
 
 #endif

@@ -1,76 +1,35 @@
 /*
- * IR -> LLVM IR.  One scion block becomes one function
- *     i64 scion_tb(ptr state)     ; returns exit kind << 32 | next pc
+ * A JitUnit (one or more translated blocks) -> one LLVM function
+ *     i64 NAME(ptr state, ptr link, i64 pc)   ; exit kind << 32 | next pc
  *
  * Guest state words (LDS/STS at fixed offsets) live in allocas for the
- * whole function, so LLVM keeps guest registers and flags in SSA values and
- * drops dead flag computations.  They are loaded at entry and written back
- * at exits, before helper calls and before memory slow paths; helper calls
- * reload them afterwards.  Words accessed with overlapping sizes (VFP S and
- * D registers) are not cached and go to memory directly.
+ * whole unit, so LLVM keeps guest registers and flags in SSA values across
+ * the unit's blocks and loops and drops dead flag computations.  They are
+ * loaded at entry and written back at exits, before helper calls and before
+ * memory slow paths; helper calls reload them afterwards.  Words accessed
+ * with overlapping sizes (VFP S and D registers) go to memory directly.
  *
- * Guest memory: an inline check of the page flags guards each access; the
- * slow path writes the state back, records the instruction's pc and calls a
- * C accessor, which may fault the way the interpreter's accesses do.
+ * Exits:
+ *  - to a member of the unit: a branch (on a back-edge, only if no exit is
+ *    requested, so signals and code invalidation are noticed in loops);
+ *  - other direct exits: a tail call through a cell of the unit, which
+ *    starts at scion_chain_miss and which the dispatcher points at the
+ *    successor's code once that is compiled (QEMU's block chaining);
+ *  - indirect branches: a tail call to the entry of CpuCommon.lookup that
+ *    matches the target pc and mode, else back to the dispatcher;
+ *  - anything else returns to the dispatcher.
  */
 #include "backend/llvm_emit.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/cpu_common.h"
-#include "translator/helpers.h"
+#include "backend/llvm_emit_internal.h"
 
-typedef struct Slot {
-    uint32_t offset;
-    uint8_t size;     /* 4 or 8 */
-    bool written;
-    bool cached;
-    LLVMValueRef alloca_;
-} Slot;
-
-typedef struct Emitter {
-    LLVMContextRef ctx;
-    LLVMModuleRef mod;
-    LLVMBuilderRef b;
-    LLVMValueRef fn, state;
-    LLVMTypeRef i1, i8, i16, i32, i64, ptr;
-    const InterpCode *code;
-    LLVMValueRef *temps;     /* SSA value of each temp, or NULL */
-    LLVMValueRef *temp_slot; /* alloca for temps used across basic blocks */
-    LLVMBasicBlockRef *label_bb; /* by insn index of LABEL ops */
-    Slot *slots;
-    unsigned nslots;
-    LLVMValueRef mem_base, page_flags;
-    uint64_t insn_start; /* imm of the current INSN_START */
-} Emitter;
-
-/* --- types and small builders ------------------------------------------ */
-
-static LLVMValueRef c32(Emitter *e, uint32_t v)
-{
-    return LLVMConstInt(e->i32, v, false);
-}
-
-static LLVMValueRef c64(Emitter *e, uint64_t v)
-{
-    return LLVMConstInt(e->i64, v, false);
-}
-
-static LLVMValueRef state_ptr(Emitter *e, uint32_t offset)
-{
-    LLVMValueRef idx = c64(e, offset);
-    return LLVMBuildGEP2(e->b, e->i8, e->state, &idx, 1, "");
-}
-
-static LLVMValueRef call_intrinsic(Emitter *e, const char *name, LLVMTypeRef t, LLVMValueRef *args, unsigned n)
-{
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(e->mod, id, &t, 1);
-    LLVMTypeRef fty = LLVMIntrinsicGetType(e->ctx, id, &t, 1);
-    return LLVMBuildCall2(e->b, fty, fn, args, n, "");
-}
+#define COMMON_OFF(field) ((uint32_t)offsetof(CpuCommon, field))
 
 /* --- guest state slots ------------------------------------------------- */
 
@@ -97,21 +56,31 @@ static void add_slot(Emitter *e, uint32_t offset, uint8_t size, bool write)
     s->written |= write;
 }
 
-/* Collect the state words the block touches; uncache overlapping ones. */
+/* The state words the unit touches (and its counters); overlapping ones
+ * are not cached. */
 static void collect_slots(Emitter *e)
 {
-    e->slots = calloc(e->code->count + 1, sizeof *e->slots);
-    for (size_t i = 0; i < e->code->count; i++) {
-        const IrInsn *in = &e->code->insns[i];
-        if (in->op == IR_LDS32 || in->op == IR_STS32)
-            add_slot(e, (uint32_t)in->imm, 4, in->op == IR_STS32);
-        else if (in->op == IR_LDS64 || in->op == IR_STS64)
-            add_slot(e, (uint32_t)in->imm, 8, in->op == IR_STS64);
+    size_t total = 3;
+    for (unsigned m = 0; m < e->unit->nmembers; m++)
+        total += e->unit->members[m].code->count;
+    e->slots = calloc(total, sizeof *e->slots);
+    for (unsigned m = 0; m < e->unit->nmembers; m++) {
+        const InterpCode *code = e->unit->members[m].code;
+        for (size_t i = 0; i < code->count; i++) {
+            const IrInsn *in = &code->insns[i];
+            if (in->op == IR_LDS32 || in->op == IR_STS32)
+                add_slot(e, (uint32_t)in->imm, 4, in->op == IR_STS32);
+            else if (in->op == IR_LDS64 || in->op == IR_STS64)
+                add_slot(e, (uint32_t)in->imm, 8, in->op == IR_STS64);
+        }
     }
     for (unsigned i = 0; i < e->nslots; i++)
         for (unsigned j = 0; j < e->nslots; j++)
             if (i != j && overlaps(&e->slots[j], e->slots[i].offset, e->slots[i].size))
                 e->slots[i].cached = false;
+    add_slot(e, COMMON_OFF(jit_entries), 8, true);
+    add_slot(e, COMMON_OFF(jit_blocks), 8, true);
+    add_slot(e, COMMON_OFF(jit_insns), 8, true);
 }
 
 static LLVMTypeRef slot_type(Emitter *e, const Slot *s)
@@ -119,7 +88,7 @@ static LLVMTypeRef slot_type(Emitter *e, const Slot *s)
     return s->size == 8 ? e->i64 : e->i32;
 }
 
-static void load_slots(Emitter *e)
+void emit_load_slots(Emitter *e)
 {
     for (unsigned i = 0; i < e->nslots; i++) {
         Slot *s = &e->slots[i];
@@ -128,7 +97,7 @@ static void load_slots(Emitter *e)
     }
 }
 
-static void store_slots(Emitter *e)
+void emit_store_slots(Emitter *e)
 {
     for (unsigned i = 0; i < e->nslots; i++) {
         Slot *s = &e->slots[i];
@@ -137,7 +106,7 @@ static void store_slots(Emitter *e)
     }
 }
 
-static LLVMValueRef read_state(Emitter *e, uint32_t offset, uint8_t size)
+LLVMValueRef emit_read_state(Emitter *e, uint32_t offset, uint8_t size)
 {
     Slot *s = find_slot(e, offset, size);
     LLVMTypeRef t = size == 8 ? e->i64 : e->i32;
@@ -146,331 +115,144 @@ static LLVMValueRef read_state(Emitter *e, uint32_t offset, uint8_t size)
     return LLVMBuildLoad2(e->b, t, state_ptr(e, offset), "");
 }
 
-static void write_state(Emitter *e, uint32_t offset, uint8_t size, LLVMValueRef v)
+void emit_write_state(Emitter *e, uint32_t offset, uint8_t size, LLVMValueRef v)
 {
     Slot *s = find_slot(e, offset, size);
     LLVMBuildStore(e->b, v, (s && s->cached) ? s->alloca_ : state_ptr(e, offset));
 }
 
-/* --- temps ------------------------------------------------------------- */
-
-static bool ends_bb(uint8_t op)
+static void add_to_slot(Emitter *e, uint32_t offset, uint64_t n)
 {
-    return op == IR_BR || op == IR_BRZ || op == IR_BRNZ || op == IR_EXIT || op == IR_EXIT_IND;
+    LLVMValueRef v = emit_read_state(e, offset, 8);
+    emit_write_state(e, offset, 8, LLVMBuildAdd(e->b, v, c64(e, n), ""));
 }
 
-/* Temps used in another basic block than their definition get an alloca. */
-static void plan_temps(Emitter *e)
+void emit_sync_for_call(Emitter *e)
 {
-    size_t n = e->code->ntemps;
-    unsigned *def_bb = calloc(n, sizeof *def_bb);
-    bool *cross = calloc(n, sizeof *cross);
-    unsigned bb = 0;
-    for (size_t i = 0; i < e->code->count; i++) {
-        const IrInsn *in = &e->code->insns[i];
-        if (in->op == IR_LABEL)
-            bb++;
-        const IrTemp args[3] = {in->a, in->b, in->c};
-        for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
-            if (args[k] < n && def_bb[args[k]] != bb)
-                cross[args[k]] = true;
-        if (in->dst != IR_NO_TEMP)
-            def_bb[in->dst] = bb;
-        if (ends_bb(in->op))
-            bb++;
-    }
-    for (size_t t = 0; t + 1 < n; t++)
-        if (cross[t])
-            e->temp_slot[t] = LLVMBuildAlloca(e->b, e->i64, "");
-    free(def_bb);
-    free(cross);
+    emit_store_slots(e);
+    LLVMBuildStore(e->b, c32(e, (uint32_t)e->insn_start), state_ptr(e, COMMON_OFF(insn_pc)));
+    LLVMBuildStore(e->b, c32(e, (uint32_t)(e->insn_start >> 32)), state_ptr(e, COMMON_OFF(insn_mode)));
 }
 
-static LLVMValueRef get_temp(Emitter *e, IrTemp t)
-{
-    if (t == e->code->ntemps - 1) /* the interpreter's zero temp */
-        return c64(e, 0);
-    if (e->temp_slot[t])
-        return LLVMBuildLoad2(e->b, LLVMTypeOf(e->temps[t]), e->temp_slot[t], "");
-    return e->temps[t];
-}
-
-static LLVMValueRef get32(Emitter *e, IrTemp t)
-{
-    LLVMValueRef v = get_temp(e, t);
-    return LLVMTypeOf(v) == e->i32 ? v : LLVMBuildTrunc(e->b, v, e->i32, "");
-}
-
-static LLVMValueRef get64(Emitter *e, IrTemp t)
-{
-    LLVMValueRef v = get_temp(e, t);
-    return LLVMTypeOf(v) == e->i64 ? v : LLVMBuildZExt(e->b, v, e->i64, "");
-}
-
-static void set_temp(Emitter *e, IrTemp t, LLVMValueRef v)
-{
-    e->temps[t] = v;
-    if (e->temp_slot[t]) {
-        /* The slot is i64-sized; keep the type of the value in temps[] for reloads. */
-        LLVMBuildStore(e->b, v, e->temp_slot[t]);
-    }
-}
-
-/* --- memory ------------------------------------------------------------ */
-
-static unsigned access_size(uint8_t op)
-{
-    switch (op) {
-    case IR_LD8U: case IR_LD8S: case IR_ST8: return 1;
-    case IR_LD16U: case IR_LD16S: case IR_ST16: return 2;
-    case IR_LD64: case IR_ST64: return 8;
-    default: return 4;
-    }
-}
-
-static LLVMTypeRef access_type(Emitter *e, unsigned size)
-{
-    return size == 1 ? e->i8 : size == 2 ? e->i16 : size == 4 ? e->i32 : e->i64;
-}
-
-static LLVMValueRef host_addr(Emitter *e, LLVMValueRef guest)
-{
-    LLVMValueRef idx = LLVMBuildZExt(e->b, guest, e->i64, "");
-    return LLVMBuildGEP2(e->b, e->i8, e->mem_base, &idx, 1, "");
-}
-
-/* Fast-path condition: page flags allow it and the access stays in the page. */
-static LLVMValueRef access_ok(Emitter *e, LLVMValueRef addr, unsigned size, bool write)
-{
-    LLVMValueRef page = LLVMBuildZExt(e->b, LLVMBuildLShr(e->b, addr, c32(e, 12), ""), e->i64, "");
-    LLVMValueRef fp = LLVMBuildGEP2(e->b, e->i8, e->page_flags, &page, 1, "");
-    LLVMValueRef flags = LLVMBuildLoad2(e->b, e->i8, fp, "");
-    uint8_t mask = write ? (PAGE_FLAG_WRITE | PAGE_FLAG_CODE) : PAGE_FLAG_READ;
-    uint8_t want = write ? PAGE_FLAG_WRITE : PAGE_FLAG_READ;
-    LLVMValueRef perm = LLVMBuildICmp(e->b, LLVMIntEQ, LLVMBuildAnd(e->b, flags, LLVMConstInt(e->i8, mask, 0), ""),
-                                      LLVMConstInt(e->i8, want, 0), "");
-    if (size == 1)
-        return perm;
-    LLVMValueRef in_page = LLVMBuildICmp(e->b, LLVMIntULE, LLVMBuildAnd(e->b, addr, c32(e, 0xfff), ""),
-                                         c32(e, 4096 - size), "");
-    return LLVMBuildAnd(e->b, perm, in_page, "");
-}
-
-/* Before a call that may fault or look at the state: make it precise. */
-static void sync_for_call(Emitter *e)
-{
-    store_slots(e);
-    LLVMBuildStore(e->b, c32(e, (uint32_t)e->insn_start), state_ptr(e, offsetof(CpuCommon, insn_pc)));
-    LLVMBuildStore(e->b, c32(e, (uint32_t)(e->insn_start >> 32)), state_ptr(e, offsetof(CpuCommon, insn_mode)));
-}
-
-static LLVMValueRef runtime_fn(Emitter *e, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, unsigned n,
-                               LLVMTypeRef *fty)
+LLVMValueRef emit_runtime_fn(Emitter *e, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, unsigned n,
+                             LLVMTypeRef *fty)
 {
     *fty = LLVMFunctionType(ret, params, n, false);
     LLVMValueRef f = LLVMGetNamedFunction(e->mod, name);
     return f ? f : LLVMAddFunction(e->mod, name, *fty);
 }
 
-static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
+/* --- exits ------------------------------------------------------------- */
+
+static int find_member(const Emitter *e, uint32_t pc, uint32_t mode)
 {
-    unsigned size = access_size(in->op);
-    LLVMValueRef addr = get32(e, in->a);
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.fast");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.slow");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.join");
-    LLVMBuildCondBr(e->b, access_ok(e, addr, size, false), fast, slow);
-    LLVMPositionBuilderAtEnd(e->b, fast);
-    LLVMValueRef v_fast = LLVMBuildLoad2(e->b, access_type(e, size), host_addr(e, addr), "");
-    LLVMSetAlignment(v_fast, 1);
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, slow);
-    sync_for_call(e);
-    LLVMTypeRef fty, params[2] = {e->ptr, e->i64};
-    LLVMValueRef fn = runtime_fn(e, "scion_mem_load", e->i64, params, 2, &fty);
-    LLVMValueRef args[2] = {host_addr(e, addr), c64(e, size)};
-    LLVMValueRef v_slow = LLVMBuildTrunc(e->b, LLVMBuildCall2(e->b, fty, fn, args, 2, ""), access_type(e, size), "");
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, join);
-    LLVMValueRef phi = LLVMBuildPhi(e->b, access_type(e, size), "");
-    LLVMValueRef vals[2] = {v_fast, v_slow};
-    LLVMBasicBlockRef bbs[2] = {fast, slow};
-    LLVMAddIncoming(phi, vals, bbs, 2);
-    bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
-    if (size == 8)
-        return phi;
-    if (size == 4)
-        return phi;
-    return sign ? LLVMBuildSExt(e->b, phi, e->i32, "") : LLVMBuildZExt(e->b, phi, e->i32, "");
+    for (unsigned m = 0; m < e->unit->nmembers; m++)
+        if (e->unit->members[m].pc == pc && e->unit->members[m].mode == mode)
+            return (int)m;
+    return -1;
 }
 
-static void emit_store(Emitter *e, const IrInsn *in)
+/* A direct exit that may be chained: a known next mode, outside the unit. */
+static bool is_chainable(const Emitter *e, const IrInsn *in)
 {
-    unsigned size = access_size(in->op);
-    LLVMValueRef addr = get32(e, in->a);
-    LLVMValueRef v = size == 8 ? get64(e, in->b) : LLVMBuildTrunc(e->b, get64(e, in->b), access_type(e, size), "");
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.fast");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.slow");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.join");
-    LLVMBuildCondBr(e->b, access_ok(e, addr, size, true), fast, slow);
-    LLVMPositionBuilderAtEnd(e->b, fast);
-    LLVMValueRef st = LLVMBuildStore(e->b, v, host_addr(e, addr));
-    LLVMSetAlignment(st, 1);
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, slow);
-    sync_for_call(e);
-    LLVMTypeRef fty, params[3] = {e->ptr, e->i64, e->i64};
-    LLVMValueRef fn = runtime_fn(e, "scion_mem_store", LLVMVoidTypeInContext(e->ctx), params, 3, &fty);
-    LLVMValueRef args[3] = {host_addr(e, addr), get64(e, in->b), c64(e, size)};
-    LLVMBuildCall2(e->b, fty, fn, args, 3, "");
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, join);
+    return e->unit->chain && in->op == IR_EXIT && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN &&
+           find_member(e, ir_exit_pc(in), ir_exit_mode(in)) < 0;
 }
 
-/* --- helpers and exits ------------------------------------------------- */
-
-static LLVMValueRef emit_call(Emitter *e, const IrInsn *in)
+static void build_result(Emitter *e, uint8_t kind, LLVMValueRef pc32)
 {
-    const HelperInfo *h = &helper_info[in->imm];
-    char name[96];
-    snprintf(name, sizeof name, "helper_%s", h->name);
-    LLVMTypeRef fty, params[4] = {e->ptr, e->i64, e->i64, e->i64};
-    LLVMValueRef fn = runtime_fn(e, name, e->i64, params, 4, &fty);
-    sync_for_call(e);
-    LLVMValueRef args[4] = {e->state, get64(e, in->a), get64(e, in->b), get64(e, in->c)};
-    LLVMValueRef r = LLVMBuildCall2(e->b, fty, fn, args, 4, "");
-    load_slots(e); /* the helper may have changed guest state */
-    return r;
-}
-
-static void emit_return(Emitter *e, uint8_t kind, LLVMValueRef pc32)
-{
-    store_slots(e);
     LLVMValueRef r = LLVMBuildOr(e->b, LLVMBuildZExt(e->b, pc32, e->i64, ""), c64(e, (uint64_t)kind << 32), "");
     LLVMBuildRet(e->b, r);
 }
 
-/* --- ops --------------------------------------------------------------- */
-
-static LLVMValueRef emit_addc(Emitter *e, const IrInsn *in)
+static void emit_return(Emitter *e, uint8_t kind, LLVMValueRef pc32)
 {
-    LLVMValueRef s = LLVMBuildAdd(e->b, LLVMBuildAdd(e->b, get64(e, in->a), get64(e, in->b), ""), get64(e, in->c), "");
-    return LLVMBuildTrunc(e->b, LLVMBuildLShr(e->b, s, c64(e, 32), ""), e->i32, "");
+    emit_store_slots(e);
+    build_result(e, kind, pc32);
 }
 
-static LLVMValueRef emit_addv(Emitter *e, const IrInsn *in)
+/* Branch to `go` unless an exit is requested; the other way returns
+ * (kind, pc) with the state already written back. */
+static void leave_if_requested(Emitter *e, uint8_t kind, LLVMValueRef pc32, LLVMBasicBlockRef go, bool store)
 {
-    LLVMValueRef a = get32(e, in->a), b = get32(e, in->b);
-    LLVMValueRef r = LLVMBuildAdd(e->b, LLVMBuildAdd(e->b, a, b, ""), get32(e, in->c), "");
-    LLVMValueRef same = LLVMBuildNot(e->b, LLVMBuildXor(e->b, a, b, ""), "");
-    LLVMValueRef v = LLVMBuildAnd(e->b, same, LLVMBuildXor(e->b, a, r, ""), "");
-    return LLVMBuildLShr(e->b, v, c32(e, 31), "");
+    LLVMValueRef req = LLVMBuildLoad2(e->b, e->i32, state_ptr(e, COMMON_OFF(exit_request)), "");
+    LLVMSetVolatile(req, true);
+    LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "leave");
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntNE, req, c32(e, 0), ""), leave, go);
+    LLVMPositionBuilderAtEnd(e->b, leave);
+    if (store)
+        emit_store_slots(e);
+    build_result(e, kind, pc32);
 }
 
-static LLVMValueRef emit_div(Emitter *e, const IrInsn *in, bool is_signed)
+static void tail_call(Emitter *e, LLVMValueRef fn, LLVMValueRef link, LLVMValueRef pc32)
 {
-    LLVMValueRef a = get32(e, in->a), b = get32(e, in->b);
-    LLVMValueRef zero = LLVMBuildICmp(e->b, LLVMIntEQ, b, c32(e, 0), "");
-    LLVMValueRef bad = zero;
-    if (is_signed) {
-        LLVMValueRef ovf = LLVMBuildAnd(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, a, c32(e, 0x80000000u), ""),
-                                        LLVMBuildICmp(e->b, LLVMIntEQ, b, c32(e, 0xffffffffu), ""), "");
-        bad = LLVMBuildOr(e->b, zero, ovf, "");
-    }
-    LLVMValueRef safe_b = LLVMBuildSelect(e->b, bad, c32(e, 1), b, "");
-    LLVMValueRef q = is_signed ? LLVMBuildSDiv(e->b, a, safe_b, "") : LLVMBuildUDiv(e->b, a, safe_b, "");
-    if (is_signed)
-        q = LLVMBuildSelect(e->b, bad, LLVMBuildSelect(e->b, zero, c32(e, 0), c32(e, 0x80000000u), ""), q, "");
+    LLVMValueRef args[3] = {e->state, link, LLVMBuildZExt(e->b, pc32, e->i64, "")};
+    LLVMValueRef r = LLVMBuildCall2(e->b, e->fn_type, fn, args, 3, "");
+    LLVMSetTailCallKind(r, LLVMTailCallKindMustTail);
+    LLVMBuildRet(e->b, r);
+}
+
+static void emit_chained_exit(Emitter *e, uint32_t pc)
+{
+    emit_store_slots(e);
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "chain");
+    leave_if_requested(e, IR_EXIT_JUMP, c32(e, pc), go, false);
+    LLVMPositionBuilderAtEnd(e->b, go);
+    LLVMValueRef idx[2] = {c64(e, 0), c64(e, e->ncells++)};
+    LLVMTypeRef cells_type = LLVMGlobalGetValueType(e->cells);
+    LLVMValueRef cell = LLVMBuildGEP2(e->b, cells_type, e->cells, idx, 2, "");
+    tail_call(e, LLVMBuildLoad2(e->b, e->ptr, cell, ""), cell, c32(e, pc));
+}
+
+static void emit_exit_direct(Emitter *e, const IrInsn *in)
+{
+    uint32_t pc = ir_exit_pc(in), mode = ir_exit_mode(in);
+    /* Unchained units (-jit check) leave at every exit, loops included, so
+     * each run is one pass through the block, like the interpreter's. */
+    bool linkable = e->unit->chain && in->aux == IR_EXIT_JUMP && mode != IR_MODE_UNKNOWN;
+    int m = linkable ? find_member(e, pc, mode) : -1;
+    if (m > (int)e->member)
+        LLVMBuildBr(e->b, e->member_bb[m]);
+    else if (m >= 0)
+        leave_if_requested(e, IR_EXIT_JUMP, c32(e, pc), e->member_bb[m], true);
+    else if (is_chainable(e, in))
+        emit_chained_exit(e, pc);
     else
-        q = LLVMBuildSelect(e->b, zero, c32(e, 0), q, "");
-    return q;
+        emit_return(e, in->aux, c32(e, pc));
 }
 
-static LLVMValueRef masked(Emitter *e, IrTemp t, uint32_t mask)
+/* Indirect branch: jump to the lookup table's code for (pc, mode) if any. */
+static void emit_exit_indirect(Emitter *e, const IrInsn *in)
 {
-    return LLVMBuildAnd(e->b, get32(e, t), c32(e, mask), "");
-}
-
-static LLVMValueRef emit_shift64(Emitter *e, const IrInsn *in, LLVMOpcode opc)
-{
-    LLVMValueRef amt = LLVMBuildZExt(e->b, masked(e, in->b, 63), e->i64, "");
-    return LLVMBuildBinOp(e->b, opc, get64(e, in->a), amt, "");
-}
-
-static LLVMValueRef cmp(Emitter *e, LLVMIntPredicate p, const IrInsn *in)
-{
-    return LLVMBuildZExt(e->b, LLVMBuildICmp(e->b, p, get32(e, in->a), get32(e, in->b), ""), e->i32, "");
-}
-
-static LLVMValueRef emit_unary_intrinsic(Emitter *e, const char *name, const IrInsn *in, bool with_flag)
-{
-    LLVMValueRef args[2] = {get32(e, in->a), LLVMConstInt(e->i1, 0, 0)};
-    return call_intrinsic(e, name, e->i32, args, with_flag ? 2 : 1);
-}
-
-static LLVMValueRef emit_value_op(Emitter *e, const IrInsn *in)
-{
-    LLVMBuilderRef b = e->b;
-    switch ((IrOp)in->op) {
-    case IR_LDS32: return read_state(e, (uint32_t)in->imm, 4);
-    case IR_LDS64: return read_state(e, (uint32_t)in->imm, 8);
-    case IR_MOVI: return c32(e, (uint32_t)in->imm);
-    case IR_MOVI64: return c64(e, in->imm);
-    case IR_ADD: return LLVMBuildAdd(b, get32(e, in->a), get32(e, in->b), "");
-    case IR_SUB: return LLVMBuildSub(b, get32(e, in->a), get32(e, in->b), "");
-    case IR_MUL: return LLVMBuildMul(b, get32(e, in->a), get32(e, in->b), "");
-    case IR_AND: return LLVMBuildAnd(b, get32(e, in->a), get32(e, in->b), "");
-    case IR_OR: return LLVMBuildOr(b, get32(e, in->a), get32(e, in->b), "");
-    case IR_XOR: return LLVMBuildXor(b, get32(e, in->a), get32(e, in->b), "");
-    case IR_NOT: return LLVMBuildNot(b, get32(e, in->a), "");
-    case IR_SHL: return LLVMBuildShl(b, get32(e, in->a), masked(e, in->b, 31), "");
-    case IR_LSHR: return LLVMBuildLShr(b, get32(e, in->a), masked(e, in->b, 31), "");
-    case IR_ASHR: return LLVMBuildAShr(b, get32(e, in->a), masked(e, in->b, 31), "");
-    case IR_ROR: {
-        LLVMValueRef args[3] = {get32(e, in->a), get32(e, in->a), masked(e, in->b, 31)};
-        return call_intrinsic(e, "llvm.fshr", e->i32, args, 3);
+    LLVMValueRef pc = emit_get32(e, in->a), mode = emit_get32(e, in->b);
+    if (!e->unit->chain || in->aux != IR_EXIT_INDIRECT) {
+        emit_return(e, in->aux, pc);
+        return;
     }
-    case IR_ADDC: return emit_addc(e, in);
-    case IR_ADDV: return emit_addv(e, in);
-    case IR_SETEQ: return cmp(e, LLVMIntEQ, in);
-    case IR_SETNE: return cmp(e, LLVMIntNE, in);
-    case IR_SETLTU: return cmp(e, LLVMIntULT, in);
-    case IR_SETLTS: return cmp(e, LLVMIntSLT, in);
-    case IR_SELECT: {
-        LLVMValueRef c = LLVMBuildICmp(b, LLVMIntNE, get32(e, in->a), c32(e, 0), "");
-        return LLVMBuildSelect(b, c, get32(e, in->b), get32(e, in->c), "");
-    }
-    case IR_UDIV: return emit_div(e, in, false);
-    case IR_SDIV: return emit_div(e, in, true);
-    case IR_CLZ: return emit_unary_intrinsic(e, "llvm.ctlz", in, true);
-    case IR_BSWAP: return emit_unary_intrinsic(e, "llvm.bswap", in, false);
-    case IR_SEXT8: return LLVMBuildSExt(b, LLVMBuildTrunc(b, get32(e, in->a), e->i8, ""), e->i32, "");
-    case IR_SEXT16: return LLVMBuildSExt(b, LLVMBuildTrunc(b, get32(e, in->a), e->i16, ""), e->i32, "");
-    case IR_ZEXT8: return masked(e, in->a, 0xff);
-    case IR_ZEXT16: return masked(e, in->a, 0xffff);
-    case IR_ZEXT64: return LLVMBuildZExt(b, get32(e, in->a), e->i64, "");
-    case IR_SEXT64: return LLVMBuildSExt(b, get32(e, in->a), e->i64, "");
-    case IR_LO32: return LLVMBuildTrunc(b, get64(e, in->a), e->i32, "");
-    case IR_HI32: return LLVMBuildTrunc(b, LLVMBuildLShr(b, get64(e, in->a), c64(e, 32), ""), e->i32, "");
-    case IR_PAIR64:
-        return LLVMBuildOr(b, get64(e, in->a), LLVMBuildShl(b, get64(e, in->b), c64(e, 32), ""), "");
-    case IR_ADD64: return LLVMBuildAdd(b, get64(e, in->a), get64(e, in->b), "");
-    case IR_SUB64: return LLVMBuildSub(b, get64(e, in->a), get64(e, in->b), "");
-    case IR_MUL64: return LLVMBuildMul(b, get64(e, in->a), get64(e, in->b), "");
-    case IR_SHL64: return emit_shift64(e, in, LLVMShl);
-    case IR_LSHR64: return emit_shift64(e, in, LLVMLShr);
-    case IR_ASHR64: return emit_shift64(e, in, LLVMAShr);
-    case IR_LD8U: case IR_LD8S: case IR_LD16U: case IR_LD16S: case IR_LD32: case IR_LD64:
-        return emit_load(e, in);
-    case IR_CALL: return emit_call(e, in);
-    default: return NULL;
-    }
+    emit_store_slots(e);
+    LLVMBasicBlockRef probe = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "lookup");
+    leave_if_requested(e, IR_EXIT_INDIRECT, pc, probe, false);
+    LLVMPositionBuilderAtEnd(e->b, probe);
+    LLVMValueRef index = LLVMBuildAnd(e->b, LLVMBuildLShr(e->b, pc, c32(e, 1), ""), c32(e, JIT_LOOKUP_SIZE - 1), "");
+    LLVMValueRef off = LLVMBuildMul(e->b, LLVMBuildZExt(e->b, index, e->i64, ""), c64(e, sizeof(JitLookupEntry)), "");
+    LLVMValueRef entry = LLVMBuildGEP2(e->b, e->i8, e->lookup, &off, 1, "");
+    LLVMValueRef off_mode = c64(e, offsetof(JitLookupEntry, mode)), off_fn = c64(e, offsetof(JitLookupEntry, fn));
+    LLVMValueRef epc = LLVMBuildLoad2(e->b, e->i32, entry, "");
+    LLVMValueRef emode = LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i8, entry, &off_mode, 1, ""), "");
+    LLVMValueRef hit = LLVMBuildAnd(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, epc, pc, ""),
+                                    LLVMBuildICmp(e->b, LLVMIntEQ, emode, mode, ""), "");
+    LLVMBasicBlockRef jump = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "lookup.hit");
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "lookup.miss");
+    LLVMBuildCondBr(e->b, hit, jump, miss);
+    LLVMPositionBuilderAtEnd(e->b, miss);
+    build_result(e, IR_EXIT_INDIRECT, pc);
+    LLVMPositionBuilderAtEnd(e->b, jump);
+    LLVMValueRef fn = LLVMBuildLoad2(e->b, e->ptr, LLVMBuildGEP2(e->b, e->i8, entry, &off_fn, 1, ""), "");
+    tail_call(e, fn, LLVMConstPointerNull(e->ptr), pc);
 }
 
-static LLVMBasicBlockRef label_block(Emitter *e, uint64_t index)
-{
-    return e->label_bb[index];
-}
+/* --- control ops ------------------------------------------------------- */
 
 /* After a terminator, code up to the next label is unreachable but must
  * still sit in a block. */
@@ -489,31 +271,34 @@ static void emit_control_op(Emitter *e, const IrInsn *in, size_t index)
         LLVMPositionBuilderAtEnd(b, e->label_bb[index]);
         break;
     case IR_BR:
-        LLVMBuildBr(b, label_block(e, in->imm));
+        LLVMBuildBr(b, e->label_bb[in->imm]);
         start_dead_block(e);
         break;
     case IR_BRZ:
     case IR_BRNZ: {
-        LLVMValueRef c = LLVMBuildICmp(b, in->op == IR_BRZ ? LLVMIntEQ : LLVMIntNE, get32(e, in->a), c32(e, 0), "");
+        LLVMValueRef c =
+            LLVMBuildICmp(b, in->op == IR_BRZ ? LLVMIntEQ : LLVMIntNE, emit_get32(e, in->a), c32(e, 0), "");
         LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "");
-        LLVMBuildCondBr(b, c, label_block(e, in->imm), next);
+        LLVMBuildCondBr(b, c, e->label_bb[in->imm], next);
         LLVMPositionBuilderAtEnd(b, next);
         break;
     }
     case IR_EXIT:
-        emit_return(e, in->aux, c32(e, (uint32_t)in->imm));
+        emit_exit_direct(e, in);
         start_dead_block(e);
         break;
     case IR_EXIT_IND:
-        emit_return(e, in->aux, get32(e, in->a));
+        emit_exit_indirect(e, in);
         start_dead_block(e);
         break;
-    case IR_STS32: write_state(e, (uint32_t)in->imm, 4, get32(e, in->a)); break;
-    case IR_STS64: write_state(e, (uint32_t)in->imm, 8, get64(e, in->a)); break;
-    case IR_ST8: case IR_ST16: case IR_ST32: case IR_ST64: emit_store(e, in); break;
+    case IR_STS32: emit_write_state(e, (uint32_t)in->imm, 4, emit_get32(e, in->a)); break;
+    case IR_STS64: emit_write_state(e, (uint32_t)in->imm, 8, emit_get64(e, in->a)); break;
+    case IR_ST8: case IR_ST16: case IR_ST32: case IR_ST64: emit_store_op(e, in); break;
     default: abort();
     }
 }
+
+/* --- the unit ---------------------------------------------------------- */
 
 static void init_types(Emitter *e)
 {
@@ -523,6 +308,34 @@ static void init_types(Emitter *e)
     e->i32 = LLVMInt32TypeInContext(e->ctx);
     e->i64 = LLVMInt64TypeInContext(e->ctx);
     e->ptr = LLVMPointerTypeInContext(e->ctx, 0);
+    LLVMTypeRef params[3] = {e->ptr, e->ptr, e->i64};
+    e->fn_type = LLVMFunctionType(e->i64, params, 3, false);
+}
+
+static unsigned count_chain_cells(Emitter *e)
+{
+    unsigned n = 0;
+    for (unsigned m = 0; m < e->unit->nmembers; m++) {
+        const InterpCode *code = e->unit->members[m].code;
+        for (size_t i = 0; i < code->count; i++)
+            n += is_chainable(e, &code->insns[i]);
+    }
+    return n;
+}
+
+/* The unit's chain cells, all pointing at the miss stub to begin with. */
+static void create_cells(Emitter *e)
+{
+    unsigned n = count_chain_cells(e);
+    LLVMTypeRef t = LLVMArrayType2(e->ptr, n ? n : 1);
+    e->cells = LLVMAddGlobal(e->mod, t, "cells");
+    LLVMSetLinkage(e->cells, LLVMInternalLinkage);
+    LLVMValueRef miss = LLVMAddFunction(e->mod, "scion_chain_miss", e->fn_type);
+    LLVMValueRef *init = malloc((n ? n : 1) * sizeof *init);
+    for (unsigned i = 0; i < (n ? n : 1); i++)
+        init[i] = miss;
+    LLVMSetInitializer(e->cells, LLVMConstArray2(e->ptr, init, n ? n : 1));
+    free(init);
 }
 
 static void emit_prologue(Emitter *e)
@@ -532,45 +345,68 @@ static void emit_prologue(Emitter *e)
     for (unsigned i = 0; i < e->nslots; i++)
         if (e->slots[i].cached)
             e->slots[i].alloca_ = LLVMBuildAlloca(e->b, slot_type(e, &e->slots[i]), "");
-    plan_temps(e);
-    e->mem_base = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, offsetof(CpuCommon, mem_base)), "mem");
-    e->page_flags = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, offsetof(CpuCommon, page_flags)), "flags");
-    load_slots(e);
-    for (size_t i = 0; i < e->code->count; i++)
-        if (e->code->insns[i].op == IR_LABEL)
-            e->label_bb[i] = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "L");
+    e->mem_base = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(mem_base)), "mem");
+    e->page_flags = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(page_flags)), "flags");
+    e->lookup = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(lookup)), "lookup");
+    emit_load_slots(e);
+    add_to_slot(e, COMMON_OFF(jit_entries), 1);
+    LLVMPositionBuilderAtEnd(e->entry_b, entry);
+    e->member_bb = calloc(e->unit->nmembers, sizeof *e->member_bb);
+    for (unsigned m = 0; m < e->unit->nmembers; m++)
+        e->member_bb[m] = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "member");
 }
 
-LLVMModuleRef llvm_emit_block(LLVMContextRef ctx, const InterpCode *code, const char *name)
+static void emit_member(Emitter *e, unsigned m)
 {
-    Emitter e = {.ctx = ctx, .code = code};
-    init_types(&e);
-    e.mod = LLVMModuleCreateWithNameInContext(name, ctx);
-    e.b = LLVMCreateBuilderInContext(ctx);
-    LLVMTypeRef fty = LLVMFunctionType(e.i64, &e.ptr, 1, false);
-    e.fn = LLVMAddFunction(e.mod, name, fty);
-    e.state = LLVMGetParam(e.fn, 0);
-    e.temps = calloc(code->ntemps + 1, sizeof *e.temps);
-    e.temp_slot = calloc(code->ntemps + 1, sizeof *e.temp_slot);
-    e.label_bb = calloc(code->count + 1, sizeof *e.label_bb);
-    collect_slots(&e);
-    emit_prologue(&e);
+    const JitMember *mb = &e->unit->members[m];
+    const InterpCode *code = mb->code;
+    e->member = m;
+    e->code = code;
+    e->temps = calloc(code->ntemps + 1, sizeof *e->temps);
+    e->temp_slot = calloc(code->ntemps + 1, sizeof *e->temp_slot);
+    e->label_bb = calloc(code->count + 1, sizeof *e->label_bb);
+    LLVMPositionBuilderAtEnd(e->b, e->member_bb[m]);
+    add_to_slot(e, COMMON_OFF(jit_blocks), 1);
+    add_to_slot(e, COMMON_OFF(jit_insns), mb->ninsns);
+    emit_plan_temps(e);
+    for (size_t i = 0; i < code->count; i++)
+        if (code->insns[i].op == IR_LABEL)
+            e->label_bb[i] = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "L");
     for (size_t i = 0; i < code->count; i++) {
         const IrInsn *in = &code->insns[i];
         if (in->dst != IR_NO_TEMP) {
-            LLVMValueRef v = emit_value_op(&e, in);
+            LLVMValueRef v = emit_value_op(e, in);
             if (!v)
                 abort();
-            set_temp(&e, in->dst, v);
+            emit_set_temp(e, in->dst, v);
         } else {
-            emit_control_op(&e, in, i);
+            emit_control_op(e, in, i);
         }
     }
-    LLVMBuildUnreachable(e.b);
+    LLVMBuildUnreachable(e->b);
+    free(e->temps);
+    free(e->temp_slot);
+    free(e->label_bb);
+}
+
+LLVMModuleRef llvm_emit_unit(LLVMContextRef ctx, const JitUnit *unit)
+{
+    Emitter e = {.ctx = ctx, .unit = unit};
+    init_types(&e);
+    e.mod = LLVMModuleCreateWithNameInContext(unit->name, ctx);
+    e.b = LLVMCreateBuilderInContext(ctx);
+    e.entry_b = LLVMCreateBuilderInContext(ctx);
+    e.fn = LLVMAddFunction(e.mod, unit->name, e.fn_type);
+    e.state = LLVMGetParam(e.fn, 0);
+    create_cells(&e);
+    collect_slots(&e);
+    emit_prologue(&e);
+    for (unsigned m = 0; m < unit->nmembers; m++)
+        emit_member(&e, m);
+    LLVMBuildBr(e.entry_b, e.member_bb[0]);
     LLVMDisposeBuilder(e.b);
-    free(e.temps);
-    free(e.temp_slot);
-    free(e.label_bb);
+    LLVMDisposeBuilder(e.entry_b);
+    free(e.member_bb);
     free(e.slots);
     return e.mod;
 }

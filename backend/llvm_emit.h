@@ -1,15 +1,14 @@
 /*
- * The LLVM emitter: scion IR (as prepared for the interpreter) -> one LLVM
- * function  i64 NAME(ptr state)  returning exit kind << 32 | next pc.
- * Only backend/ includes LLVM headers.
+ * The LLVM emitter: a JitUnit -> one LLVM function (see llvm_emit.c for the
+ * shape of the code).  Only backend/ includes LLVM headers.
  */
 #ifndef SCION_LLVM_EMIT_H
 #define SCION_LLVM_EMIT_H
 
 #include <llvm-c/Core.h>
 
-#include "backend/interp.h"
+#include "backend/jit_unit.h"
 
-LLVMModuleRef llvm_emit_block(LLVMContextRef ctx, const InterpCode *code, const char *name);
+LLVMModuleRef llvm_emit_unit(LLVMContextRef ctx, const JitUnit *unit);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef SCION_MACHINE_H
 #define SCION_MACHINE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "backend/block_cache.h"
@@ -18,10 +19,13 @@
 #include "frontend/arm_cpu.h"
 #include "translator/translate.h"
 
+/* Counted by the dispatcher; compiled code counts its own blocks and
+ * instructions in CpuCommon (jit_entries, jit_blocks, jit_insns). */
 typedef struct ExecStats {
-    uint64_t blocks_executed;
-    uint64_t insns_executed; /* counted per whole block */
-    uint64_t jit_blocks_executed, jit_insns_executed;
+    uint64_t dispatches;                 /* blocks (or units) the dispatcher ran */
+    uint64_t interp_blocks, interp_insns; /* counted per whole block */
+    uint64_t jit_dispatches;             /* units entered from the dispatcher */
+    uint64_t lookup_fills;               /* indirect-branch table entries written */
 } ExecStats;
 
 #define JIT_DEFAULT_THRESHOLD 64
@@ -40,9 +44,13 @@ typedef struct Machine {
     void *fetch_opaque;
     struct UserProcess *user; /* Linux user mode, or NULL */
     Jit *jit;                 /* NULL when the LLVM tier is off */
+    const atomic_uint *jit_done; /* compiled units waiting to be installed */
     unsigned jit_threshold;   /* interpreted runs before a block is compiled */
+    char *jit_cache_dir;      /* persistent code cache, or NULL */
+    uint64_t jit_cache_max;   /* its size bound in bytes (0: the default) */
+    JitLookupEntry *jit_lookup; /* the indirect-branch table (cpu.common.lookup) */
     struct StoreLog *check_log; /* -jit check */
-    volatile int interrupt_request; /* set asynchronously: leave machine_run soon */
+    uint32_t collected_epoch; /* block cache epoch when retired blocks were last freed */
     ExecStats stats;
 } Machine;
 
@@ -53,12 +61,21 @@ typedef enum StepResult {
 } StepResult;
 
 void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque);
-/* Start the LLVM tier (before running). Returns false if LLVM is unavailable. */
-bool machine_enable_jit(Machine *m, JitMode mode);
+/* Start the LLVM tier (before running), with a persistent code cache in
+ * cache_dir unless it is NULL. */
+bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir);
+/* Ask the running guest code to return to the caller of machine_run soon
+ * (async-signal-safe). */
+static inline void machine_request_exit(Machine *m)
+{
+    m->cpu.common.exit_request = 1;
+}
+/* Guest code in [addr, addr + len) changed or went away. */
+void machine_invalidate_code(Machine *m, uint32_t addr, uint64_t len);
 void machine_destroy(Machine *m);
 /* Run blocks until one ends with something other than a branch (syscall,
- * exception, fault) or interrupt_request is set; returns that IrExitKind
- * (IR_EXIT_YIELD for an interrupt request) or a StepResult. */
+ * exception, fault) or an exit is requested; returns that IrExitKind
+ * (IR_EXIT_YIELD for an exit request) or a StepResult. */
 int machine_run(Machine *m);
 
 #endif

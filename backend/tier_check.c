@@ -68,9 +68,9 @@ int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
     m->cpu.r[15] = next;
     uint8_t *mem = m->cpu.common.mem_base;
     store_log_capture_and_undo(log, mem);
-    uint64_t r = fn(&compiled);
+    uint64_t r = fn(&compiled, NULL, tb->pc);
     compiled.r[15] = (uint32_t)r;
-    m->stats.jit_blocks_executed++;
+    m->stats.jit_dispatches++;
     long bad_store = store_log_first_difference(log, mem);
     store_log_redo(log, mem);
     char buf[16];

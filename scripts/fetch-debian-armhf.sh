@@ -22,7 +22,8 @@ set -eu
 
 # Seed packages; their Depends/Pre-Depends are followed transitively.
 SEED="busybox-static coreutils bzip2 libbz2-1.0 xz-utils liblzma5 libc6
-libacl1 libattr1 libselinux1 libpcre2-8-0 libgmp10 libcrypt1 libgcc-s1"
+libacl1 libattr1 libselinux1 libpcre2-8-0 libgmp10 libcrypt1 libgcc-s1
+lua5.4 sqlite3 libsqlite3-0 zlib1g libreadline8 libtinfo6 7zip libstdc++6"
 ARCH=armhf
 STAMP_FORMAT=1
 
@@ -69,6 +70,10 @@ sysroot_complete() {
     # every package listed in the stamp must still have its .deb
     tail -n +2 "$STAMP" | while read -r pkg ver file; do
         [ -f "$DEBS/$file" ] || exit 1
+    done || return 1
+    # every seed package must be in the stamp (SEED may have grown since)
+    for p in $SEED; do
+        grep -q "^$p " "$STAMP" || return 1
     done
 }
 
@@ -86,6 +91,9 @@ candidates() {
 }
 
 # Transitive closure of Depends + Pre-Depends (first of any alternatives).
+# A dependency apt prints in <angle brackets> has no armhf package: it is
+# virtual or Architecture: all (e.g. readline-common, only data files that
+# the emulated programs do not need); it is skipped with a note.
 closure() {
     todo=$SEED
     seen=" "
@@ -103,7 +111,12 @@ closure() {
                  /^ *\|?(Pre)?Depends:/ {
                     if (skip) { skip = ($1 ~ /^\|/); next }
                     skip = ($1 ~ /^\|/)
-                    d = $2; sub(/:.*/, "", d); sub(/^</, "", d); sub(/>$/, "", d)
+                    d = $2; sub(/:.*/, "", d)
+                    if (d ~ /^</) {
+                        sub(/^</, "", d)
+                        print "fetch-debian-armhf: skipping " d \
+                              " (no armhf package: virtual or arch all)" > "/dev/stderr"
+                        next }
                     print d; next }
                  { skip = 0 }' | sort -u)
     done

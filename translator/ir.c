@@ -97,14 +97,19 @@ void ir_brnz(IrBlock *b, IrTemp cond, IrLabel l)
     ir_emit(b, IR_BRNZ, cond, IR_NO_TEMP, IR_NO_TEMP, l, 0);
 }
 
-void ir_exit(IrBlock *b, uint32_t next_pc, IrExitKind kind)
+void ir_exit_to(IrBlock *b, uint32_t next_pc, uint32_t next_mode, IrExitKind kind)
 {
-    ir_emit(b, IR_EXIT, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, next_pc, (uint8_t)kind);
+    ir_emit(b, IR_EXIT, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, next_pc | (uint64_t)next_mode << 32, (uint8_t)kind);
 }
 
-void ir_exit_ind(IrBlock *b, IrTemp next_pc, IrExitKind kind)
+void ir_exit(IrBlock *b, uint32_t next_pc, IrExitKind kind)
 {
-    ir_emit(b, IR_EXIT_IND, next_pc, IR_NO_TEMP, IR_NO_TEMP, 0, (uint8_t)kind);
+    ir_exit_to(b, next_pc, IR_MODE_UNKNOWN, kind);
+}
+
+void ir_exit_ind(IrBlock *b, IrTemp next_pc, IrTemp next_mode, IrExitKind kind)
+{
+    ir_emit(b, IR_EXIT_IND, next_pc, next_mode, IR_NO_TEMP, 0, (uint8_t)kind);
 }
 
 static bool temp_ok(IrTemp t, const unsigned char *defined, unsigned ntemps)

@@ -97,8 +97,15 @@ void ir_label(IrBlock *b, IrLabel l);
 void ir_br(IrBlock *b, IrLabel l);
 void ir_brz(IrBlock *b, IrTemp cond, IrLabel l);
 void ir_brnz(IrBlock *b, IrTemp cond, IrLabel l);
+/* Leave the block.  The next translation mode is part of a direct exit when
+ * the translator knows it (IR_MODE_UNKNOWN otherwise), and always part of an
+ * indirect one: compiled code uses it to link blocks without the dispatcher. */
+#define IR_MODE_UNKNOWN 0xffffffffu
 void ir_exit(IrBlock *b, uint32_t next_pc, IrExitKind kind);
-void ir_exit_ind(IrBlock *b, IrTemp next_pc, IrExitKind kind);
+void ir_exit_to(IrBlock *b, uint32_t next_pc, uint32_t next_mode, IrExitKind kind);
+void ir_exit_ind(IrBlock *b, IrTemp next_pc, IrTemp next_mode, IrExitKind kind);
+static inline uint32_t ir_exit_pc(const IrInsn *in) { return (uint32_t)in->imm; }
+static inline uint32_t ir_exit_mode(const IrInsn *in) { return (uint32_t)(in->imm >> 32); }
 
 /* Check structural rules (temps defined before use, labels forward and
  * placed, block ends in an exit).  Returns NULL or a static description. */

@@ -25,8 +25,8 @@
     X(BR, 0, V)          /* goto label imm */                                 \
     X(BRZ, 1, V)         /* if (a == 0) goto label imm */                     \
     X(BRNZ, 1, V)        /* if (a != 0) goto label imm */                     \
-    X(EXIT, 0, V)        /* leave block, next pc = imm, aux = exit kind */    \
-    X(EXIT_IND, 1, V)    /* leave block, next pc = a, aux = exit kind */      \
+    X(EXIT, 0, V)        /* leave, imm = next pc | next mode << 32, aux = kind */ \
+    X(EXIT_IND, 2, V)    /* leave, next pc = a, next mode = b, aux = kind */  \
     /* guest state (imm = byte offset into the CPU state) */                  \
     X(LDS32, 0, I32)                                                           \
     X(STS32, 1, V)                                                             \

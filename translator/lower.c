@@ -272,7 +272,8 @@ void lower_exit_direct(LowerCtx *ctx, uint32_t target, bool to_thumb)
     if (to_thumb != ctx->thumb)
         ir_sts32(ctx->ir, CPU_OFF(thumb), ir_movi(ctx->ir, to_thumb));
     lower_sync_itstate(ctx);
-    ir_exit(ctx->ir, target, IR_EXIT_JUMP);
+    uint32_t mode = (to_thumb ? ARM_MODEBIT_THUMB : 0) | ctx->it_next << ARM_MODEBIT_IT_SHIFT;
+    ir_exit_to(ctx->ir, target, mode, IR_EXIT_JUMP);
     ctx->ends_block = true;
 }
 
@@ -283,7 +284,9 @@ void lower_exit_bx(LowerCtx *ctx, IrTemp target)
     ir_sts32(b, CPU_OFF(thumb), t);
     IrTemp mask = ir_op3(b, IR_SELECT, t, ir_movi(b, ~1u), ir_movi(b, ~3u));
     lower_sync_itstate(ctx);
-    ir_exit_ind(b, ir_op2(b, IR_AND, target, mask), IR_EXIT_INDIRECT);
+    /* The Thumb bit is ARM_MODEBIT_THUMB of the next mode. */
+    IrTemp mode = ir_op2(b, IR_OR, t, ir_movi(b, ctx->it_next << ARM_MODEBIT_IT_SHIFT));
+    ir_exit_ind(b, ir_op2(b, IR_AND, target, mask), mode, IR_EXIT_INDIRECT);
     ctx->ends_block = true;
 }
 
@@ -291,7 +294,8 @@ void lower_exit_branch(LowerCtx *ctx, IrTemp target)
 {
     IrBlock *b = ctx->ir;
     lower_sync_itstate(ctx);
-    ir_exit_ind(b, ir_op2(b, IR_AND, target, ir_movi(b, ctx->thumb ? ~1u : ~3u)), IR_EXIT_INDIRECT);
+    uint32_t mode = (ctx->thumb ? ARM_MODEBIT_THUMB : 0) | ctx->it_next << ARM_MODEBIT_IT_SHIFT;
+    ir_exit_ind(b, ir_op2(b, IR_AND, target, ir_movi(b, ctx->thumb ? ~1u : ~3u)), ir_movi(b, mode), IR_EXIT_INDIRECT);
     ctx->ends_block = true;
 }
 

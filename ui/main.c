@@ -5,6 +5,7 @@
  *   scion [options] PROGRAM [ARGS...]       the same
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ typedef struct Options {
     unsigned log_mask;
     bool stats;
     JitMode jit;
+    const char *jit_cache; /* directory, "off", or NULL for the default */
+    uint64_t jit_cache_max; /* bytes, 0 for the default */
     int prog_index; /* index in argv of PROGRAM */
 } Options;
 
@@ -45,6 +48,11 @@ static void usage(FILE *out)
             "  -jit MODE       LLVM tier: on (default, background compile), off\n"
             "                  (interpreter only), sync, always (compile every block),\n"
             "                  check (always, and check every block against the interpreter)\n"
+            "  -jit-cache DIR  keep compiled code in DIR for later runs, or 'off'\n"
+            "                  (default: $XDG_CACHE_HOME/scion/jit)\n"
+            "  -jit-cache-max SIZE  bound of the code cache directory, in bytes or with\n"
+            "                  a K, M or G suffix (default 256M); least recently\n"
+            "                  used entries go first\n"
             "  --stats         print execution statistics at exit\n"
             "  -h, --help      this help\n"
             "  --version       version\n");
@@ -56,6 +64,25 @@ static int bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry 'scion --help'.\n");
     return 2;
+}
+
+/* "512", "64K", "256M", "1G" -> bytes. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (errno || end == s || *end || v == 0 || v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
 }
 
 /* Returns -1 to continue, or an exit status. */
@@ -78,6 +105,13 @@ static int parse_options(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "-jit") && has_value) {
             if (!jit_parse_mode(argv[++i], &o->jit))
                 return bad_usage("unknown -jit mode '%s' (on, off, sync, always, check)", argv[i]);
+        } else if (!strcmp(a, "-jit-cache") && has_value) {
+            o->jit_cache = argv[++i];
+            if (!*o->jit_cache)
+                return bad_usage("%s", "-jit-cache needs a directory or 'off'");
+        } else if (!strcmp(a, "-jit-cache-max") && has_value) {
+            if (!parse_size(argv[++i], &o->jit_cache_max))
+                return bad_usage("bad -jit-cache-max size '%s' (a number with an optional K, M or G)", argv[i]);
         } else if (!strcmp(a, "-strace")) {
             o->log_mask |= LOG_STRACE;
         } else if (!strcmp(a, "-L") && has_value) {
@@ -118,22 +152,45 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static unsigned long long ull(uint64_t v)
+{
+    return (unsigned long long)v;
+}
+
+/* Like QEMU's "info jit": where the time and the guest code went. */
 static void print_stats(const Machine *m, double seconds)
 {
     const BlockCacheStats *c = block_cache_stats(m->cache);
+    const ExecStats *x = &m->stats;
+    const CpuCommon *k = &m->cpu.common;
     JitStats js;
     jit_stats(m->jit, &js);
-    fprintf(stderr, "scion stats: LLVM tier: %llu blocks compiled (%.3f s), %llu failed, %llu discarded; "
-            "%llu blocks / %llu instructions run compiled\n",
-            (unsigned long long)js.compiled, js.compile_seconds, (unsigned long long)js.failed,
-            (unsigned long long)js.discarded, (unsigned long long)m->stats.jit_blocks_executed,
-            (unsigned long long)m->stats.jit_insns_executed);
-    fprintf(stderr,
-            "scion stats: %.3f s, %llu blocks executed, %llu guest instructions (%.1f M/s)\n"
-            "scion stats: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses\n",
-            seconds, (unsigned long long)m->stats.blocks_executed, (unsigned long long)m->stats.insns_executed,
-            seconds > 0 ? (double)m->stats.insns_executed / seconds / 1e6 : 0.0, (unsigned long long)c->translated,
-            (unsigned long long)c->invalidated, (unsigned long long)c->lookups, (unsigned long long)c->misses);
+    uint64_t insns = x->interp_insns + k->jit_insns;
+    fprintf(stderr, "scion stats: %.3f s, %llu guest instructions (%.1f M/s), %llu blocks\n", seconds, ull(insns),
+            seconds > 0 ? (double)insns / seconds / 1e6 : 0.0, ull(x->interp_blocks + k->jit_blocks));
+    fprintf(stderr, "scion stats: interpreter: %llu blocks, %llu instructions\n", ull(x->interp_blocks),
+            ull(x->interp_insns));
+    fprintf(stderr, "scion stats: compiled code: %llu blocks, %llu instructions; %llu entries from the dispatcher, "
+            "%llu through chains or the lookup table\n", ull(k->jit_blocks), ull(k->jit_insns), ull(x->jit_dispatches),
+            ull(k->jit_entries > x->jit_dispatches ? k->jit_entries - x->jit_dispatches : 0));
+    fprintf(stderr, "scion stats: translation: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses\n",
+            ull(c->translated), ull(c->invalidated), ull(c->lookups), ull(c->misses));
+    fprintf(stderr, "scion stats: LLVM tier: %llu units compiled or loaded (%llu blocks), %.3f s compiling, "
+            "%llu failed, %llu discarded, %llu retired\n", ull(js.units), ull(js.unit_blocks), js.compile_seconds,
+            ull(js.failed), ull(js.discarded), ull(js.retired));
+    fprintf(stderr, "scion stats: chaining: %llu links, %llu unlink rounds, %llu lookup-table fills\n", ull(js.links),
+            ull(js.unlink_rounds), ull(x->lookup_fills));
+    fprintf(stderr, "scion stats: code cache: %llu hits, %llu misses, %llu rejected, %llu written, %llu evicted\n",
+            ull(js.code_cache.hits), ull(js.code_cache.misses), ull(js.code_cache.rejected),
+            ull(js.code_cache.written), ull(js.code_cache.evicted));
+}
+
+/* -jit-cache: the directory to use, or NULL for none. */
+static const char *code_cache_dir(const Options *o, char *buf, size_t len)
+{
+    if (o->jit_cache)
+        return strcmp(o->jit_cache, "off") ? o->jit_cache : NULL;
+    return code_cache_default_dir(buf, len) ? buf : NULL;
 }
 
 static int run_program(const Options *o, int argc, char **argv)
@@ -181,7 +238,9 @@ static int run_program(const Options *o, int argc, char **argv)
     m->cpu.r[15] = info.start_pc & ~1u;
     m->cpu.thumb = info.start_pc & 1;
     machine_init(m, guest_fetch, &p->mem, guest_protect_code_page, &p->mem);
-    if (!machine_enable_jit(m, o->jit))
+    char cache_dir[PATH_MAX];
+    m->jit_cache_max = o->jit_cache_max;
+    if (!machine_enable_jit(m, o->jit, code_cache_dir(o, cache_dir, sizeof cache_dir)))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
     double start = now_seconds();
     int status = user_run(p);

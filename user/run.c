@@ -86,7 +86,7 @@ int user_run(UserProcess *p)
     }
     while (!p->exited) {
         /* Cleared before looking at pending signals: one arriving later sets it again. */
-        m->interrupt_request = 0;
+        m->cpu.common.exit_request = 0;
         if (signal_work_pending(p))
             signal_deliver_pending(p);
         if (p->exited)

@@ -45,7 +45,7 @@ static void queue_push(UserProcess *p, const GuestSiginfo *info)
     memcpy(p->sigq[n].info, info, sizeof p->sigq[n].info);
     p->sigq_len = n + 1;
     p->pending |= GUEST_SIGBIT(s);
-    p->machine->interrupt_request = 1; /* leave the block loop to deliver it */
+    machine_request_exit(p->machine); /* leave the block loop to deliver it */
 }
 
 /* si_code of a signal another scion thread passed on to the guest thread;
@@ -151,7 +151,7 @@ static bool handle_code_write(UserProcess *p, uint32_t addr)
     uint8_t f = p->mem.flags[page];
     if (!(f & GPAGE_CODE) || !(f & GPAGE_W))
         return false;
-    block_cache_invalidate_range(p->machine->cache, page * GUEST_PAGE, GUEST_PAGE);
+    machine_invalidate_code(p->machine, page * GUEST_PAGE, GUEST_PAGE);
     guest_unmark_code(&p->mem, page);
     return true;
 }

@@ -572,6 +572,6 @@ int32_t sys_arm_cacheflush(UserProcess *p, const uint32_t a[6])
 {
     if (a[1] < a[0])
         return -EINVAL;
-    block_cache_invalidate_range(p->machine->cache, a[0], (uint64_t)a[1] - a[0]);
+    machine_invalidate_code(p->machine, a[0], (uint64_t)a[1] - a[0]);
     return 0;
 }

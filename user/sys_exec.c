@@ -184,7 +184,7 @@ static const char *jit_mode_name(const Jit *jit)
 
 /* scion [options] -0 ARGV0 -- PROGRAM ARGS...; returns the argument count. */
 static int build_scion_argv(UserProcess *p, const ExecRequest *r, const char *exe, const char **argv, char *items,
-                            size_t items_len)
+                            size_t items_len, char *cache_max, size_t cache_max_len)
 {
     int k = 0;
     argv[k++] = exe;
@@ -198,6 +198,11 @@ static int build_scion_argv(UserProcess *p, const ExecRequest *r, const char *ex
         if (items[0])
             argv[k++] = "-d", argv[k++] = items;
         argv[k++] = "-jit", argv[k++] = jit_mode_name(p->machine->jit);
+        argv[k++] = "-jit-cache", argv[k++] = p->machine->jit_cache_dir ? p->machine->jit_cache_dir : "off";
+        if (p->machine->jit_cache_max) {
+            snprintf(cache_max, cache_max_len, "%llu", (unsigned long long)p->machine->jit_cache_max);
+            argv[k++] = "-jit-cache-max", argv[k++] = cache_max;
+        }
     }
     argv[k++] = "-0";
     argv[k++] = r->argc > 0 ? r->argv[0] : r->path;
@@ -211,7 +216,7 @@ static int build_scion_argv(UserProcess *p, const ExecRequest *r, const char *ex
 
 static int32_t exec_scion(UserProcess *p, ExecRequest *r)
 {
-    char self[PATH_MAX], items[128];
+    char self[PATH_MAX], items[128], cache_max[24];
     const char *exe = p->scion_exe;
     if (!exe) {
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -223,7 +228,7 @@ static int32_t exec_scion(UserProcess *p, ExecRequest *r)
     const char **argv = calloc((size_t)r->argc + (size_t)p->scion_nargs + 16, sizeof *argv);
     if (!argv)
         return -ENOMEM;
-    build_scion_argv(p, r, exe, argv, items, sizeof items);
+    build_scion_argv(p, r, exe, argv, items, sizeof items, cache_max, sizeof cache_max);
     fflush(stdout);
     fflush(stderr);
     fflush(p->machine->log.out);

@@ -8,7 +8,7 @@
 /* Translated code and write protection of a range go away with its mapping. */
 static void forget_code(UserProcess *p, uint32_t addr, uint32_t len)
 {
-    block_cache_invalidate_range(p->machine->cache, addr, len);
+    machine_invalidate_code(p->machine, addr, len);
     for (uint32_t a = addr; a - addr < len; a += GUEST_PAGE)
         p->mem.flags[a / GUEST_PAGE] &= (uint8_t)~GPAGE_CODE;
 }
@@ -82,13 +82,74 @@ int32_t sys_mprotect(UserProcess *p, const uint32_t a[6])
     return guest_protect(&p->mem, addr, size, (int)(a[2] & 7));
 }
 
-enum { GUEST_MREMAP_MAYMOVE = 1, GUEST_MREMAP_FIXED = 2 };
+enum { GUEST_MREMAP_MAYMOVE = 1, GUEST_MREMAP_FIXED = 2, GUEST_MREMAP_DONTUNMAP = 4 };
+
+/* Like forget_code, for pages that stay mapped and move: the host write
+ * protection of code pages is lifted too, so the range is one host mapping
+ * again and the kernel can move it in one piece. */
+static void release_code(UserProcess *p, uint32_t addr, uint32_t len)
+{
+    machine_invalidate_code(p->machine, addr, len);
+    for (uint32_t a = addr; a - addr < len; a += GUEST_PAGE)
+        guest_unmark_code(&p->mem, a / GUEST_PAGE);
+}
+
+/* Move [old_addr, +old_size) to dest resized to new_size, replacing whatever
+ * is mapped there.  The host mremap moves the pages themselves, so file-backed
+ * and shared mappings keep their backing and PROT_NONE pages need no copy. */
+static int32_t move_mapping(UserProcess *p, uint32_t old_addr, uint32_t old_size, uint32_t dest, uint32_t new_size,
+                            bool keep_old)
+{
+    uint8_t *f = p->mem.flags;
+    release_code(p, old_addr, old_size);
+    int hflags = MREMAP_MAYMOVE | MREMAP_FIXED | (keep_old ? MREMAP_DONTUNMAP : 0);
+    if (mremap(p->mem.base + old_addr, old_size, new_size, hflags, p->mem.base + dest) == MAP_FAILED)
+        return -errno;
+    machine_invalidate_code(p->machine, dest, new_size); /* blocks of what was at dest */
+    uint32_t kept = old_size < new_size ? old_size : new_size;
+    memcpy(f + dest / GUEST_PAGE, f + old_addr / GUEST_PAGE, kept / GUEST_PAGE);
+    /* Growth extends the last page's mapping (anonymous zeros or more of the file). */
+    uint8_t last = f[(old_addr + old_size - (old_size ? GUEST_PAGE : 0)) / GUEST_PAGE];
+    memset(f + (dest + kept) / GUEST_PAGE, last, (new_size - kept) / GUEST_PAGE);
+    /* The kernel left a hole in the guest reservation; refill it at once
+     * (QEMU has the same short window where a host mmap could land there). */
+    if (!keep_old)
+        guest_unmap(&p->mem, old_addr, old_size);
+    return (int32_t)dest;
+}
+
+/* MREMAP_FIXED or MREMAP_DONTUNMAP: always a move, to new_addr (only a hint
+ * without FIXED).  Checks in the kernel's order: EINVAL before EFAULT. */
+static int32_t mremap_to(UserProcess *p, uint32_t old_addr, uint32_t old_size, uint32_t new_addr, uint32_t new_size,
+                         uint32_t flags)
+{
+    if ((new_addr & (GUEST_PAGE - 1)) || (uint64_t)new_addr + new_size > 0xffff0000u)
+        return -EINVAL;
+    if ((uint64_t)old_addr + old_size > new_addr && (uint64_t)new_addr + new_size > old_addr)
+        return -EINVAL;
+    if (!guest_access_ok(&p->mem, old_addr, old_size, 0))
+        return -EFAULT;
+    if (!(flags & GUEST_MREMAP_FIXED) && !(new_addr && guest_range_free(&p->mem, new_addr, new_size)))
+        new_addr = guest_find_free(&p->mem, new_size);
+    if (!new_addr)
+        return -ENOMEM;
+    return move_mapping(p, old_addr, old_size, new_addr, new_size, flags & GUEST_MREMAP_DONTUNMAP);
+}
 
 int32_t sys_mremap(UserProcess *p, const uint32_t a[6])
 {
     uint32_t old_addr = a[0], old_size = page_round_up(a[1]), new_size = page_round_up(a[2]), flags = a[3];
-    if ((old_addr & (GUEST_PAGE - 1)) || new_size == 0 || (flags & GUEST_MREMAP_FIXED))
+    if (flags & ~(uint32_t)(GUEST_MREMAP_MAYMOVE | GUEST_MREMAP_FIXED | GUEST_MREMAP_DONTUNMAP))
         return -EINVAL;
+    /* FIXED and DONTUNMAP only make sense for a move; DONTUNMAP cannot resize. */
+    if ((flags & (GUEST_MREMAP_FIXED | GUEST_MREMAP_DONTUNMAP)) && !(flags & GUEST_MREMAP_MAYMOVE))
+        return -EINVAL;
+    if ((flags & GUEST_MREMAP_DONTUNMAP) && a[1] != a[2])
+        return -EINVAL;
+    if ((old_addr & (GUEST_PAGE - 1)) || new_size == 0)
+        return -EINVAL;
+    if (flags & (GUEST_MREMAP_FIXED | GUEST_MREMAP_DONTUNMAP))
+        return mremap_to(p, old_addr, old_size, a[4], new_size, flags);
     if (!guest_access_ok(&p->mem, old_addr, old_size, 0))
         return -EFAULT;
     if (new_size <= old_size) {
@@ -108,15 +169,7 @@ int32_t sys_mremap(UserProcess *p, const uint32_t a[6])
     uint32_t dest = guest_find_free(&p->mem, new_size);
     if (!dest)
         return -ENOMEM;
-    /* Anonymous private memory only: move the bytes (file-backed remaps are rare). */
-    int r = guest_map_fixed(&p->mem, dest, new_size, GPAGE_R | GPAGE_W, MAP_PRIVATE, -1, 0);
-    if (r < 0)
-        return r;
-    memcpy(p->mem.base + dest, p->mem.base + old_addr, old_size);
-    guest_protect(&p->mem, dest, new_size, prot);
-    forget_code(p, old_addr, old_size);
-    guest_unmap(&p->mem, old_addr, old_size);
-    return (int32_t)dest;
+    return move_mapping(p, old_addr, old_size, dest, new_size, false);
 }
 
 int32_t sys_madvise(UserProcess *p, const uint32_t a[6])

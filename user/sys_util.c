@@ -27,7 +27,7 @@ void *guest_wbuf(UserProcess *p, uint32_t addr, uint32_t len)
     uint32_t first = addr / GUEST_PAGE, last = (uint32_t)(((uint64_t)addr + len - 1) / GUEST_PAGE);
     for (uint32_t pg = first; pg <= last; pg++) {
         if (p->mem.flags[pg] & GPAGE_CODE) {
-            block_cache_invalidate_range(p->machine->cache, pg * GUEST_PAGE, GUEST_PAGE);
+            machine_invalidate_code(p->machine, pg * GUEST_PAGE, GUEST_PAGE);
             guest_unmark_code(&p->mem, pg);
         }
     }

@@ -58,10 +58,7 @@ static void install_handler(void)
     sigaction(SIGBUS, &sa, NULL);
 }
 
-static bool release_block(void *opaque, TransBlock *tb)
-{
-    return jit_release(opaque, tb);
-}
+static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len);
 
 static void map_region(ScionRunner *s, uint32_t addr, uint32_t size, int prot, uint8_t flags)
 {
@@ -91,12 +88,13 @@ ScionRunner *scion_runner_new(bool want_jit)
     s->tr = translator_new();
     s->cache = block_cache_new(NULL, NULL);
     if (want_jit) {
-        s->jit = jit_new(JIT_SYNC, &s->log);
+        /* Each block compiled alone and unchained: exits return here. */
+        JitConfig config = {.cache = s->cache, .fetch = fetch, .fetch_opaque = s};
+        s->jit = jit_new(JIT_SYNC, &s->log, &config);
         if (!s->jit) {
             fprintf(stderr, "difftest: the LLVM tier is unavailable\n");
             exit(2);
         }
-        block_cache_set_release_hook(s->cache, release_block, s->jit);
     }
     install_handler();
     return s;
@@ -107,9 +105,9 @@ void scion_runner_free(ScionRunner *s)
     if (!s)
         return;
     block_cache_flush(s->cache);
+    jit_collect(s->jit, &s->cpu.common);
     block_cache_collect(s->cache);
     jit_free(s->jit);
-    block_cache_set_release_hook(s->cache, NULL, NULL);
     block_cache_free(s->cache);
     translator_free(s->tr);
     munmap(s->base, RESERVE_SIZE);
@@ -199,7 +197,7 @@ static int run_block(ScionRunner *s, DtTier tier, DtResult *out)
         set_stop(out, DT_STOP_OTHER, pc, "LLVM compilation failed");
         return -1;
     }
-    uint64_t res = fn(cpu);
+    uint64_t res = fn(cpu, NULL, pc);
     cpu->r[15] = (uint32_t)res;
     return (int)(res >> 32);
 }
@@ -240,6 +238,7 @@ void scion_run(ScionRunner *s, const DtCase *c, DtTier tier, DtResult *out)
     save_state(s, out);
     if (tier == DT_TIER_JIT) {
         block_cache_flush(s->cache);
+        jit_collect(s->jit, &s->cpu.common);
         block_cache_collect(s->cache);
     }
 }

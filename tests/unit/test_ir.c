@@ -150,7 +150,7 @@ START_TEST(control_flow_and_exits)
     ir_br(b, done);
     ir_label(b, skip);
     ir_brnz(b, flag, done);
-    ir_exit_ind(b, ir_movi(b, 0x2000), IR_EXIT_SYSCALL);
+    ir_exit_ind(b, ir_movi(b, 0x2000), ir_movi(b, 0), IR_EXIT_SYSCALL);
     ir_label(b, done);
     ir_exit(b, 0x3000, IR_EXIT_UNDEF);
     TestState st = {.common.mem_base = guest_mem};

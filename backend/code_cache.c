@@ -1,0 +1,248 @@
+/* The persistent code cache (see code_cache.h). */
+#include "backend/code_cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAGIC "SCIONJC1"
+#define MAX_OBJECT (64u << 20)
+/* The directory, a slash and an entry name (64 hex digits, ".o", a temporary suffix). */
+#define ENTRY_PATH_MAX (PATH_MAX + 96)
+
+typedef struct EntryHeader {
+    char magic[8];
+    uint8_t key[SHA256_SIZE];
+    uint64_t size;
+    uint8_t digest[SHA256_SIZE];
+} EntryHeader;
+
+struct CodeCache {
+    char dir[PATH_MAX];
+    uint64_t max_bytes;
+    int64_t total; /* bytes in the directory, -1 until counted */
+    Log *log;
+    CodeCacheStats stats;
+};
+
+static bool make_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return false;
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0755) && errno != EEXIST)
+                return false;
+            *p = '/';
+        }
+    return !mkdir(buf, 0755) || errno == EEXIST;
+}
+
+bool code_cache_default_dir(char *buf, size_t len)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && *xdg == '/')
+        n = snprintf(buf, len, "%s/scion/jit", xdg);
+    else if (home && *home)
+        n = snprintf(buf, len, "%s/.cache/scion/jit", home);
+    else
+        return false;
+    return n > 0 && (size_t)n < len;
+}
+
+CodeCache *code_cache_open(const char *dir, uint64_t max_bytes, Log *log)
+{
+    struct stat st;
+    if (!make_dirs(dir) || stat(dir, &st) || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK)) {
+        log_printf(log, "scion: JIT code cache directory %s is unusable (%s); not caching\n", dir, strerror(errno));
+        return NULL;
+    }
+    CodeCache *cc = calloc(1, sizeof *cc);
+    if (!cc)
+        return NULL;
+    snprintf(cc->dir, sizeof cc->dir, "%s", dir);
+    cc->max_bytes = max_bytes;
+    cc->total = -1;
+    cc->log = log;
+    return cc;
+}
+
+void code_cache_close(CodeCache *cc)
+{
+    free(cc);
+}
+
+CodeCacheStats code_cache_stats(const CodeCache *cc)
+{
+    return cc ? cc->stats : (CodeCacheStats){0};
+}
+
+static void entry_path(const CodeCache *cc, const uint8_t key[SHA256_SIZE], char *buf, size_t len)
+{
+    char hex[2 * SHA256_SIZE + 1];
+    for (int i = 0; i < SHA256_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    snprintf(buf, len, "%s/%s.o", cc->dir, hex);
+}
+
+static bool read_all(int fd, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static bool entry_valid(const EntryHeader *h, const uint8_t key[SHA256_SIZE], uint64_t file_size)
+{
+    return !memcmp(h->magic, MAGIC, 8) && !memcmp(h->key, key, SHA256_SIZE) && h->size <= MAX_OBJECT &&
+           file_size == sizeof *h + h->size;
+}
+
+bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **object, size_t *size)
+{
+    char path[ENTRY_PATH_MAX];
+    entry_path(cc, key, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cc->stats.misses++;
+        return false;
+    }
+    struct stat st;
+    EntryHeader h;
+    uint8_t *obj = NULL, digest[SHA256_SIZE];
+    bool ok = !fstat(fd, &st) && read_all(fd, &h, sizeof h) && entry_valid(&h, key, (uint64_t)st.st_size) &&
+              (obj = malloc(h.size ? h.size : 1)) && read_all(fd, obj, h.size);
+    if (ok) {
+        sha256(obj, h.size, digest);
+        ok = !memcmp(digest, h.digest, SHA256_SIZE);
+    }
+    close(fd);
+    if (!ok) {
+        free(obj);
+        cc->stats.rejected++;
+        cc->stats.misses++;
+        return false; /* the caller compiles and put() replaces the entry */
+    }
+    utimensat(AT_FDCWD, path, NULL, 0); /* recently used: evicted last */
+    cc->stats.hits++;
+    *object = obj;
+    *size = h.size;
+    return true;
+}
+
+typedef struct DirEntry {
+    char name[80];
+    time_t mtime;
+    off_t size;
+} DirEntry;
+
+static bool is_entry_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n == 2 * SHA256_SIZE + 2 && !strcmp(name + n - 2, ".o");
+}
+
+/* Every entry of the directory (malloc'd array), and their total size. */
+static DirEntry *list_entries(CodeCache *cc, size_t *count, int64_t *total)
+{
+    DIR *d = opendir(cc->dir);
+    DirEntry *list = NULL;
+    size_t n = 0, cap = 0;
+    *total = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        struct stat st;
+        if (!is_entry_name(de->d_name) || fstatat(dirfd(d), de->d_name, &st, 0))
+            continue;
+        if (n == cap && !(list = realloc(list, (cap = cap ? 2 * cap : 256) * sizeof *list)))
+            break;
+        snprintf(list[n].name, sizeof list[n].name, "%s", de->d_name);
+        list[n].mtime = st.st_mtime;
+        list[n].size = st.st_size;
+        *total += st.st_size;
+        n++;
+    }
+    if (d)
+        closedir(d);
+    *count = list ? n : 0;
+    return list;
+}
+
+static int older_first(const void *a, const void *b)
+{
+    const DirEntry *x = a, *y = b;
+    return (x->mtime > y->mtime) - (x->mtime < y->mtime);
+}
+
+/* Delete least recently used entries until the directory is at 3/4 of its bound. */
+static void evict(CodeCache *cc)
+{
+    size_t n;
+    DirEntry *list = list_entries(cc, &n, &cc->total);
+    if ((uint64_t)cc->total > cc->max_bytes) {
+        qsort(list, n, sizeof *list, older_first);
+        for (size_t i = 0; i < n && (uint64_t)cc->total > cc->max_bytes / 4 * 3; i++) {
+            char path[ENTRY_PATH_MAX];
+            snprintf(path, sizeof path, "%s/%s", cc->dir, list[i].name);
+            if (!unlink(path)) {
+                cc->total -= list[i].size;
+                cc->stats.evicted++;
+            }
+        }
+    }
+    free(list);
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t *object, size_t size)
+{
+    if (size > MAX_OBJECT)
+        return;
+    char path[ENTRY_PATH_MAX], tmp[ENTRY_PATH_MAX + 16];
+    entry_path(cc, key, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    EntryHeader h = {.size = size};
+    memcpy(h.magic, MAGIC, 8);
+    memcpy(h.key, key, SHA256_SIZE);
+    sha256(object, size, h.digest);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    bool ok = write_all(fd, &h, sizeof h) && write_all(fd, object, size);
+    ok = !close(fd) && ok && !rename(tmp, path);
+    if (!ok) {
+        unlink(tmp);
+        return;
+    }
+    cc->stats.written++;
+    if (cc->total < 0 || (cc->total += (int64_t)(sizeof h + size)) > (int64_t)cc->max_bytes)
+        evict(cc);
+}

@@ -1,0 +1,43 @@
+/*
+ * The persistent code cache: compiled objects on disk, so a second run of
+ * the same program links what the first compiled instead of compiling it.
+ *
+ * An entry is one file DIR/<key in hex>.o: a header (magic, key, object
+ * size, SHA-256 of the object) and the object.  An entry whose header, key,
+ * size or checksum does not match is ignored and replaced, never linked.
+ * Entries are written to a temporary file and renamed, so processes sharing
+ * a directory never see half-written entries.  When the directory grows
+ * past its size bound the least recently used entries are deleted.
+ *
+ *   CodeCache *cc = code_cache_open(dir, max_bytes, log);
+ *   if (!code_cache_get(cc, key, &obj, &size)) { compile; code_cache_put(cc, key, obj, size); }
+ */
+#ifndef SCION_CODE_CACHE_H
+#define SCION_CODE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend/log.h"
+#include "backend/sha256.h"
+
+#define CODE_CACHE_DEFAULT_MAX (256ull << 20)
+
+typedef struct CodeCacheStats {
+    uint64_t hits, misses, rejected, written, evicted;
+} CodeCacheStats;
+
+typedef struct CodeCache CodeCache;
+
+/* NULL (after a message) if DIR cannot be created or used. */
+CodeCache *code_cache_open(const char *dir, uint64_t max_bytes, Log *log);
+void code_cache_close(CodeCache *cc);
+/* The default directory: $XDG_CACHE_HOME/scion/jit or ~/.cache/scion/jit. */
+bool code_cache_default_dir(char *buf, size_t len);
+/* A verified object for key (malloc'd), or false. */
+bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **object, size_t *size);
+void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t *object, size_t size);
+CodeCacheStats code_cache_stats(const CodeCache *cc);
+
+#endif

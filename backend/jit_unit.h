@@ -1,0 +1,37 @@
+/*
+ * A unit of compilation for the LLVM tier: one or more translated blocks
+ * (a region) that become one host function.  The first member is the entry.
+ * Direct exits between members become branches inside the function; other
+ * direct exits are chained through per-exit cells, indirect ones through the
+ * CPU's lookup table (see cpu_common.h).
+ *
+ * The compile thread owns a unit's IR copies once it is queued, so blocks
+ * can be retired while their region compiles.
+ */
+#ifndef SCION_JIT_UNIT_H
+#define SCION_JIT_UNIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/interp.h"
+
+/* Compiled code: fn(state, link, pc) returns exit kind << 32 | next pc.
+ * link and pc are for the chain-miss stub only; compiled units ignore them. */
+typedef uint64_t (*JitFn)(void *state, void **link, uint64_t pc);
+
+typedef struct JitMember {
+    uint32_t pc, mode;
+    uint32_t guest_start, guest_end;
+    unsigned ninsns;
+    InterpCode *code; /* the unit's own copy */
+} JitMember;
+
+typedef struct JitUnit {
+    JitMember *members;
+    unsigned nmembers;
+    bool chain;    /* link exits to other compiled code (off for -jit check) */
+    char name[48]; /* the function's symbol */
+} JitUnit;
+
+#endif
