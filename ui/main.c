@@ -29,6 +29,7 @@ typedef struct Options {
     JitMode jit;
     const char *jit_cache; /* directory, "off", or NULL for the default */
     uint64_t jit_cache_max; /* bytes, 0 for the default */
+    unsigned jit_threshold; /* 0 for the default */
     int prog_index; /* index in argv of PROGRAM */
 } Options;
 
@@ -50,12 +51,14 @@ static void usage(FILE *out)
             "                  check (always, and check every block against the interpreter)\n"
             "  -jit-cache DIR  keep compiled code in DIR for later runs, or 'off'\n"
             "                  (default: $XDG_CACHE_HOME/scion/jit)\n"
+            "  -jit-threshold N  interpreted runs of a block before its region is\n"
+            "                  compiled (default %u)\n"
             "  -jit-cache-max SIZE  bound of the code cache directory, in bytes or with\n"
             "                  a K, M or G suffix (default 256M); least recently\n"
             "                  used entries go first\n"
             "  --stats         print execution statistics at exit\n"
             "  -h, --help      this help\n"
-            "  --version       version\n");
+            "  --version       version\n", JIT_DEFAULT_THRESHOLD);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -109,6 +112,11 @@ static int parse_options(int argc, char **argv, Options *o)
             o->jit_cache = argv[++i];
             if (!*o->jit_cache)
                 return bad_usage("%s", "-jit-cache needs a directory or 'off'");
+        } else if (!strcmp(a, "-jit-threshold") && has_value) {
+            uint64_t n;
+            if (!parse_size(argv[++i], &n) || n > 1000000000)
+                return bad_usage("bad -jit-threshold '%s' (a positive count)", argv[i]);
+            o->jit_threshold = (unsigned)n;
         } else if (!strcmp(a, "-jit-cache-max") && has_value) {
             if (!parse_size(argv[++i], &o->jit_cache_max))
                 return bad_usage("bad -jit-cache-max size '%s' (a number with an optional K, M or G)", argv[i]);
@@ -185,12 +193,19 @@ static void print_stats(const Machine *m, double seconds)
             ull(js.code_cache.written), ull(js.code_cache.evicted));
 }
 
-/* -jit-cache: the directory to use, or NULL for none. */
+/* -jit-cache: the directory to use (absolute, since the guest changes the
+ * working directory and execs more scions), or NULL for none. */
 static const char *code_cache_dir(const Options *o, char *buf, size_t len)
 {
-    if (o->jit_cache)
-        return strcmp(o->jit_cache, "off") ? o->jit_cache : NULL;
-    return code_cache_default_dir(buf, len) ? buf : NULL;
+    if (!o->jit_cache)
+        return code_cache_default_dir(buf, len) ? buf : NULL;
+    if (!strcmp(o->jit_cache, "off"))
+        return NULL;
+    char cwd[PATH_MAX];
+    if (o->jit_cache[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return o->jit_cache;
+    int n = snprintf(buf, len, "%s/%s", cwd, o->jit_cache);
+    return n > 0 && (size_t)n < len ? buf : o->jit_cache;
 }
 
 static int run_program(const Options *o, int argc, char **argv)
@@ -240,6 +255,7 @@ static int run_program(const Options *o, int argc, char **argv)
     machine_init(m, guest_fetch, &p->mem, guest_protect_code_page, &p->mem);
     char cache_dir[PATH_MAX];
     m->jit_cache_max = o->jit_cache_max;
+    m->jit_threshold = o->jit_threshold;
     if (!machine_enable_jit(m, o->jit, code_cache_dir(o, cache_dir, sizeof cache_dir)))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
     double start = now_seconds();
