@@ -23,7 +23,10 @@
 #include "backend/llvm_emit.h"
 #include "translator/helpers.h"
 
-#define JIT_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg)"
+/* Measured on bzip2 -9 (2 MiB, threshold 2000): dropping GVN, DSE and the
+ * second instcombine/simplifycfg round made the cold run 1.37x and the warm
+ * run 1.08x faster (compiling 29% less time). */
+#define JIT_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
 
 /* Constants and types interned in an LLVMContext live as long as it does:
  * a fresh context every so many units keeps a guest that generates code

@@ -28,7 +28,7 @@ typedef struct ExecStats {
     uint64_t lookup_fills;               /* indirect-branch table entries written */
 } ExecStats;
 
-#define JIT_DEFAULT_THRESHOLD 64
+#define JIT_DEFAULT_THRESHOLD 2000
 /* Blocks run before anything is compiled in the background mode: short
  * runs (busybox true, ls) finish in the interpreter without loading LLVM. */
 #define JIT_WARMUP_BLOCKS 500000

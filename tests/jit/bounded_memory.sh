@@ -63,7 +63,7 @@ run() {
     shift 2
     (cd "$T" && exec env -i PATH=/usr/local/bin:/usr/bin:/bin LC_ALL=C TZ=UTC \
         /usr/bin/time -f '%M %e' -o "$T/$tag.time" \
-        timeout -k 5 "$TIMEOUT" "$SCION" run --stats -jit "$mode" -L "$SYSROOT" "$BIN" "$@" \
+        timeout -k 5 "$TIMEOUT" "$SCION" run --stats -jit "$mode" -jit-threshold 64 -L "$SYSROOT" "$BIN" "$@" \
         </dev/null >"$T/$tag.out" 2>"$T/$tag.err")
     RC=$?
     read -r RSS SECS < <(tail -n 1 "$T/$tag.time")

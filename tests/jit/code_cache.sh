@@ -29,7 +29,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 run() {
     local dir=$1 name=$2
     shift 2
-    if ! timeout 600 "$SCION" run -jit sync -jit-cache "$dir" --stats "$@" "$BIN" >"$W/$name.out" 2>"$W/$name.stats"; then
+    if ! timeout 600 "$SCION" run -jit sync -jit-threshold 64 -jit-cache "$dir" --stats "$@" "$BIN" >"$W/$name.out" 2>"$W/$name.stats"; then
         bad "$name: scion exited with status $? ($(grep -v 'scion stats' "$W/$name.stats" | tail -1))"
     fi
     cmp -s "$W/$name.out" "$GOLDEN" || bad "$name: output differs from $GOLDEN"
