@@ -16,6 +16,8 @@
 #define MAX_OBJECT (64u << 20)
 /* The directory, a slash and an entry name (64 hex digits, ".o", a temporary suffix). */
 #define ENTRY_PATH_MAX (PATH_MAX + 96)
+/* A temporary file this old belongs to a process that died mid-write. */
+#define STALE_TEMP_SECONDS 3600
 
 typedef struct EntryHeader {
     char magic[8];
@@ -166,9 +168,16 @@ static DirEntry *list_entries(CodeCache *cc, size_t *count, int64_t *total)
     size_t n = 0, cap = 0;
     *total = 0;
     struct dirent *de;
+    time_t now = time(NULL);
     while (d && (de = readdir(d))) {
         struct stat st;
-        if (!is_entry_name(de->d_name) || fstatat(dirfd(d), de->d_name, &st, 0))
+        if (fstatat(dirfd(d), de->d_name, &st, 0))
+            continue;
+        if (strstr(de->d_name, ".o.tmp.") && now - st.st_mtime > STALE_TEMP_SECONDS) {
+            unlinkat(dirfd(d), de->d_name, 0); /* left by a writer that died */
+            continue;
+        }
+        if (!is_entry_name(de->d_name))
             continue;
         if (n == cap && !(list = realloc(list, (cap = cap ? 2 * cap : 256) * sizeof *list)))
             break;

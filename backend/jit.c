@@ -585,7 +585,7 @@ void jit_collect(Jit *j, CpuCommon *cpu)
         *j->links[i] = (void *)(uintptr_t)scion_chain_miss;
     j->nlinks = 0;
     j->stats.unlink_rounds++;
-    if (cpu->lookup)
+    if (cpu && cpu->lookup)
         memset(cpu->lookup, 0, JIT_LOOKUP_SIZE * sizeof *cpu->lookup);
     JitRegion **p = &j->regions;
     while (*p) {

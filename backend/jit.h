@@ -76,7 +76,7 @@ const atomic_uint *jit_done_counter(const Jit *j);
  * the next jit_collect). */
 void jit_link(Jit *j, void **cell, JitFn fn);
 /* After blocks were retired, before block_cache_collect: unlink every chain
- * and the lookup table, free the code of retired regions. */
+ * and cpu's lookup table (cpu may be NULL), free the code of retired regions. */
 void jit_collect(Jit *j, CpuCommon *cpu);
 /* May a retired block be freed (false while its region compiles)? */
 bool jit_release(Jit *j, TransBlock *tb);
