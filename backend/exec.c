@@ -28,7 +28,7 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
     JitConfig config = {.cache = m->cache, .fetch = m->fetch, .fetch_opaque = m->fetch_opaque,
                         .code_cache_dir = m->jit_cache_dir,
                         .code_cache_max = m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
-                        .chain = true};
+                        .chain = true, .count = m->jit_count};
     m->jit = jit_new(mode, &m->log, &config);
     if (!m->jit || !m->jit_lookup)
         return false;

@@ -215,6 +215,7 @@ static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
     const char *target = j->ops->target_id(j->backend);
     sha256_update(&h, target, strlen(target) + 1);
     sha256_update(&h, &r->unit.chain, sizeof r->unit.chain);
+    sha256_update(&h, &r->unit.count, sizeof r->unit.count);
     for (unsigned i = 0; i < r->unit.nmembers; i++) {
         const JitMember *m = &r->unit.members[i];
         uint32_t words[5] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns};
@@ -531,6 +532,7 @@ static void submit_members(Jit *j, TransBlock **blocks, unsigned n)
     r->head = blocks[0];
     r->nblocks = r->unit.nmembers = n;
     r->unit.chain = j->config.chain;
+    r->unit.count = j->config.count;
     for (unsigned i = 0; i < n; i++) {
         TransBlock *tb = blocks[i];
         r->blocks[i] = tb;

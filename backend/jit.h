@@ -43,6 +43,7 @@ typedef struct JitConfig {
     const char *code_cache_dir; /* NULL: no persistent code cache */
     uint64_t code_cache_max;    /* its size bound in bytes */
     bool chain;                 /* link compiled code (false: every exit returns) */
+    bool count;                 /* compiled code counts what it runs (--stats, -jit check) */
 } JitConfig;
 
 typedef struct JitStats {

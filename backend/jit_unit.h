@@ -31,6 +31,7 @@ typedef struct JitUnit {
     JitMember *members;
     unsigned nmembers;
     bool chain;    /* link exits to other compiled code (off for -jit check) */
+    bool count;    /* count entries, blocks and instructions (--stats) */
     char name[48]; /* the function's symbol */
 } JitUnit;
 

@@ -78,9 +78,11 @@ static void collect_slots(Emitter *e)
         for (unsigned j = 0; j < e->nslots; j++)
             if (i != j && overlaps(&e->slots[j], e->slots[i].offset, e->slots[i].size))
                 e->slots[i].cached = false;
-    add_slot(e, COMMON_OFF(jit_entries), 8, true);
-    add_slot(e, COMMON_OFF(jit_blocks), 8, true);
-    add_slot(e, COMMON_OFF(jit_insns), 8, true);
+    if (e->unit->count) {
+        add_slot(e, COMMON_OFF(jit_entries), 8, true);
+        add_slot(e, COMMON_OFF(jit_blocks), 8, true);
+        add_slot(e, COMMON_OFF(jit_insns), 8, true);
+    }
 }
 
 static LLVMTypeRef slot_type(Emitter *e, const Slot *s)
@@ -349,7 +351,8 @@ static void emit_prologue(Emitter *e)
     e->page_flags = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(page_flags)), "flags");
     e->lookup = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(lookup)), "lookup");
     emit_load_slots(e);
-    add_to_slot(e, COMMON_OFF(jit_entries), 1);
+    if (e->unit->count)
+        add_to_slot(e, COMMON_OFF(jit_entries), 1);
     LLVMPositionBuilderAtEnd(e->entry_b, entry);
     e->member_bb = calloc(e->unit->nmembers, sizeof *e->member_bb);
     for (unsigned m = 0; m < e->unit->nmembers; m++)
@@ -366,8 +369,10 @@ static void emit_member(Emitter *e, unsigned m)
     e->temp_slot = calloc(code->ntemps + 1, sizeof *e->temp_slot);
     e->label_bb = calloc(code->count + 1, sizeof *e->label_bb);
     LLVMPositionBuilderAtEnd(e->b, e->member_bb[m]);
-    add_to_slot(e, COMMON_OFF(jit_blocks), 1);
-    add_to_slot(e, COMMON_OFF(jit_insns), mb->ninsns);
+    if (e->unit->count) {
+        add_to_slot(e, COMMON_OFF(jit_blocks), 1);
+        add_to_slot(e, COMMON_OFF(jit_insns), mb->ninsns);
+    }
     emit_plan_temps(e);
     for (size_t i = 0; i < code->count; i++)
         if (code->insns[i].op == IR_LABEL)

@@ -256,6 +256,7 @@ static int run_program(const Options *o, int argc, char **argv)
     char cache_dir[PATH_MAX];
     m->jit_cache_max = o->jit_cache_max;
     m->jit_threshold = o->jit_threshold;
+    m->jit_count = o->stats; /* counting costs compiled code a little: only when asked */
     if (!machine_enable_jit(m, o->jit, code_cache_dir(o, cache_dir, sizeof cache_dir)))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
     double start = now_seconds();
