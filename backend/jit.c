@@ -676,13 +676,14 @@ void jit_free(Jit *j)
         free(r->blocks);
         free(r);
     }
-    if (j->backend_state > 0) {
-        process_removals(j);
-        j->ops->destroy(j->backend); /* frees all compiled code */
-    }
     for (JitObject *o = j->objects, *next; o; o = next) {
         next = o->next;
+        j->ops->remove(j->backend, o->resource); /* releases its resource tracker too */
         free(o);
+    }
+    if (j->backend_state > 0) {
+        process_removals(j);
+        j->ops->destroy(j->backend);
     }
     code_cache_close(j->code_cache);
     free(j->links);
