@@ -179,8 +179,12 @@ static DirEntry *list_entries(CodeCache *cc, size_t *count, int64_t *total)
         }
         if (!is_entry_name(de->d_name))
             continue;
-        if (n == cap && !(list = realloc(list, (cap = cap ? 2 * cap : 256) * sizeof *list)))
-            break;
+        if (n == cap) {
+            DirEntry *bigger = realloc(list, (cap = cap ? 2 * cap : 256) * sizeof *list);
+            if (!bigger)
+                break; /* evict from what was listed so far */
+            list = bigger;
+        }
         snprintf(list[n].name, sizeof list[n].name, "%s", de->d_name);
         list[n].mtime = st.st_mtime;
         list[n].size = st.st_size;
@@ -189,7 +193,7 @@ static DirEntry *list_entries(CodeCache *cc, size_t *count, int64_t *total)
     }
     if (d)
         closedir(d);
-    *count = list ? n : 0;
+    *count = n;
     return list;
 }
 

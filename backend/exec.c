@@ -172,6 +172,8 @@ static void link_to(Machine *m, TransBlock *tb, int kind)
 {
     CpuCommon *c = &m->cpu.common;
     void **cell = c->chain_link;
+    if (!cell && kind != IR_EXIT_INDIRECT)
+        return; /* the common case: nothing to link */
     c->chain_link = NULL;
     JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_relaxed);
     if (!fn)
