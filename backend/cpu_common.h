@@ -34,8 +34,15 @@ static inline unsigned jit_lookup_index(uint32_t pc)
     return (pc >> 1) & (JIT_LOOKUP_SIZE - 1);
 }
 
+struct TlbEntry;
+
 typedef struct CpuCommon {
     uint8_t *mem_base;  /* host address of guest address 0 (flat guest memory) */
+    /* System mode (backend/softmmu.h): the TLB of the current privilege,
+     * or NULL in user mode, and the slow paths behind it. */
+    struct TlbEntry *tlb;
+    uint64_t (*load_slow)(struct CpuCommon *c, uint32_t addr, unsigned size);
+    void (*store_slow)(struct CpuCommon *c, uint32_t addr, uint64_t value, unsigned size);
     const uint8_t *page_flags; /* one byte per 4 KiB guest page, PAGE_FLAG_* */
     uint32_t insn_pc;   /* guest pc of the instruction being executed */
     uint32_t insn_mode; /* translation mode bits of that instruction */

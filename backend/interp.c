@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend/cpu_common.h"
+#include "backend/softmmu.h"
 #include "backend/store_log.h"
 #include "translator/helpers.h"
 
@@ -64,13 +65,6 @@ static inline uint32_t load32(const uint8_t *p)
     return v;
 }
 
-static inline uint16_t load16(const uint8_t *p)
-{
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-}
-
 static inline uint64_t load64(const uint8_t *p)
 {
     uint64_t v;
@@ -104,12 +98,19 @@ static inline uint32_t sdiv32(uint32_t a, uint32_t b)
     return (uint32_t)((int32_t)a / (int32_t)b);
 }
 
+/* A guest store; -jit check records what it overwrites so it can be undone. */
+static inline void store(CpuCommon *common, uint32_t addr, uint64_t value, unsigned size)
+{
+    if (__builtin_expect(common->store_log != NULL, 0))
+        store_log_record(common->store_log, common->mem_base, addr, size);
+    guest_store(common, addr, value, size);
+}
+
 IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc)
 {
     uint64_t t[code->ntemps];
     uint8_t *st = state;
     CpuCommon *common = state;
-    uint8_t *mem = common->mem_base;
     const IrInsn *base = code->insns;
     const IrInsn *in = base;
 
@@ -173,32 +174,16 @@ IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc)
         case IR_SHL64: D = t[in->a] << (B & 63); break;
         case IR_LSHR64: D = t[in->a] >> (B & 63); break;
         case IR_ASHR64: D = (uint64_t)((int64_t)t[in->a] >> (B & 63)); break;
-        case IR_LD8U: D = mem[A]; break;
-        case IR_LD8S: D = (uint32_t)(int32_t)(int8_t)mem[A]; break;
-        case IR_LD16U: D = load16(mem + A); break;
-        case IR_LD16S: D = (uint32_t)(int32_t)(int16_t)load16(mem + A); break;
-        case IR_LD32: D = load32(mem + A); break;
-        case IR_LD64: D = load64(mem + A); break;
-        case IR_ST8:
-            if (__builtin_expect(common->store_log != NULL, 0))
-                store_log_record(common->store_log, mem, A, 1);
-            mem[A] = (uint8_t)B;
-            break;
-        case IR_ST16:
-            if (__builtin_expect(common->store_log != NULL, 0))
-                store_log_record(common->store_log, mem, A, 2);
-            memcpy(mem + A, &(uint16_t){(uint16_t)B}, 2);
-            break;
-        case IR_ST32:
-            if (__builtin_expect(common->store_log != NULL, 0))
-                store_log_record(common->store_log, mem, A, 4);
-            memcpy(mem + A, &(uint32_t){B}, 4);
-            break;
-        case IR_ST64:
-            if (__builtin_expect(common->store_log != NULL, 0))
-                store_log_record(common->store_log, mem, A, 8);
-            memcpy(mem + A, &t[in->b], 8);
-            break;
+        case IR_LD8U: D = (uint32_t)guest_load(common, A, 1); break;
+        case IR_LD8S: D = (uint32_t)(int32_t)(int8_t)guest_load(common, A, 1); break;
+        case IR_LD16U: D = (uint32_t)guest_load(common, A, 2); break;
+        case IR_LD16S: D = (uint32_t)(int32_t)(int16_t)guest_load(common, A, 2); break;
+        case IR_LD32: D = (uint32_t)guest_load(common, A, 4); break;
+        case IR_LD64: D = guest_load(common, A, 8); break;
+        case IR_ST8: store(common, A, B, 1); break;
+        case IR_ST16: store(common, A, B, 2); break;
+        case IR_ST32: store(common, A, B, 4); break;
+        case IR_ST64: store(common, A, t[in->b], 8); break;
         case IR_CALL: D = helper_info[in->imm].fn(state, t[in->a], t[in->b], t[in->c]); break;
         case IR_OP_COUNT: abort();
         }

@@ -101,6 +101,18 @@ void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size)
     memcpy(host, &value, (size_t)size);
 }
 
+uint64_t scion_sys_load(void *state, uint64_t addr, uint64_t size)
+{
+    CpuCommon *c = state;
+    return c->load_slow(c, (uint32_t)addr, (unsigned)size);
+}
+
+void scion_sys_store(void *state, uint64_t addr, uint64_t value, uint64_t size)
+{
+    CpuCommon *c = state;
+    c->store_slow(c, (uint32_t)addr, value, (unsigned)size);
+}
+
 uint64_t scion_chain_miss(void *state, void **link, uint64_t pc)
 {
     ((CpuCommon *)state)->chain_link = link;
@@ -216,6 +228,7 @@ static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
     sha256_update(&h, target, strlen(target) + 1);
     sha256_update(&h, &r->unit.chain, sizeof r->unit.chain);
     sha256_update(&h, &r->unit.count, sizeof r->unit.count);
+    sha256_update(&h, &r->unit.softmmu, sizeof r->unit.softmmu);
     for (unsigned i = 0; i < r->unit.nmembers; i++) {
         const JitMember *m = &r->unit.members[i];
         uint32_t words[5] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns};
@@ -533,6 +546,7 @@ static void submit_members(Jit *j, TransBlock **blocks, unsigned n)
     r->nblocks = r->unit.nmembers = n;
     r->unit.chain = j->config.chain;
     r->unit.count = j->config.count;
+    r->unit.softmmu = j->config.softmmu;
     for (unsigned i = 0; i < n; i++) {
         TransBlock *tb = blocks[i];
         r->blocks[i] = tb;

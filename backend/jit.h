@@ -44,6 +44,7 @@ typedef struct JitConfig {
     uint64_t code_cache_max;    /* its size bound in bytes */
     bool chain;                 /* link compiled code (false: every exit returns) */
     bool count;                 /* compiled code counts what it runs (--stats, -jit check) */
+    bool softmmu;               /* system mode: memory through the TLB */
 } JitConfig;
 
 typedef struct JitStats {

@@ -37,6 +37,9 @@ typedef const JitBackendOps *(*JitBackendEntry)(void);
 /* Slow paths called from compiled code (host address = mem_base + guest). */
 uint64_t scion_mem_load(uint8_t *host, uint64_t size);
 void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size);
+/* System mode's TLB-miss paths (softmmu.h). */
+uint64_t scion_sys_load(void *state, uint64_t addr, uint64_t size);
+void scion_sys_store(void *state, uint64_t addr, uint64_t value, uint64_t size);
 /* Where unlinked chain cells point: records the cell for the dispatcher to
  * link and returns to it with a jump to pc. */
 uint64_t scion_chain_miss(void *state, void **link, uint64_t pc);

@@ -32,6 +32,7 @@ typedef struct JitUnit {
     unsigned nmembers;
     bool chain;    /* link exits to other compiled code (off for -jit check) */
     bool count;    /* count entries, blocks and instructions (--stats) */
+    bool softmmu;  /* guest memory through the system-mode TLB (softmmu.h) */
     char name[48]; /* the function's symbol */
 } JitUnit;
 

@@ -77,6 +77,8 @@ static void define_runtime_symbols(LlvmBackend *be)
     }
     define_symbol(be, "scion_mem_load", (void *)scion_mem_load);
     define_symbol(be, "scion_mem_store", (void *)scion_mem_store);
+    define_symbol(be, "scion_sys_load", (void *)scion_sys_load);
+    define_symbol(be, "scion_sys_store", (void *)scion_sys_store);
     define_symbol(be, "scion_chain_miss", (void *)scion_chain_miss);
 }
 

@@ -29,7 +29,6 @@
 #include "backend/cpu_common.h"
 #include "backend/llvm_emit_internal.h"
 
-#define COMMON_OFF(field) ((uint32_t)offsetof(CpuCommon, field))
 
 /* --- guest state slots ------------------------------------------------- */
 

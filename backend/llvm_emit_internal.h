@@ -8,8 +8,12 @@
 
 #include <llvm-c/Core.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "backend/cpu_common.h"
 #include "backend/jit_unit.h"
+
+#define COMMON_OFF(field) ((uint32_t)offsetof(CpuCommon, field))
 
 /* A guest state word kept in an alloca (so in SSA values) across the unit. */
 typedef struct Slot {

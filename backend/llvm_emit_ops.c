@@ -11,6 +11,7 @@
 
 #include "backend/cpu_common.h"
 #include "backend/llvm_emit_internal.h"
+#include "backend/softmmu.h"
 #include "translator/helpers.h"
 
 static LLVMValueRef call_intrinsic(Emitter *e, const char *name, LLVMTypeRef t, LLVMValueRef *args, unsigned n)
@@ -125,9 +126,85 @@ static LLVMValueRef access_ok(Emitter *e, LLVMValueRef addr, unsigned size, bool
     return LLVMBuildAnd(e->b, perm, in_page, "");
 }
 
+/* System mode: the TLB entry of addr and whether access hits it (softmmu.h). */
+static LLVMValueRef tlb_hit(Emitter *e, LLVMValueRef addr, unsigned size, unsigned tag_offset, LLVMValueRef *entry)
+{
+    LLVMValueRef tlb = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(tlb)), "tlb");
+    LLVMValueRef idx = LLVMBuildAnd(e->b, LLVMBuildLShr(e->b, addr, c32(e, 12), ""), c32(e, TLB_SIZE - 1), "");
+    LLVMValueRef off = LLVMBuildMul(e->b, LLVMBuildZExt(e->b, idx, e->i64, ""), c64(e, sizeof(TlbEntry)), "");
+    *entry = LLVMBuildGEP2(e->b, e->i8, tlb, &off, 1, "");
+    LLVMValueRef toff = c64(e, tag_offset);
+    LLVMValueRef tag = LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i8, *entry, &toff, 1, ""), "tag");
+    LLVMValueRef last = LLVMBuildAnd(e->b, LLVMBuildAdd(e->b, addr, c32(e, size - 1), ""), c32(e, TLB_PAGE_MASK), "");
+    return LLVMBuildICmp(e->b, LLVMIntEQ, tag, last, "");
+}
+
+static LLVMValueRef tlb_host_addr(Emitter *e, LLVMValueRef entry, LLVMValueRef addr)
+{
+    LLVMValueRef aoff = c64(e, offsetof(TlbEntry, addend));
+    LLVMValueRef addend = LLVMBuildLoad2(e->b, e->i64, LLVMBuildGEP2(e->b, e->i8, entry, &aoff, 1, ""), "");
+    LLVMValueRef host = LLVMBuildAdd(e->b, addend, LLVMBuildZExt(e->b, addr, e->i64, ""), "");
+    return LLVMBuildIntToPtr(e->b, host, e->ptr, "");
+}
+
+/* Loads and stores of system mode: inline TLB hit, else the slow path
+ * (which may raise a guest abort and not return: state is synced first). */
+static LLVMValueRef emit_sys_load(Emitter *e, LLVMValueRef addr, unsigned size)
+{
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.hit");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.miss");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.join");
+    LLVMValueRef entry;
+    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, offsetof(TlbEntry, tag_read), &entry), fast, slow);
+    LLVMPositionBuilderAtEnd(e->b, fast);
+    LLVMValueRef v_fast = LLVMBuildLoad2(e->b, access_type(e, size), tlb_host_addr(e, entry, addr), "");
+    LLVMSetAlignment(v_fast, 1);
+    LLVMBuildBr(e->b, join);
+    LLVMPositionBuilderAtEnd(e->b, slow);
+    emit_sync_for_call(e);
+    LLVMTypeRef fty, params[3] = {e->ptr, e->i64, e->i64};
+    LLVMValueRef fn = emit_runtime_fn(e, "scion_sys_load", e->i64, params, 3, &fty);
+    LLVMValueRef args[3] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""), c64(e, size)};
+    LLVMValueRef v_slow = LLVMBuildTrunc(e->b, LLVMBuildCall2(e->b, fty, fn, args, 3, ""), access_type(e, size), "");
+    LLVMBuildBr(e->b, join);
+    LLVMPositionBuilderAtEnd(e->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(e->b, access_type(e, size), "");
+    LLVMValueRef vals[2] = {v_fast, v_slow};
+    LLVMBasicBlockRef bbs[2] = {fast, slow};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
+}
+
+static void emit_sys_store(Emitter *e, LLVMValueRef addr, LLVMValueRef v, LLVMValueRef v64, unsigned size)
+{
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.hit");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.miss");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.join");
+    LLVMValueRef entry;
+    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, offsetof(TlbEntry, tag_write), &entry), fast, slow);
+    LLVMPositionBuilderAtEnd(e->b, fast);
+    LLVMSetAlignment(LLVMBuildStore(e->b, v, tlb_host_addr(e, entry, addr)), 1);
+    LLVMBuildBr(e->b, join);
+    LLVMPositionBuilderAtEnd(e->b, slow);
+    emit_sync_for_call(e);
+    LLVMTypeRef fty, params[4] = {e->ptr, e->i64, e->i64, e->i64};
+    LLVMValueRef fn = emit_runtime_fn(e, "scion_sys_store", LLVMVoidTypeInContext(e->ctx), params, 4, &fty);
+    LLVMValueRef args[4] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""), v64, c64(e, size)};
+    LLVMBuildCall2(e->b, fty, fn, args, 4, "");
+    LLVMBuildBr(e->b, join);
+    LLVMPositionBuilderAtEnd(e->b, join);
+}
+
 static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
 {
     unsigned size = access_size(in->op);
+    if (e->unit->softmmu) {
+        LLVMValueRef v = emit_sys_load(e, emit_get32(e, in->a), size);
+        bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
+        if (size >= 4)
+            return v;
+        return sign ? LLVMBuildSExt(e->b, v, e->i32, "") : LLVMBuildZExt(e->b, v, e->i32, "");
+    }
     LLVMValueRef addr = emit_get32(e, in->a);
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.fast");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.slow");
@@ -162,6 +239,10 @@ void emit_store_op(Emitter *e, const IrInsn *in)
     unsigned size = access_size(in->op);
     LLVMValueRef addr = emit_get32(e, in->a);
     LLVMValueRef v = size == 8 ? emit_get64(e, in->b) : LLVMBuildTrunc(e->b, emit_get64(e, in->b), access_type(e, size), "");
+    if (e->unit->softmmu) {
+        emit_sys_store(e, addr, v, emit_get64(e, in->b), size);
+        return;
+    }
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.fast");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.slow");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.join");

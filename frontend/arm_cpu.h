@@ -24,15 +24,64 @@ enum {
     ARM_CPSR_C = 1u << 29,
     ARM_CPSR_V = 1u << 28,
     ARM_CPSR_Q = 1u << 27,
+    ARM_CPSR_E = 1u << 9,
+    ARM_CPSR_A = 1u << 8,
+    ARM_CPSR_I = 1u << 7,
+    ARM_CPSR_F = 1u << 6,
     ARM_CPSR_T = 1u << 5,
+    ARM_CPSR_M = 0x1f,
     ARM_MODE_USR = 0x10,
+    ARM_MODE_FIQ = 0x11,
+    ARM_MODE_IRQ = 0x12,
+    ARM_MODE_SVC = 0x13,
+    ARM_MODE_MON = 0x16,
+    ARM_MODE_ABT = 0x17,
+    ARM_MODE_HYP = 0x1a,
+    ARM_MODE_UND = 0x1b,
+    ARM_MODE_SYS = 0x1f,
 };
+
+/* Register banks: r13, r14 and SPSR exist once per bank (usr and sys share). */
+enum { ARM_BANK_USR, ARM_BANK_FIQ, ARM_BANK_IRQ, ARM_BANK_SVC, ARM_BANK_ABT, ARM_BANK_UND, ARM_BANK_MON,
+       ARM_BANK_HYP, ARM_BANK_COUNT };
+
+/* System-level state (the `virt` board; unused in Linux user mode). */
+typedef struct ArmSys {
+    uint32_t r13[ARM_BANK_COUNT], r14[ARM_BANK_COUNT], spsr[ARM_BANK_COUNT];
+    uint32_t usr_r8_12[5], fiq_r8_12[5]; /* the bank not currently in r[8..12] */
+    /* CP15 */
+    uint32_t sctlr, actlr, cpacr, ttbr0, ttbr1, ttbcr, dacr;
+    uint32_t dfsr, ifsr, dfar, ifar, adfsr, aifsr;
+    uint32_t contextidr, tpidrprw, vbar, prrr, nmrr, par, csselr;
+    /* Generic timer: physical and virtual timers (control, compare value). */
+    uint32_t cntfrq, cntkctl, cntp_ctl, cntv_ctl;
+    uint64_t cntp_cval, cntv_cval, cntvoff;
+    uint32_t pending;  /* ARM_PENDING_* inputs from the interrupt controller */
+    uint32_t halted;   /* in WFI until an interrupt is pending */
+} ArmSys;
+
+enum { ARM_PENDING_IRQ = 1, ARM_PENDING_FIQ = 2 };
+
+/* What system registers need from the board (set by the board; not state). */
+typedef struct ArmSysHooks {
+    uint64_t (*counter)(void *opaque);        /* the system counter, VIRT_TIMER_HZ ticks */
+    void (*timer_changed)(void *opaque);      /* a CNTP/CNTV register was written */
+    void (*tlb_flush)(void *opaque);          /* translation regime or TLB maintenance */
+    void (*tlb_flush_page)(void *opaque, uint32_t va);
+} ArmSysHooks;
 
 /* Mode bits in a translation key. */
 enum {
     ARM_MODEBIT_THUMB = 1u << 0,
     ARM_MODEBIT_IT_SHIFT = 1, /* IT state bits [8:1] */
+    ARM_MODEBIT_VFP_OFF = 1u << 9, /* system mode: VFP disabled (FPEXC.EN, CPACR) */
+    /* System mode: bits [31:12] hold the physical page of the block's pc
+     * (set by the dispatcher, ignored by the translator), so translations
+     * of one virtual address in different address spaces never mix. */
+    ARM_MODEBIT_PAGE_MASK = 0xfffff000u,
 };
+
+enum { ARM_FPEXC_EN = 1u << 30 };
 
 typedef struct ArmCpu {
     CpuCommon common;
@@ -54,6 +103,10 @@ typedef struct ArmCpu {
     uint32_t excl_addr;
     uint32_t excl_valid;
     uint64_t excl_val;
+    bool system;  /* full system (privileged modes, MMU) rather than Linux user mode */
+    ArmSys sys;
+    const ArmSysHooks *hooks; /* system mode only */
+    void *hooks_opaque;
 } ArmCpu;
 
 uint32_t arm_cpsr_read(const ArmCpu *cpu);
@@ -61,9 +114,25 @@ uint32_t arm_cpsr_read(const ArmCpu *cpu);
 void arm_cpsr_write(ArmCpu *cpu, uint32_t value, uint32_t mask);
 void arm_cpu_reset_user(ArmCpu *cpu);
 
+static inline uint32_t arm_cpu_mode(const ArmCpu *cpu)
+{
+    return cpu->cpsr_rest & ARM_CPSR_M;
+}
+
+static inline bool arm_privileged(const ArmCpu *cpu)
+{
+    return arm_cpu_mode(cpu) != ARM_MODE_USR;
+}
+
+static inline bool arm_vfp_off(const ArmCpu *cpu)
+{
+    return cpu->system && (!(cpu->fpexc & ARM_FPEXC_EN) || ((cpu->sys.cpacr >> 20) & 3) == 0);
+}
+
 static inline uint32_t arm_mode_bits(const ArmCpu *cpu)
 {
-    return (cpu->thumb ? ARM_MODEBIT_THUMB : 0) | (cpu->itstate << ARM_MODEBIT_IT_SHIFT);
+    return (cpu->thumb ? ARM_MODEBIT_THUMB : 0) | (cpu->itstate << ARM_MODEBIT_IT_SHIFT) |
+           (arm_vfp_off(cpu) ? ARM_MODEBIT_VFP_OFF : 0);
 }
 
 /* Advance IT state after one instruction (ITAdvance in the ARM ARM). */

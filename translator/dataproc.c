@@ -77,12 +77,16 @@ static bool dp_generic(LowerCtx *ctx, DpKind k)
     IrTemp r;
     if (dp_is_logical(k)) {
         r = logical_result(ctx->ir, k, a, b);
-        if (s) {
+        if (s && !(rd == 15 && ctx->system)) {
             lower_set_nz(ctx, r);
             lower_set_c(ctx, carry);
         }
     } else {
-        r = arith_result(ctx, k, a, b, s);
+        r = arith_result(ctx, k, a, b, s && !(rd == 15 && ctx->system));
+    }
+    if (s && rd == 15 && ctx->system) {
+        lower_exception_return(ctx, r); /* SUBS pc, lr, #imm; MOVS pc, lr */
+        return true;
     }
     lower_write_reg_alu(ctx, rd, r);
     return true;

@@ -16,7 +16,8 @@
     X(loadstore)          \
     X(multiply)           \
     X(media)              \
-    X(vfp)
+    X(vfp)                \
+    X(privileged)
 
 #define SCION_FAMILY_DECL(name)                  \
     extern const TransEntry name##_entries[];    \

@@ -18,9 +18,10 @@
 
 #include "translator/helpers_core.h"
 #include "translator/helpers_media.h"
+#include "translator/helpers_sys.h"
 #include "translator/helpers_vfp.h"
 
-#define SCION_HELPERS(X) SCION_HELPERS_CORE(X) SCION_HELPERS_MEDIA(X) SCION_HELPERS_VFP(X)
+#define SCION_HELPERS(X) SCION_HELPERS_CORE(X) SCION_HELPERS_MEDIA(X) SCION_HELPERS_VFP(X) SCION_HELPERS_SYS(X)
 
 typedef uint64_t (*HelperFn)(void *env, uint64_t a, uint64_t b, uint64_t c);
 

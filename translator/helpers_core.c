@@ -1,6 +1,7 @@
 /* Core ARM helpers: CPSR access, exclusive monitor, bit reversal. */
 #include <string.h>
 
+#include "backend/softmmu.h"
 #include "backend/store_log.h"
 #include "frontend/arm_cpu.h"
 #include "translator/helpers.h"
@@ -38,8 +39,7 @@ uint64_t helper_ldrex_mark(void *env, uint64_t addr, uint64_t size, uint64_t c)
 {
     (void)c;
     ArmCpu *cpu = env;
-    uint64_t v = 0;
-    memcpy(&v, cpu->common.mem_base + (uint32_t)addr, (size_t)size);
+    uint64_t v = guest_load(&cpu->common, (uint32_t)addr, (unsigned)size);
     cpu->excl_addr = (uint32_t)addr;
     cpu->excl_val = v;
     cpu->excl_valid = (uint32_t)size;
@@ -55,18 +55,15 @@ uint64_t helper_clrex(void *env, uint64_t a, uint64_t b, uint64_t c)
 
 static uint64_t strex_common(ArmCpu *cpu, uint32_t addr, uint64_t value, unsigned size)
 {
-    uint8_t *host = cpu->common.mem_base + addr;
-    uint64_t now = 0;
     bool ok = cpu->excl_valid == size && cpu->excl_addr == addr;
     cpu->excl_valid = 0;
     if (!ok)
         return 1;
-    memcpy(&now, host, size);
-    if (now != cpu->excl_val)
+    if (guest_load(&cpu->common, addr, size) != cpu->excl_val)
         return 1;
     if (cpu->common.store_log)
         store_log_record(cpu->common.store_log, cpu->common.mem_base, addr, size);
-    memcpy(host, &value, size);
+    guest_store(&cpu->common, addr, value, size);
     return 0;
 }
 

@@ -13,7 +13,7 @@ const IrOpInfo ir_op_info[IR_OP_COUNT] = {
 static const char *const exit_kind_names[IR_EXIT_KIND_COUNT] = {
     [IR_EXIT_JUMP] = "jump",       [IR_EXIT_INDIRECT] = "indirect", [IR_EXIT_SYSCALL] = "syscall",
     [IR_EXIT_UNDEF] = "undef",     [IR_EXIT_BKPT] = "bkpt",         [IR_EXIT_UNIMPL] = "unimpl",
-    [IR_EXIT_YIELD] = "yield",
+    [IR_EXIT_YIELD] = "yield",     [IR_EXIT_WFI] = "wfi",           [IR_EXIT_HVC] = "hvc",
 };
 
 const char *ir_exit_kind_name(IrExitKind k)

@@ -40,6 +40,8 @@ typedef enum IrExitKind {
     IR_EXIT_BKPT,     /* BKPT at pc: guest SIGTRAP */
     IR_EXIT_UNIMPL,   /* valid instruction at pc that scion lacks */
     IR_EXIT_YIELD,    /* state changed in a way that needs a new lookup */
+    IR_EXIT_WFI,      /* system mode: wait for interrupt, pc past the WFI */
+    IR_EXIT_HVC,      /* system mode: HVC (PSCI calls), pc past the HVC */
     IR_EXIT_KIND_COUNT
 } IrExitKind;
 

@@ -59,6 +59,7 @@ typedef struct LsInsn {
     bool wback;         /* the offset address (or LDM/STM end) goes to rn */
     uint16_t list;      /* LDM/STM register list */
     bool inc, before;   /* LDM/STM: IA, IB, DA, DB */
+    bool user_regs;     /* LDM/STM ^: User mode registers, or exception return with pc */
 } LsInsn;
 
 static inline unsigned bits(uint32_t v, unsigned hi, unsigned lo)
@@ -173,8 +174,7 @@ static LsKind a32_sync(uint32_t w, LsInsn *d)
 /* LDM, STM: cond 100 P U S W L Rn list. */
 static LsKind a32_multi(uint32_t w, LsInsn *d)
 {
-    if (bit(w, 22))
-        return LS_UNPRED; /* user-bank / exception-return forms */
+    d->user_regs = bit(w, 22); /* user-bank / exception-return forms */
     d->before = bit(w, 24);
     d->inc = bit(w, 23);
     d->wback = bit(w, 21);
@@ -508,6 +508,27 @@ static bool emit_dual(LowerCtx *ctx, const LsInsn *d)
     return true;
 }
 
+/* Register i as seen by LDM/STM: the User mode bank for the ^ forms. */
+static IrTemp multi_read(LowerCtx *ctx, const LsInsn *d, int i)
+{
+    if (!d->user_regs || i < 8)
+        return lower_read_reg(ctx, i);
+    IrBlock *b = ctx->ir;
+    return ir_op1(b, IR_LO32, ir_call(b, HELPER_banked_read, ir_movi(b, ARM_MODE_USR), ir_movi(b, (uint32_t)i),
+                                      IR_NO_TEMP));
+}
+
+static void multi_write(LowerCtx *ctx, const LsInsn *d, int i, IrTemp v)
+{
+    bool exc_return = d->list >> 15 & 1;
+    if (!d->user_regs || exc_return || i < 8) {
+        lower_write_reg(ctx, i, v);
+        return;
+    }
+    IrBlock *b = ctx->ir;
+    ir_call(b, HELPER_banked_write, ir_movi(b, ARM_MODE_USR), ir_movi(b, (uint32_t)i), v);
+}
+
 static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
 {
     IrBlock *b = ctx->ir;
@@ -524,7 +545,7 @@ static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
         if (d->load) {
             vals[i] = ir_load(b, IR_LD32, addr);
         } else {
-            IrTemp v = i == d->rn ? base : lower_read_reg(ctx, i); /* STM stores the original base */
+            IrTemp v = i == d->rn ? base : multi_read(ctx, d, i); /* STM stores the original base */
             ir_store(b, IR_ST32, addr, v);
         }
     }
@@ -534,8 +555,10 @@ static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
         return true;
     for (int i = 0; i < 15; i++)
         if (d->list >> i & 1)
-            lower_write_reg(ctx, i, vals[i]);
-    if (d->list >> 15 & 1)
+            multi_write(ctx, d, i, vals[i]);
+    if ((d->list >> 15 & 1) && d->user_regs)
+        lower_exception_return(ctx, vals[15]);
+    else if (d->list >> 15 & 1)
         lower_write_reg_load(ctx, 15, vals[15]);
     return true;
 }
@@ -583,6 +606,8 @@ static bool lower_kinds(LowerCtx *ctx, unsigned kinds)
 {
     LsInsn d;
     LsKind k = ls_decode(ctx, &d);
+    if (k == LS_MULTI && d.user_regs && !ctx->system)
+        k = LS_UNPRED; /* UNPREDICTABLE in User mode */
     if (k == LS_UNPRED) {
         lower_exit_fault(ctx, IR_EXIT_UNDEF);
         return true;

@@ -306,6 +306,33 @@ void lower_exit_kind(LowerCtx *ctx, uint32_t pc, IrExitKind kind)
     ctx->ends_block = true;
 }
 
+void lower_exception_return(LowerCtx *ctx, IrTemp new_pc)
+{
+    IrBlock *b = ctx->ir;
+    /* The helper restores IT and T from the SPSR: no IT sync here. */
+    ir_call(b, HELPER_exception_return, new_pc, IR_NO_TEMP, IR_NO_TEMP);
+    ir_exit_ind(b, ir_lds32(b, CPU_OFF(r[15])), ir_movi(b, IR_MODE_UNKNOWN), IR_EXIT_YIELD);
+    ctx->ends_block = true;
+}
+
+void lower_check_status(LowerCtx *ctx, IrTemp status)
+{
+    IrBlock *b = ctx->ir;
+    IrLabel ok = ir_new_label(b), unimpl = ir_new_label(b);
+    ir_brz(b, status, ok);
+    ir_brz(b, ir_op2(b, IR_SETEQ, status, ir_movi(b, 1)), unimpl);
+    lower_exit_fault(ctx, IR_EXIT_UNDEF);
+    ir_label(b, unimpl);
+    lower_exit_fault(ctx, IR_EXIT_UNIMPL);
+    ir_label(b, ok);
+    ctx->ends_block = false; /* the instruction goes on when the status is 0 */
+}
+
+void lower_exit_resync(LowerCtx *ctx)
+{
+    lower_exit_kind(ctx, ctx->next_pc, IR_EXIT_YIELD);
+}
+
 void lower_exit_fault(LowerCtx *ctx, IrExitKind kind)
 {
     /* The exception is taken with the state of the faulting instruction. */

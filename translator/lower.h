@@ -38,6 +38,8 @@ typedef struct LowerCtx {
     bool ends_block;    /* set by the lowering when control leaves the block */
     bool it_touched;    /* the block involves IT state: exits must store it */
     void *log;          /* Log*, for unimplemented-feature reports */
+    bool system;        /* full system: privileged instructions are real */
+    bool vfp_off;       /* system mode: VFP instructions are UNDEFINED */
 } LowerCtx;
 
 typedef bool (*TranslateFn)(LowerCtx *ctx);
@@ -104,6 +106,16 @@ void lower_exit_branch(LowerCtx *ctx, IrTemp target);
 void lower_exit_kind(LowerCtx *ctx, uint32_t pc, IrExitKind kind);
 /* Store the IT state that applies after this instruction (before exits). */
 void lower_sync_itstate(LowerCtx *ctx);
+
+/* System mode: CPSR <- SPSR and continue at new_pc (SUBS pc, lr; LDM ^; RFE). */
+void lower_exception_return(LowerCtx *ctx, IrTemp new_pc);
+/* Leave the block after this instruction and look the next one up again
+ * (system state that affects translation or interrupts may have changed). */
+void lower_exit_resync(LowerCtx *ctx);
+
+/* Continue when status (a helper's ArmCp15Status-like result) is 0; leave
+ * with UNDEF for 1, with UNIMPL (reported) for anything else. */
+void lower_check_status(LowerCtx *ctx, IrTemp status);
 
 /* Leave the block at this instruction with its own IT state (UNDEF, BKPT). */
 void lower_exit_fault(LowerCtx *ctx, IrExitKind kind);

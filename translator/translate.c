@@ -11,7 +11,13 @@ struct Translator {
     ArmDecoder *dec;
     IrBlock *ir;
     TranslateFn table[ARM_INS_ENDING];
+    bool system;
 };
+
+void translator_set_system(Translator *t, bool system)
+{
+    t->system = system;
+}
 
 static void register_family(Translator *t, const TransEntry *entries, size_t n, const char *family)
 {
@@ -105,7 +111,8 @@ TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque,
     out->ir = ir;
     out->guest_start = pc;
     out->ninsns = 0;
-    LowerCtx ctx = {.ir = ir, .thumb = thumb, .it_touched = it != 0};
+    LowerCtx ctx = {.ir = ir, .thumb = thumb, .it_touched = it != 0, .system = t->system,
+                    .vfp_off = (mode & ARM_MODEBIT_VFP_OFF) != 0};
     for (;;) {
         uint8_t bytes[4];
         size_t avail = fetch(opaque, pc, bytes, 4);

@@ -41,6 +41,9 @@ typedef enum TranslateStatus {
 
 Translator *translator_new(void);
 void translator_free(Translator *t);
+/* Translate for a full system (privileged instructions, exceptions) rather
+ * than Linux user mode. */
+void translator_set_system(Translator *t, bool system);
 
 TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque, uint32_t pc, uint32_t mode,
                                 TranslateResult *out);

@@ -96,10 +96,14 @@ static bool not_vfp(LowerCtx *ctx)
     return lower_unimplemented(ctx); /* Advanced SIMD */
 }
 
+/* System mode with FPEXC.EN or CPACR clear: UNDEFINED, so the kernel can
+ * switch VFP contexts lazily. */
 #define REQUIRE_VFP(ctx)                                                       \
     do {                                                                       \
         if (vfp_space(ctx) != SPACE_VFP)                                       \
             return not_vfp(ctx);                                               \
+        if ((ctx)->vfp_off)                                                    \
+            return undef(ctx);                                                 \
     } while (0)
 
 /* --- registers --------------------------------------------------------- */
@@ -346,8 +350,32 @@ static bool trans_vmov(LowerCtx *ctx)
 /* VMRS Rt, reg: cond 1110 1111 reg Rt 1010 0001 0000.  Only FPSCR is
  * accessible in User mode; FPSID, MVFR0/1 and FPEXC are privileged
  * (UNDEFINED at PL0, as Linux and QEMU's linux-user give SIGILL). */
+/* System mode: VMRS/VMSR of FPSID, MVFR0/1 and FPEXC, which work with VFP
+ * disabled (that is how it is enabled). */
+static bool vfp_sysreg(LowerCtx *ctx, bool read)
+{
+    uint32_t w = raw(ctx);
+    IrBlock *b = ctx->ir;
+    IrTemp reg = ir_movi(b, bits(w, 19, 16));
+    int t = (int)bits(w, 15, 12);
+    if (t == 15)
+        return undef(ctx);
+    if (read) {
+        IrTemp r = ir_call(b, HELPER_vfp_sysreg_read, reg, IR_NO_TEMP, IR_NO_TEMP);
+        lower_check_status(ctx, ir_op1(b, IR_HI32, r));
+        lower_write_reg(ctx, t, ir_op1(b, IR_LO32, r));
+        return true;
+    }
+    IrTemp st = ir_call(b, HELPER_vfp_sysreg_write, reg, lower_read_reg(ctx, t), IR_NO_TEMP);
+    lower_check_status(ctx, ir_op1(b, IR_LO32, st));
+    lower_exit_resync(ctx); /* FPEXC.EN is part of the translation mode */
+    return true;
+}
+
 static bool trans_vmrs(LowerCtx *ctx)
 {
+    if (ctx->system && vfp_space(ctx) == SPACE_VFP && bits(raw(ctx), 19, 16) != 1)
+        return vfp_sysreg(ctx, true);
     REQUIRE_VFP(ctx);
     uint32_t w = raw(ctx);
     IrBlock *b = ctx->ir;
@@ -371,6 +399,8 @@ static bool trans_vmrs(LowerCtx *ctx)
 /* VMSR reg, Rt: cond 1110 1110 reg Rt 1010 0001 0000. */
 static bool trans_vmsr(LowerCtx *ctx)
 {
+    if (ctx->system && vfp_space(ctx) == SPACE_VFP && bits(raw(ctx), 19, 16) != 1)
+        return vfp_sysreg(ctx, false);
     REQUIRE_VFP(ctx);
     uint32_t w = raw(ctx);
     IrBlock *b = ctx->ir;

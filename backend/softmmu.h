@@ -1,0 +1,81 @@
+/*
+ * The softmmu TLB of system mode, used by both tiers.
+ *
+ * Each entry caches one virtual 4 KiB page for the current privilege: a tag
+ * per access kind (the page address when that access may take the fast
+ * path, TLB_INVALID otherwise) and the host address offset of the page.
+ * A fast-path access at guest address a of size n hits when
+ *     entry(a).tag == ((a + n - 1) & ~0xfff)
+ * which also sends accesses that cross into the next page to the slow path
+ * (the entry at a's index can never be tagged with the next page).
+ * Everything else - misses, MMIO, pages holding translated code (stores
+ * must invalidate it), permission faults - goes to CpuCommon's slow-path
+ * functions, which walk the translation tables, fill the entry or raise
+ * the guest's abort (longjmp back to the run loop).
+ *
+ * Linux user mode has no TLB: CpuCommon.tlb is NULL there and guest memory
+ * is a flat host mapping.
+ */
+#ifndef SCION_SOFTMMU_H
+#define SCION_SOFTMMU_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "backend/cpu_common.h"
+
+#define TLB_BITS 10
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_PAGE_MASK 0xfffff000u
+#define TLB_INVALID 1u /* never equal to a page address */
+
+typedef struct TlbEntry {
+    uint32_t tag_read, tag_write, tag_exec;
+    uint32_t phys_page; /* physical page, for the slow path */
+    uintptr_t addend;   /* host address = addend + guest virtual address */
+} TlbEntry;
+
+enum TlbAccess { TLB_READ, TLB_WRITE, TLB_EXEC };
+
+static inline TlbEntry *tlb_entry(TlbEntry *tlb, uint32_t addr)
+{
+    return &tlb[(addr >> 12) & (TLB_SIZE - 1)];
+}
+
+static inline void tlb_flush_table(TlbEntry *tlb)
+{
+    for (unsigned i = 0; i < TLB_SIZE; i++)
+        tlb[i] = (TlbEntry){TLB_INVALID, TLB_INVALID, TLB_INVALID, 0, 0};
+}
+
+/* Guest memory access from C (helpers, both modes).  In system mode a miss
+ * may raise a guest abort and not return. */
+static inline uint64_t guest_load(CpuCommon *c, uint32_t addr, unsigned size)
+{
+    uint64_t v = 0;
+    if (!c->tlb) {
+        memcpy(&v, c->mem_base + addr, size);
+        return v;
+    }
+    TlbEntry *e = tlb_entry(c->tlb, addr);
+    if (__builtin_expect(e->tag_read == ((addr + size - 1) & TLB_PAGE_MASK), 1)) {
+        memcpy(&v, (uint8_t *)(e->addend + addr), size);
+        return v;
+    }
+    return c->load_slow(c, addr, size);
+}
+
+static inline void guest_store(CpuCommon *c, uint32_t addr, uint64_t v, unsigned size)
+{
+    if (!c->tlb) {
+        memcpy(c->mem_base + addr, &v, size);
+        return;
+    }
+    TlbEntry *e = tlb_entry(c->tlb, addr);
+    if (__builtin_expect(e->tag_write == ((addr + size - 1) & TLB_PAGE_MASK), 1))
+        memcpy((uint8_t *)(e->addend + addr), &v, size);
+    else
+        c->store_slow(c, addr, v, size);
+}
+
+#endif
