@@ -25,10 +25,14 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
     m->jit_lookup = calloc(JIT_LOOKUP_SIZE, sizeof *m->jit_lookup);
     if (cache_dir && !(m->jit_cache_dir = strdup(cache_dir)))
         return false;
-    JitConfig config = {.cache = m->cache, .fetch = m->fetch, .fetch_opaque = m->fetch_opaque,
+    bool system = m->code_page != NULL;
+    /* System mode does not chain yet: a direct exit's target must be looked
+     * up through the MMU again (its physical page is part of the key). */
+    JitConfig config = {.cache = m->cache, .fetch = system ? m->phys_fetch : m->fetch,
+                        .fetch_opaque = system ? m->code_page_opaque : m->fetch_opaque,
                         .code_cache_dir = m->jit_cache_dir,
                         .code_cache_max = m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
-                        .chain = true, .count = m->jit_count};
+                        .chain = !system, .count = m->jit_count, .softmmu = system};
     m->jit = jit_new(mode, &m->log, &config);
     if (!m->jit || !m->jit_lookup)
         return false;
@@ -97,7 +101,12 @@ static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
         log_printf(&m->log, "OP for 0x%08x:\n", pc);
         ir_print(r.ir, m->log.out);
     }
-    TransBlock *tb = block_cache_insert(m->cache, pc, mode, r.guest_start, r.guest_end, r.ninsns, interp_prepare(r.ir));
+    uint32_t start = r.guest_start, end = r.guest_end;
+    if (m->code_page) { /* system mode: physical bytes, for invalidation */
+        start = (mode & ARM_MODEBIT_PAGE_MASK) | (r.guest_start & (GUEST_PAGE_SIZE - 1));
+        end = start + (r.guest_end - r.guest_start);
+    }
+    TransBlock *tb = block_cache_insert(m->cache, pc, mode, start, end, r.ninsns, interp_prepare(r.ir));
     if (jit_mode(m->jit) >= JIT_ALWAYS)
         jit_submit(m->jit, tb);
     return tb;
@@ -203,10 +212,16 @@ int machine_run(Machine *m)
         }
         if (m->jit)
             jit_poll(m->jit, m->jit_done);
-        TransBlock *tb = find_block(m, prev, cpu->r[15], arm_mode_bits(cpu));
+        uint32_t mode = arm_mode_bits(cpu), page;
+        if (m->code_page) {
+            if (!m->code_page(m->code_page_opaque, cpu->r[15], &page))
+                return STEP_FETCH_FAULT;
+            mode |= page & ARM_MODEBIT_PAGE_MASK;
+        }
+        TransBlock *tb = find_block(m, prev, cpu->r[15], mode);
         if (!tb)
             return STEP_FETCH_FAULT;
-        if (m->jit && jit_mode(m->jit) != JIT_CHECK)
+        if (m->jit && jit_mode(m->jit) != JIT_CHECK && !m->code_page)
             link_to(m, tb, kind);
         kind = run_block(m, tb);
         if (kind != IR_EXIT_JUMP && kind != IR_EXIT_INDIRECT)

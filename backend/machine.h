@@ -35,6 +35,10 @@ typedef struct ExecStats {
 
 struct UserProcess;
 
+/* System mode: the physical page of the code at virtual pc, through the
+ * MMU (false: the instruction fetch faults; the board has noted the abort). */
+typedef bool (*CodePageFn)(void *opaque, uint32_t pc, uint32_t *phys_page);
+
 typedef struct Machine {
     ArmCpu cpu;
     Log log;
@@ -43,6 +47,11 @@ typedef struct Machine {
     GuestFetchFn fetch;  /* reads executable guest bytes for the translator */
     void *fetch_opaque;
     struct UserProcess *user; /* Linux user mode, or NULL */
+    /* System mode: blocks are keyed by physical page too (ARM_MODEBIT_PAGE_MASK)
+     * and their byte ranges are physical; phys_fetch reads physical code. */
+    CodePageFn code_page;
+    void *code_page_opaque;
+    GuestFetchFn phys_fetch;
     Jit *jit;                 /* NULL when the LLVM tier is off */
     const atomic_uint *jit_done; /* compiled units waiting to be installed */
     unsigned jit_threshold;   /* interpreted runs before a block is compiled */

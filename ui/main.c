@@ -3,6 +3,7 @@
  *
  *   scion run [options] PROGRAM [ARGS...]   run a 32-bit ARM Linux program
  *   scion [options] PROGRAM [ARGS...]       the same
+ *   scion virt -kernel FILE [options]       boot a system on the virt board
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ui/cli_util.h"
+#include "ui/stats.h"
+#include "ui/virt_cli.h"
 #include "user/elf_load.h"
 #include "user/run.h"
 #include "user/syscall.h"
@@ -61,33 +65,6 @@ static void usage(FILE *out)
             "  --version       version\n", JIT_DEFAULT_THRESHOLD);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "scion: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'scion --help'.\n");
-    return 2;
-}
-
-/* "512", "64K", "256M", "1G" -> bytes. */
-static bool parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30, end++;
-    if (errno || end == s || *end || v == 0 || v > (UINT64_MAX >> shift))
-        return false;
-    *out = (uint64_t)v << shift;
-    return true;
-}
-
 /* Returns -1 to continue, or an exit status. */
 static int parse_options(int argc, char **argv, Options *o)
 {
@@ -107,19 +84,19 @@ static int parse_options(int argc, char **argv, Options *o)
             o->stats = true;
         } else if (!strcmp(a, "-jit") && has_value) {
             if (!jit_parse_mode(argv[++i], &o->jit))
-                return bad_usage("unknown -jit mode '%s' (on, off, sync, always, check)", argv[i]);
+                return cli_bad_usage("unknown -jit mode '%s' (on, off, sync, always, check)", argv[i]);
         } else if (!strcmp(a, "-jit-cache") && has_value) {
             o->jit_cache = argv[++i];
             if (!*o->jit_cache)
-                return bad_usage("%s", "-jit-cache needs a directory or 'off'");
+                return cli_bad_usage("%s", "-jit-cache needs a directory or 'off'");
         } else if (!strcmp(a, "-jit-threshold") && has_value) {
             uint64_t n;
-            if (!parse_size(argv[++i], &n) || n > 1000000000)
-                return bad_usage("bad -jit-threshold '%s' (a positive count)", argv[i]);
+            if (!cli_parse_size(argv[++i], &n) || n > 1000000000)
+                return cli_bad_usage("bad -jit-threshold '%s' (a positive count)", argv[i]);
             o->jit_threshold = (unsigned)n;
         } else if (!strcmp(a, "-jit-cache-max") && has_value) {
-            if (!parse_size(argv[++i], &o->jit_cache_max))
-                return bad_usage("bad -jit-cache-max size '%s' (a number with an optional K, M or G)", argv[i]);
+            if (!cli_parse_size(argv[++i], &o->jit_cache_max))
+                return cli_bad_usage("bad -jit-cache-max size '%s' (a number with an optional K, M or G)", argv[i]);
         } else if (!strcmp(a, "-strace")) {
             o->log_mask |= LOG_STRACE;
         } else if (!strcmp(a, "-L") && has_value) {
@@ -131,7 +108,7 @@ static int parse_options(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "-cpu") && has_value) {
             const char *model = argv[++i];
             if (strcmp(model, "cortex-a15") && strcmp(model, "max") && strcmp(model, "any"))
-                return bad_usage("unknown CPU model '%s' (available: cortex-a15)", model);
+                return cli_bad_usage("unknown CPU model '%s' (available: cortex-a15)", model);
         } else if (!strcmp(a, "-d") && has_value) {
             const char *spec = argv[++i], *bad = NULL;
             if (!strcmp(spec, "help")) {
@@ -139,16 +116,16 @@ static int parse_options(int argc, char **argv, Options *o)
                 return 0;
             }
             if (!log_parse(spec, &o->log_mask, &bad))
-                return bad_usage("unknown log item in '%s' (see -d help)", spec);
+                return cli_bad_usage("unknown log item in '%s' (see -d help)", spec);
         } else if (!strcmp(a, "--")) {
             i++;
             break;
         } else {
-            return bad_usage("unknown or incomplete option '%s'", a);
+            return cli_bad_usage("unknown or incomplete option '%s'", a);
         }
     }
     if (i >= argc)
-        return bad_usage("%s", "no program given");
+        return cli_bad_usage("%s", "no program given");
     o->prog_index = i;
     return -1;
 }
@@ -158,54 +135,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static unsigned long long ull(uint64_t v)
-{
-    return (unsigned long long)v;
-}
-
-/* Like QEMU's "info jit": where the time and the guest code went. */
-static void print_stats(const Machine *m, double seconds)
-{
-    const BlockCacheStats *c = block_cache_stats(m->cache);
-    const ExecStats *x = &m->stats;
-    const CpuCommon *k = &m->cpu.common;
-    JitStats js;
-    jit_stats(m->jit, &js);
-    uint64_t insns = x->interp_insns + k->jit_insns;
-    fprintf(stderr, "scion stats: %.3f s, %llu guest instructions (%.1f M/s), %llu blocks\n", seconds, ull(insns),
-            seconds > 0 ? (double)insns / seconds / 1e6 : 0.0, ull(x->interp_blocks + k->jit_blocks));
-    fprintf(stderr, "scion stats: interpreter: %llu blocks, %llu instructions\n", ull(x->interp_blocks),
-            ull(x->interp_insns));
-    fprintf(stderr, "scion stats: compiled code: %llu blocks, %llu instructions; %llu entries from the dispatcher, "
-            "%llu through chains or the lookup table\n", ull(k->jit_blocks), ull(k->jit_insns), ull(x->jit_dispatches),
-            ull(k->jit_entries > x->jit_dispatches ? k->jit_entries - x->jit_dispatches : 0));
-    fprintf(stderr, "scion stats: translation: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses\n",
-            ull(c->translated), ull(c->invalidated), ull(c->lookups), ull(c->misses));
-    fprintf(stderr, "scion stats: LLVM tier: %llu units compiled or loaded (%llu blocks), %.3f s compiling, "
-            "%llu failed, %llu discarded, %llu retired\n", ull(js.units), ull(js.unit_blocks), js.compile_seconds,
-            ull(js.failed), ull(js.discarded), ull(js.retired));
-    fprintf(stderr, "scion stats: chaining: %llu links, %llu unlink rounds, %llu lookup-table fills\n", ull(js.links),
-            ull(js.unlink_rounds), ull(x->lookup_fills));
-    fprintf(stderr, "scion stats: code cache: %llu hits, %llu misses, %llu rejected, %llu written, %llu evicted\n",
-            ull(js.code_cache.hits), ull(js.code_cache.misses), ull(js.code_cache.rejected),
-            ull(js.code_cache.written), ull(js.code_cache.evicted));
-}
-
-/* -jit-cache: the directory to use (absolute, since the guest changes the
- * working directory and execs more scions), or NULL for none. */
-static const char *code_cache_dir(const Options *o, char *buf, size_t len)
-{
-    if (!o->jit_cache)
-        return code_cache_default_dir(buf, len) ? buf : NULL;
-    if (!strcmp(o->jit_cache, "off"))
-        return NULL;
-    char cwd[PATH_MAX];
-    if (o->jit_cache[0] == '/' || !getcwd(cwd, sizeof cwd))
-        return o->jit_cache;
-    int n = snprintf(buf, len, "%s/%s", cwd, o->jit_cache);
-    return n > 0 && (size_t)n < len ? buf : o->jit_cache;
 }
 
 static int run_program(const Options *o, int argc, char **argv)
@@ -257,12 +186,12 @@ static int run_program(const Options *o, int argc, char **argv)
     m->jit_cache_max = o->jit_cache_max;
     m->jit_threshold = o->jit_threshold;
     m->jit_count = o->stats; /* counting costs compiled code a little: only when asked */
-    if (!machine_enable_jit(m, o->jit, code_cache_dir(o, cache_dir, sizeof cache_dir)))
+    if (!machine_enable_jit(m, o->jit, cli_code_cache_dir(o->jit_cache, cache_dir, sizeof cache_dir)))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
     double start = now_seconds();
     int status = user_run(p);
     if (o->stats)
-        print_stats(m, now_seconds() - start);
+        stats_print(m, now_seconds() - start);
     if (jit_mode(m->jit) == JIT_BACKGROUND) {
         /* The compile thread may be inside LLVM (even still loading it):
          * leave without waiting for it and without running exit handlers,
@@ -276,6 +205,8 @@ static int run_program(const Options *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "virt"))
+        return virt_cli_main(argc - 2, argv + 2);
     Options o = {.jit = JIT_BACKGROUND};
     int r = parse_options(argc, argv, &o);
     if (r >= 0)

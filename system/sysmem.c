@@ -1,0 +1,273 @@
+/* Softmmu fill and slow paths, MMU instruction fetch, code-page tracking. */
+#include <string.h>
+
+#include "frontend/arm_mmu.h"
+#include "frontend/arm_sys.h"
+#include "system/sysmem.h"
+
+static SysMem *from_common(CpuCommon *c)
+{
+    return ((Machine *)c->machine)->code_page_opaque;
+}
+
+static ArmCpu *cpu_of(SysMem *s)
+{
+    return &s->m->cpu;
+}
+
+void sysmem_select_tlb(SysMem *s)
+{
+    cpu_of(s)->common.tlb = s->tlb[arm_privileged(cpu_of(s)) ? 0 : 1];
+}
+
+void sysmem_flush_tlb(SysMem *s)
+{
+    tlb_flush_table(s->tlb[0]);
+    tlb_flush_table(s->tlb[1]);
+    s->tlb_flushes++;
+}
+
+void sysmem_flush_page(SysMem *s, uint32_t va)
+{
+    for (int i = 0; i < 2; i++)
+        *tlb_entry(s->tlb[i], va) = (TlbEntry){TLB_INVALID, TLB_INVALID, TLB_INVALID, 0, 0};
+}
+
+/* Page-table walks read RAM only; anything else is an external abort. */
+static bool read_phys_word(void *opaque, uint32_t pa, uint32_t *value)
+{
+    SysMem *s = opaque;
+    const uint8_t *p = bus_dma_read(s->bus, pa, 4);
+    if (!p)
+        return false;
+    memcpy(value, p, 4);
+    return true;
+}
+
+static uint8_t *ram_host(SysMem *s, uint32_t pa)
+{
+    uint64_t off = (uint64_t)pa - s->ram_base;
+    return off < s->ram_size ? s->ram + off : NULL;
+}
+
+/* Translate va for access at the current privilege; returns 0 or an FSR. */
+static uint32_t translate(SysMem *s, uint32_t va, ArmAccess access, ArmMmuResult *r)
+{
+    ArmCpu *cpu = cpu_of(s);
+    uint32_t fsr = arm_mmu_translate(&cpu->sys, read_phys_word, s, va, !arm_privileged(cpu), r);
+    return fsr ? fsr : arm_mmu_check(r, access);
+}
+
+static void fill(SysMem *s, uint32_t va, const ArmMmuResult *r)
+{
+    ArmCpu *cpu = cpu_of(s);
+    uint32_t page = va & TLB_PAGE_MASK, pa_page = r->pa & TLB_PAGE_MASK;
+    TlbEntry *e = tlb_entry(cpu->common.tlb, va);
+    uint8_t *host = ram_host(s, pa_page);
+    e->phys_page = pa_page;
+    if (!host) { /* MMIO: every access takes the slow path */
+        e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+        return;
+    }
+    e->addend = (uintptr_t)host - page;
+    e->tag_read = r->read ? page : TLB_INVALID;
+    e->tag_write = r->write && !block_cache_page_has_code(s->m->cache, pa_page >> GUEST_PAGE_BITS) ? page
+                                                                                                : TLB_INVALID;
+    e->tag_exec = r->exec ? page : TLB_INVALID;
+}
+
+/* Deliver a data abort for the instruction being executed and unwind. */
+static void __attribute__((noreturn)) data_abort(SysMem *s, uint32_t va, uint32_t fsr, bool write)
+{
+    ArmCpu *cpu = cpu_of(s);
+    cpu->thumb = cpu->common.insn_mode & ARM_MODEBIT_THUMB;
+    cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
+    cpu->sys.dfsr = fsr | (write ? 1u << 11 : 0);
+    cpu->sys.dfar = va;
+    arm_take_exception(cpu, ARM_EXC_DABT, cpu->common.insn_pc);
+    s->aborts++;
+    longjmp(s->abort_jmp, 1);
+}
+
+/* Physical address of va for an access of size bytes within one page. */
+static uint32_t resolve(SysMem *s, uint32_t va, ArmAccess access)
+{
+    ArmMmuResult r;
+    uint32_t fsr = translate(s, va, access, &r);
+    if (fsr)
+        data_abort(s, va, fsr, access == ARM_ACCESS_WRITE);
+    fill(s, va, &r);
+    return r.pa;
+}
+
+static uint64_t load_in_page(SysMem *s, uint32_t va, unsigned size)
+{
+    uint32_t pa = resolve(s, va, ARM_ACCESS_READ);
+    uint8_t *host = ram_host(s, pa);
+    uint64_t v = 0;
+    if (host)
+        memcpy(&v, host, size);
+    else if (!bus_read(s->bus, pa, size, &v))
+        data_abort(s, va, arm_fsr(ARM_FS_EXTERNAL, 0), false);
+    return v;
+}
+
+static void store_in_page(SysMem *s, uint32_t va, uint64_t v, unsigned size)
+{
+    uint32_t pa = resolve(s, va, ARM_ACCESS_WRITE);
+    uint8_t *host = ram_host(s, pa);
+    if (!host) {
+        if (!bus_write(s->bus, pa, size, v))
+            data_abort(s, va, arm_fsr(ARM_FS_EXTERNAL, 0), true);
+        return;
+    }
+    if (block_cache_page_has_code(s->m->cache, pa >> GUEST_PAGE_BITS)) {
+        /* Self-modifying code: drop the page's translations, then let later
+         * stores to it take the fast path. */
+        machine_invalidate_code(s->m, pa & TLB_PAGE_MASK, GUEST_PAGE_SIZE);
+        ArmMmuResult r;
+        if (!translate(s, va, ARM_ACCESS_WRITE, &r))
+            fill(s, va, &r);
+    }
+    memcpy(host, &v, size);
+}
+
+static bool crosses_page(uint32_t va, unsigned size)
+{
+    return (va & (GUEST_PAGE_SIZE - 1)) + size > GUEST_PAGE_SIZE;
+}
+
+static uint64_t load_slow(CpuCommon *c, uint32_t va, unsigned size)
+{
+    SysMem *s = from_common(c);
+    if (!crosses_page(va, size))
+        return load_in_page(s, va, size);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) /* little-endian, byte by byte */
+        v |= guest_load(c, va + i, 1) << (8 * i);
+    return v;
+}
+
+static void store_slow(CpuCommon *c, uint32_t va, uint64_t v, unsigned size)
+{
+    SysMem *s = from_common(c);
+    if (!crosses_page(va, size)) {
+        store_in_page(s, va, v, size);
+        return;
+    }
+    /* Check both pages before writing anything, so a fault leaves memory as it was. */
+    ArmMmuResult r;
+    for (uint32_t a = va; a != ((va + size - 1) & TLB_PAGE_MASK) + GUEST_PAGE_SIZE;
+         a = (a & TLB_PAGE_MASK) + GUEST_PAGE_SIZE) {
+        uint32_t fsr = translate(s, a, ARM_ACCESS_WRITE, &r);
+        if (fsr)
+            data_abort(s, a, fsr, true);
+    }
+    for (unsigned i = 0; i < size; i++)
+        guest_store(c, va + i, (v >> (8 * i)) & 0xff, 1);
+}
+
+/* --- instruction fetch --------------------------------------------------- */
+
+static bool code_page(void *opaque, uint32_t pc, uint32_t *phys_page)
+{
+    SysMem *s = opaque;
+    TlbEntry *e = tlb_entry(cpu_of(s)->common.tlb, pc);
+    if (e->tag_exec == (pc & TLB_PAGE_MASK)) {
+        *phys_page = e->phys_page;
+        return true;
+    }
+    ArmMmuResult r;
+    uint32_t fsr = translate(s, pc, ARM_ACCESS_EXEC, &r);
+    if (!fsr && !ram_host(s, r.pa))
+        fsr = arm_fsr(ARM_FS_EXTERNAL, 0);
+    if (fsr) {
+        s->fetch_fsr = fsr;
+        s->fetch_addr = pc;
+        return false;
+    }
+    fill(s, pc, &r);
+    *phys_page = r.pa & TLB_PAGE_MASK;
+    return true;
+}
+
+/* Translator fetch: virtual addresses through the MMU, RAM only. */
+static size_t fetch_virtual(void *opaque, uint32_t va, uint8_t *buf, size_t len)
+{
+    SysMem *s = opaque;
+    size_t done = 0;
+    while (done < len) {
+        uint32_t a = va + (uint32_t)done, page;
+        if (!code_page(s, a, &page))
+            break;
+        uint8_t *host = ram_host(s, page | (a & (GUEST_PAGE_SIZE - 1)));
+        size_t n = GUEST_PAGE_SIZE - (a & (GUEST_PAGE_SIZE - 1));
+        if (n > len - done)
+            n = len - done;
+        memcpy(buf + done, host, n);
+        done += n;
+    }
+    return done;
+}
+
+/* The code cache's fetch: block ranges are physical in system mode. */
+static size_t fetch_physical(void *opaque, uint32_t pa, uint8_t *buf, size_t len)
+{
+    SysMem *s = opaque;
+    const uint8_t *host = bus_dma_read(s->bus, pa, len);
+    if (!host) {
+        memset(buf, 0, len);
+        return 0;
+    }
+    memcpy(buf, host, len);
+    return len;
+}
+
+void sysmem_prefetch_abort(SysMem *s)
+{
+    ArmCpu *cpu = cpu_of(s);
+    cpu->sys.ifsr = s->fetch_fsr;
+    cpu->sys.ifar = s->fetch_addr;
+    arm_take_exception(cpu, ARM_EXC_PABT, cpu->r[15]);
+    s->aborts++;
+}
+
+/* A page gained translated code: stores to it must now take the slow path. */
+static void on_first_code(void *opaque, uint32_t page)
+{
+    (void)page;
+    sysmem_flush_tlb(opaque);
+}
+
+/* Device DMA into RAM: drop translations of what it overwrote. */
+static void on_ram_write(void *opaque, uint64_t addr, uint64_t len)
+{
+    SysMem *s = opaque;
+    for (uint64_t a = addr & TLB_PAGE_MASK; a < addr + len; a += GUEST_PAGE_SIZE)
+        if (a < (1ull << 32) && block_cache_page_has_code(s->m->cache, (uint32_t)(a >> GUEST_PAGE_BITS))) {
+            machine_invalidate_code(s->m, (uint32_t)addr, len);
+            return;
+        }
+}
+
+void sysmem_init(SysMem *s, Machine *m, Bus *bus, uint8_t *ram, uint64_t ram_base, uint64_t ram_size)
+{
+    s->m = m;
+    s->bus = bus;
+    s->ram = ram;
+    s->ram_base = ram_base;
+    s->ram_size = ram_size;
+    sysmem_flush_tlb(s);
+    s->tlb_flushes = 0;
+    bus->on_ram_write = on_ram_write;
+    bus->hook_opaque = s;
+    machine_init(m, fetch_virtual, s, on_first_code, s);
+    translator_set_system(m->translator, true);
+    m->code_page = code_page;
+    m->code_page_opaque = s;
+    m->phys_fetch = fetch_physical;
+    CpuCommon *c = &m->cpu.common;
+    c->load_slow = load_slow;
+    c->store_slow = store_slow;
+    sysmem_select_tlb(s);
+}

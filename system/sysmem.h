@@ -1,0 +1,48 @@
+/*
+ * Guest memory of an ARM system board: the softmmu TLB's fill and slow
+ * paths, instruction fetch through the MMU, and translated-code tracking
+ * for physical pages.
+ *
+ * SysMem connects the CPU (frontend/arm_mmu.c walks the tables), the
+ * physical address space (devices/bus.h) and the block cache (a store to a
+ * physical page holding translated code invalidates that code).  A guest
+ * abort - translation, permission, domain or external - is delivered as
+ * the architecture says (DFSR/DFAR or IFSR/IFAR, then the exception entry)
+ * and unwinds to the board's run loop through abort_jmp.
+ *
+ *   sysmem_init(&mem, machine, &bus, ram, ram_base, ram_size);
+ *   if (setjmp(mem.abort_jmp)) { ...guest abort taken... }
+ *   machine_run(machine);
+ */
+#ifndef SCION_SYSMEM_H
+#define SCION_SYSMEM_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/machine.h"
+#include "backend/softmmu.h"
+#include "devices/bus.h"
+
+typedef struct SysMem {
+    Machine *m;
+    Bus *bus;
+    uint8_t *ram;
+    uint64_t ram_base, ram_size;
+    TlbEntry tlb[2][TLB_SIZE]; /* [0] privileged, [1] User mode */
+    jmp_buf abort_jmp;
+    /* The last instruction fetch that faulted (for the prefetch abort). */
+    uint32_t fetch_fsr, fetch_addr;
+    uint64_t tlb_flushes, aborts;
+} SysMem;
+
+void sysmem_init(SysMem *s, Machine *m, Bus *bus, uint8_t *ram, uint64_t ram_base, uint64_t ram_size);
+/* Point the CPU at the TLB of its current privilege. */
+void sysmem_select_tlb(SysMem *s);
+void sysmem_flush_tlb(SysMem *s);
+void sysmem_flush_page(SysMem *s, uint32_t va);
+/* Take the prefetch abort of the last failed fetch (STEP_FETCH_FAULT). */
+void sysmem_prefetch_abort(SysMem *s);
+
+#endif

@@ -1,0 +1,419 @@
+/* The `virt` board: assembly, boot, and the run loop (interrupts, timers,
+ * exceptions, PSCI, idle). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/boot.h"
+#include "devices/gicv2.h"
+#include "devices/pl011.h"
+#include "devices/pl031.h"
+#include "devices/virt_map.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
+#include "devices/virtio_rng.h"
+#include "frontend/arm_cp15.h"
+#include "frontend/arm_mmu.h"
+#include "frontend/arm_sys.h"
+#include "system/console.h"
+#include "system/sysmem.h"
+#include "system/virt.h"
+#include "ui/stats.h"
+
+#define GIC_NUM_IRQS 288
+#define NS_PER_TICK 16 /* the 62.5 MHz system counter */
+#define TICK_MS 1      /* how often the ticker looks at deadlines and input */
+
+typedef struct VirtBoard {
+    Machine m;
+    SysMem mem;
+    Bus bus;
+    Gic gic;
+    Pl011 uart;
+    Pl031 rtc;
+    VirtioMmio mmio[VIRT_MMIO_COUNT];
+    VirtioBlk blk[VIRT_MAX_DRIVES];
+    unsigned nblk;
+    VirtioRng rng;
+    uint8_t *ram;
+    uint64_t ram_size;
+    Console con;
+    ArmSysHooks hooks;
+    uint64_t start_ns;
+    _Atomic uint64_t deadline_ns; /* next timer event (guest ns), UINT64_MAX: none */
+    atomic_bool ticker_stop;
+    pthread_t ticker;
+    bool ticker_started;
+    bool off;
+    int status;
+    uint64_t irqs, wfis, psci_calls;
+} VirtBoard;
+
+/* --- time ----------------------------------------------------------------- */
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t guest_ns(void *opaque)
+{
+    VirtBoard *b = opaque;
+    return host_ns() - b->start_ns;
+}
+
+static uint64_t counter(void *opaque)
+{
+    return guest_ns(opaque) / NS_PER_TICK;
+}
+
+/* Timer outputs to the GIC, and the next deadline for the ticker. */
+static void update_timers(VirtBoard *b)
+{
+    ArmCpu *cpu = &b->m.cpu;
+    gic_set_irq(&b->gic, VIRT_PPI_NONSECURE_TIMER, arm_timer_irq(cpu, true));
+    gic_set_irq(&b->gic, VIRT_PPI_VIRT_TIMER, arm_timer_irq(cpu, false));
+    uint64_t d = arm_timer_deadline(cpu);
+    atomic_store(&b->deadline_ns, d == UINT64_MAX || d > UINT64_MAX / NS_PER_TICK ? UINT64_MAX : d * NS_PER_TICK);
+}
+
+static void timer_changed(void *opaque)
+{
+    update_timers(opaque);
+}
+
+/* Sends the running guest back to the loop when a timer is due or input
+ * waits, so compiled loops never delay an interrupt for long. */
+static void *ticker_main(void *opaque)
+{
+    VirtBoard *b = opaque;
+    while (!atomic_load(&b->ticker_stop)) {
+        struct timespec ts = {0, TICK_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        if (guest_ns(b) >= atomic_load(&b->deadline_ns) || console_wait(&b->con, 0))
+            machine_request_exit(&b->m);
+    }
+    return NULL;
+}
+
+/* --- CPU-facing hooks -------------------------------------------------- */
+
+static void tlb_flush(void *opaque)
+{
+    sysmem_flush_tlb(&((VirtBoard *)opaque)->mem);
+}
+
+static void tlb_flush_page(void *opaque, uint32_t va)
+{
+    sysmem_flush_page(&((VirtBoard *)opaque)->mem, va);
+}
+
+/* GIC outputs: line 0 is IRQ, line 1 FIQ. */
+static void cpu_interrupt(void *opaque, unsigned line, bool level)
+{
+    VirtBoard *b = opaque;
+    uint32_t bit = line ? ARM_PENDING_FIQ : ARM_PENDING_IRQ;
+    if (level) {
+        b->m.cpu.sys.pending |= bit;
+        machine_request_exit(&b->m);
+    } else {
+        b->m.cpu.sys.pending &= ~bit;
+    }
+}
+
+static void uart_tx(void *opaque, uint8_t byte)
+{
+    VirtBoard *b = opaque;
+    console_write(&b->con, &byte, 1);
+}
+
+/* --- assembly ------------------------------------------------------------ */
+
+static bool add_virtio(VirtBoard *b, unsigned slot, const VirtioDeviceOps *ops, void *dev)
+{
+    IrqLine irq = {gic_set_irq, &b->gic, 32 + VIRT_SPI_MMIO + slot};
+    virtio_mmio_init(&b->mmio[slot], &b->bus, &b->m.log, irq, ops, dev);
+    uint64_t base = virt_memmap[VIRT_MMIO].base + slot * virt_memmap[VIRT_MMIO].size;
+    return bus_add_mmio(&b->bus, "virtio-mmio", base, VIRTIO_MMIO_SIZE, &virtio_mmio_ops, &b->mmio[slot]);
+}
+
+static bool add_devices(VirtBoard *b, const VirtOptions *o, char *err, size_t errlen)
+{
+    Log *log = &b->m.log;
+    gic_init(&b->gic, log, GIC_NUM_IRQS, (IrqLine){cpu_interrupt, b, 0}, (IrqLine){cpu_interrupt, b, 1});
+    pl011_init(&b->uart, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_UART}, uart_tx, b);
+    pl011_ops.write(&b->uart, PL011_CR, 0x301, 4); /* enabled, as firmware leaves it */
+    pl031_init(&b->rtc, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_RTC}, guest_ns, b, (uint64_t)time(NULL));
+    bool ok = bus_add_mmio(&b->bus, "gic-dist", virt_memmap[VIRT_GIC_DIST].base, virt_memmap[VIRT_GIC_DIST].size,
+                           &gic_dist_ops, &b->gic) &&
+              bus_add_mmio(&b->bus, "gic-cpu", virt_memmap[VIRT_GIC_CPU].base, virt_memmap[VIRT_GIC_CPU].size,
+                           &gic_cpu_ops, &b->gic) &&
+              bus_add_mmio(&b->bus, "pl011", virt_memmap[VIRT_UART].base, virt_memmap[VIRT_UART].size, &pl011_ops,
+                           &b->uart) &&
+              bus_add_mmio(&b->bus, "pl031", virt_memmap[VIRT_RTC].base, virt_memmap[VIRT_RTC].size, &pl031_ops,
+                           &b->rtc);
+    /* Disks first, so the first -drive is the guest's vda; then the RNG. */
+    unsigned slot = 0;
+    for (unsigned i = 0; ok && i < o->ndrives; i++, slot++) {
+        const VirtDrive *d = &o->drives[i];
+        if (!virtio_blk_open(&b->blk[i], d->path, d->readonly, d->snapshot, err, errlen))
+            return false;
+        b->nblk = i + 1;
+        ok = add_virtio(b, slot, &virtio_blk_ops, &b->blk[i]);
+    }
+    virtio_rng_init(&b->rng, o->rng_seed);
+    ok = ok && add_virtio(b, slot++, &virtio_rng_ops, &b->rng);
+    for (; ok && slot < VIRT_MMIO_COUNT; slot++)
+        ok = add_virtio(b, slot, NULL, NULL);
+    if (!ok)
+        snprintf(err, errlen, "internal error: the board's address map overlaps");
+    return ok;
+}
+
+static bool load_boot_images(VirtBoard *b, const VirtOptions *o, char *err, size_t errlen)
+{
+    BootConfig bc = {.kernel_path = o->kernel, .initrd_path = o->initrd, .dtb_path = o->dtb, .cmdline = o->append,
+                     .board = {.virtio_count = VIRT_MMIO_COUNT}};
+    BootState st;
+    if (!boot_load(&bc, b->ram, virt_memmap[VIRT_MEM].base, b->ram_size, &st, err, errlen))
+        return false;
+    ArmCpu *cpu = &b->m.cpu;
+    cpu->r[0] = st.r0;
+    cpu->r[1] = st.r1;
+    cpu->r[2] = st.r2;
+    cpu->r[15] = st.pc;
+    cpu->thumb = st.thumb;
+    if (log_on(&b->m.log, LOG_EXEC | LOG_CPU))
+        log_printf(&b->m.log, "boot: %s\n", st.desc);
+    return true;
+}
+
+static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
+{
+    VirtBoard *b = calloc(1, sizeof *b);
+    if (!b) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    b->ram_size = o->ram_size ? o->ram_size : VIRT_DEFAULT_RAM;
+    b->ram = mmap(NULL, b->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (b->ram == MAP_FAILED) {
+        snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM: %s", (unsigned long long)(b->ram_size >> 20),
+                 strerror(errno));
+        free(b);
+        return NULL;
+    }
+    b->m.log.mask = o->log_mask;
+    b->m.log.out = o->log_out ? o->log_out : stderr;
+    bus_init(&b->bus, &b->m.log);
+    bus_add_ram(&b->bus, "ram", virt_memmap[VIRT_MEM].base, b->ram_size, b->ram);
+    b->start_ns = host_ns();
+    atomic_store(&b->deadline_ns, UINT64_MAX);
+    sysmem_init(&b->mem, &b->m, &b->bus, b->ram, virt_memmap[VIRT_MEM].base, b->ram_size);
+    arm_cpu_reset_system(&b->m.cpu);
+    b->hooks = (ArmSysHooks){counter, timer_changed, tlb_flush, tlb_flush_page};
+    b->m.cpu.hooks = &b->hooks;
+    b->m.cpu.hooks_opaque = b;
+    sysmem_select_tlb(&b->mem);
+    return b;
+}
+
+static void board_free(VirtBoard *b)
+{
+    for (unsigned i = 0; i < b->nblk; i++)
+        virtio_blk_close(&b->blk[i]);
+    munmap(b->ram, b->ram_size);
+    free(b);
+}
+
+/* --- running ------------------------------------------------------------- */
+
+static void psci_call(VirtBoard *b)
+{
+    ArmCpu *cpu = &b->m.cpu;
+    int32_t ret;
+    b->psci_calls++;
+    switch (cpu->r[0]) {
+    case PSCI_VERSION: ret = 2; break; /* 0.2 */
+    case PSCI_SYSTEM_OFF:
+    case PSCI_SYSTEM_RESET: /* no reboot: like qemu -no-reboot */
+        b->off = true;
+        b->status = 0;
+        return;
+    case PSCI_MIGRATE_INFO_TYPE: ret = 2; break; /* no Trusted OS */
+    case PSCI_CPU_SUSPEND: cpu->sys.halted = !cpu->sys.pending; ret = 0; break;
+    case PSCI_CPU_ON: ret = cpu->r[1] == 0 ? -4 : -2; break; /* ALREADY_ON, INVALID_PARAMETERS */
+    case PSCI_AFFINITY_INFO: ret = cpu->r[1] == 0 ? 0 : -2; break;
+    case PSCI_CPU_OFF: ret = -3; break; /* DENIED: the last CPU */
+    default:
+        if (log_on(&b->m.log, LOG_UNIMP))
+            log_printf(&b->m.log, "psci: unimplemented function 0x%08x\n", cpu->r[0]);
+        ret = -1; /* NOT_SUPPORTED */
+        break;
+    }
+    cpu->r[0] = (uint32_t)ret;
+}
+
+static void report_unimplemented(VirtBoard *b)
+{
+    ArmCpu *cpu = &b->m.cpu;
+    if (!log_on(&b->m.log, LOG_UNIMP))
+        return;
+    uint8_t bytes[4];
+    char text[80];
+    unsigned size;
+    size_t n = b->m.fetch(b->m.fetch_opaque, cpu->r[15], bytes, 4);
+    translator_disasm(b->m.translator, bytes, n, cpu->r[15], cpu->thumb, text, sizeof text, &size);
+    log_printf(&b->m.log, "unimplemented instruction at 0x%08x: %s (taken as UNDEFINED)\n", cpu->r[15], text);
+}
+
+static void handle_exit(VirtBoard *b, int kind)
+{
+    ArmCpu *cpu = &b->m.cpu;
+    switch (kind) {
+    case IR_EXIT_SYSCALL: arm_take_exception(cpu, ARM_EXC_SVC, cpu->r[15]); break;
+    case IR_EXIT_UNIMPL:
+        report_unimplemented(b);
+        arm_take_exception(cpu, ARM_EXC_UNDEF, cpu->r[15]);
+        break;
+    case IR_EXIT_UNDEF: arm_take_exception(cpu, ARM_EXC_UNDEF, cpu->r[15]); break;
+    case IR_EXIT_BKPT:
+        cpu->sys.ifsr = arm_fsr(ARM_FS_DEBUG, 0);
+        arm_take_exception(cpu, ARM_EXC_PABT, cpu->r[15]);
+        break;
+    case IR_EXIT_WFI:
+        b->wfis++;
+        cpu->sys.halted = !cpu->sys.pending;
+        break;
+    case IR_EXIT_HVC:
+        if (arm_privileged(cpu))
+            psci_call(b);
+        else
+            arm_take_exception(cpu, ARM_EXC_UNDEF, cpu->r[15] - 4);
+        break;
+    case STEP_FETCH_FAULT: sysmem_prefetch_abort(&b->mem); break;
+    default: break; /* branches and yields: just go on */
+    }
+}
+
+static void feed_console(VirtBoard *b)
+{
+    uint8_t ch;
+    while (pl011_can_receive(&b->uart) && console_read(&b->con, &ch, 1) == 1)
+        pl011_receive(&b->uart, ch);
+    if (b->con.quit)
+        b->off = true;
+}
+
+/* Take a pending, unmasked interrupt at this block boundary. */
+static void deliver_interrupts(VirtBoard *b)
+{
+    ArmCpu *cpu = &b->m.cpu;
+    if (cpu->sys.pending)
+        cpu->sys.halted = 0; /* WFI wakes even for masked interrupts */
+    if (!arm_interrupt_deliverable(cpu))
+        return;
+    bool fiq = (cpu->sys.pending & ARM_PENDING_FIQ) && !(cpu->cpsr_rest & ARM_CPSR_F);
+    arm_take_exception(cpu, fiq ? ARM_EXC_FIQ : ARM_EXC_IRQ, cpu->r[15]);
+    b->irqs++;
+}
+
+/* WFI: sleep until the next timer deadline or console input. */
+static void idle(VirtBoard *b)
+{
+    uint64_t now = guest_ns(b), d = atomic_load(&b->deadline_ns);
+    int ms = d <= now ? 0 : (d - now) / 1000000u > 10 ? 10 : (int)((d - now + 999999) / 1000000u);
+    console_wait(&b->con, ms);
+}
+
+static void step(VirtBoard *b)
+{
+    b->m.cpu.common.exit_request = 0;
+    feed_console(b);
+    update_timers(b);
+    deliver_interrupts(b);
+    if (b->off)
+        return;
+    if (b->m.cpu.sys.halted) {
+        idle(b);
+        return;
+    }
+    sysmem_select_tlb(&b->mem);
+    handle_exit(b, machine_run(&b->m));
+}
+
+static void run_loop(VirtBoard *b)
+{
+    /* A guest abort unwinds here with the exception already taken. */
+    setjmp(b->mem.abort_jmp);
+    while (!b->off)
+        step(b);
+}
+
+static bool start_ticker(VirtBoard *b)
+{
+    b->ticker_started = pthread_create(&b->ticker, NULL, ticker_main, b) == 0;
+    return b->ticker_started;
+}
+
+static void stop_ticker(VirtBoard *b)
+{
+    if (!b->ticker_started)
+        return;
+    atomic_store(&b->ticker_stop, true);
+    pthread_join(b->ticker, NULL);
+}
+
+static void print_board_stats(VirtBoard *b, double seconds)
+{
+    stats_print(&b->m, seconds);
+    fprintf(stderr, "scion stats: system: %llu interrupts, %llu WFI, %llu aborts, %llu TLB flushes, %llu PSCI calls\n",
+            (unsigned long long)b->irqs, (unsigned long long)b->wfis, (unsigned long long)b->mem.aborts,
+            (unsigned long long)b->mem.tlb_flushes, (unsigned long long)b->psci_calls);
+}
+
+int virt_run(const VirtOptions *o)
+{
+    char err[512];
+    VirtBoard *b = board_new(o, err, sizeof err);
+    if (!b || !add_devices(b, o, err, sizeof err) || !load_boot_images(b, o, err, sizeof err)) {
+        fprintf(stderr, "scion: %s\n", err);
+        if (b)
+            board_free(b);
+        return 1;
+    }
+    if (o->jit == JIT_CHECK) {
+        fprintf(stderr, "scion: -jit check is not available on the virt board yet\n");
+        board_free(b);
+        return 2;
+    }
+    b->m.jit_cache_max = o->jit_cache_max;
+    b->m.jit_threshold = o->jit_threshold;
+    b->m.jit_count = o->stats;
+    if (!machine_enable_jit(&b->m, o->jit, o->jit_cache))
+        fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
+    console_open(&b->con);
+    if (!start_ticker(b))
+        fprintf(stderr, "scion: cannot start the timer thread; interrupts may be late\n");
+    double start = (double)host_ns() * 1e-9;
+    run_loop(b);
+    stop_ticker(b);
+    console_close(&b->con);
+    if (o->stats)
+        print_board_stats(b, (double)host_ns() * 1e-9 - start);
+    int status = b->status;
+    if (jit_mode(b->m.jit) == JIT_BACKGROUND) {
+        fflush(NULL);
+        _exit(status); /* as in user mode: never tear LLVM down under the compile thread */
+    }
+    machine_destroy(&b->m);
+    board_free(b);
+    return status;
+}

@@ -1,0 +1,46 @@
+/*
+ * The `virt` board: an ARMv7-A (Cortex-A15) system at QEMU virt's addresses
+ * with GICv2, generic timer, PL011, PL031, virtio-mmio disks and RNG, and
+ * PSCI over HVC.  virt_run boots a kernel and runs until the guest powers
+ * off or the user quits (Ctrl-A x).
+ *
+ *   VirtOptions o = {.kernel = "vmlinuz", .initrd = "initrd.gz",
+ *                    .append = "console=ttyAMA0", .ram_size = 256 << 20};
+ *   return virt_run(&o);
+ */
+#ifndef SCION_VIRT_H
+#define SCION_VIRT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "backend/jit.h"
+
+#define VIRT_MAX_DRIVES 8
+#define VIRT_DEFAULT_RAM (256ull << 20)
+
+typedef struct VirtDrive {
+    const char *path;
+    bool readonly, snapshot;
+} VirtDrive;
+
+typedef struct VirtOptions {
+    const char *kernel, *initrd, *dtb, *append;
+    uint64_t ram_size;
+    VirtDrive drives[VIRT_MAX_DRIVES];
+    unsigned ndrives;
+    uint64_t rng_seed;      /* 0: host entropy */
+    unsigned log_mask;
+    FILE *log_out;
+    bool stats;
+    JitMode jit;
+    const char *jit_cache;  /* NULL: no persistent code cache */
+    uint64_t jit_cache_max;
+    unsigned jit_threshold;
+} VirtOptions;
+
+/* Returns the process exit status (0 after a guest power-off or a quit). */
+int virt_run(const VirtOptions *o);
+
+#endif

@@ -1,0 +1,38 @@
+/* --stats: the execution statistics printed at exit. */
+#include <stdio.h>
+
+#include "ui/stats.h"
+
+static unsigned long long ull(uint64_t v)
+{
+    return (unsigned long long)v;
+}
+
+/* Like QEMU's "info jit": where the time and the guest code went. */
+void stats_print(const Machine *m, double seconds)
+{
+    const BlockCacheStats *c = block_cache_stats(m->cache);
+    const ExecStats *x = &m->stats;
+    const CpuCommon *k = &m->cpu.common;
+    JitStats js;
+    jit_stats(m->jit, &js);
+    uint64_t insns = x->interp_insns + k->jit_insns;
+    fprintf(stderr, "scion stats: %.3f s, %llu guest instructions (%.1f M/s), %llu blocks\n", seconds, ull(insns),
+            seconds > 0 ? (double)insns / seconds / 1e6 : 0.0, ull(x->interp_blocks + k->jit_blocks));
+    fprintf(stderr, "scion stats: interpreter: %llu blocks, %llu instructions\n", ull(x->interp_blocks),
+            ull(x->interp_insns));
+    fprintf(stderr, "scion stats: compiled code: %llu blocks, %llu instructions; %llu entries from the dispatcher, "
+            "%llu through chains or the lookup table\n", ull(k->jit_blocks), ull(k->jit_insns), ull(x->jit_dispatches),
+            ull(k->jit_entries > x->jit_dispatches ? k->jit_entries - x->jit_dispatches : 0));
+    fprintf(stderr, "scion stats: translation: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses\n",
+            ull(c->translated), ull(c->invalidated), ull(c->lookups), ull(c->misses));
+    fprintf(stderr, "scion stats: LLVM tier: %llu units compiled or loaded (%llu blocks), %.3f s compiling, "
+            "%llu failed, %llu discarded, %llu retired\n", ull(js.units), ull(js.unit_blocks), js.compile_seconds,
+            ull(js.failed), ull(js.discarded), ull(js.retired));
+    fprintf(stderr, "scion stats: chaining: %llu links, %llu unlink rounds, %llu lookup-table fills\n", ull(js.links),
+            ull(js.unlink_rounds), ull(x->lookup_fills));
+    fprintf(stderr, "scion stats: code cache: %llu hits, %llu misses, %llu rejected, %llu written, %llu evicted\n",
+            ull(js.code_cache.hits), ull(js.code_cache.misses), ull(js.code_cache.rejected),
+            ull(js.code_cache.written), ull(js.code_cache.evicted));
+}
+
