@@ -16,7 +16,7 @@ static const struct {
     {K(0, 0, 0, 3), 0},          /* TLBTR: unified TLB */
     {K(0, 0, 0, 5), 0x80000000}, /* MPIDR: multiprocessing extensions, cpu 0 */
     {K(0, 0, 0, 6), 0},          /* REVIDR */
-    {K(0, 0, 1, 0), 0x00001131}, /* ID_PFR0: ARM, Thumb-2, ThumbEE, Jazelle */
+    {K(0, 0, 1, 0), 0x00000031}, /* ID_PFR0: ARM and Thumb-2 (no ThumbEE, no Jazelle) */
     {K(0, 0, 1, 1), 0x00010001}, /* ID_PFR1: programmers' model, generic timer */
     {K(0, 0, 1, 2), 0},          /* ID_DFR0: no debug architecture */
     {K(0, 0, 1, 3), 0},          /* ID_AFR0 */

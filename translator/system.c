@@ -182,6 +182,11 @@ static bool trans_mrc(LowerCtx *ctx)
     Cp15Reg r = cp15_fields(raw);
     if (ctx->system && coproc == 15)
         return sys_mrc(ctx, r, rt);
+    if (ctx->system && coproc == 14 && rt != 15 && r.crn == 0 && r.opc1 == 0 && r.crm == 0 && r.opc2 == 0) {
+        /* DBGDIDR: debug architecture 0, none (ID_DFR0 says so too). */
+        lower_write_reg(ctx, (int)rt, ir_movi(ctx->ir, 0));
+        return true;
+    }
     if (coproc != 15 || rt == 15) {
         lower_exit_fault(ctx, IR_EXIT_UNDEF);
         return true;
