@@ -26,13 +26,14 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
     if (cache_dir && !(m->jit_cache_dir = strdup(cache_dir)))
         return false;
     bool system = m->code_page != NULL;
-    /* System mode does not chain yet: a direct exit's target must be looked
-     * up through the MMU again (its physical page is part of the key). */
+    /* System mode chains direct exits within a virtual page only (see
+     * jit_direct_target_mode); indirect ones go back to the dispatcher. */
     JitConfig config = {.cache = m->cache, .fetch = system ? m->phys_fetch : m->fetch,
                         .fetch_opaque = system ? m->code_page_opaque : m->fetch_opaque,
                         .code_cache_dir = m->jit_cache_dir,
                         .code_cache_max = m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
-                        .chain = !system, .count = m->jit_count, .softmmu = system};
+                        .chain = true, .count = m->jit_count, .softmmu = system,
+                        .page_local_bits = system ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0};
     m->jit = jit_new(mode, &m->log, &config);
     if (!m->jit || !m->jit_lookup)
         return false;
@@ -221,7 +222,7 @@ int machine_run(Machine *m)
         TransBlock *tb = find_block(m, prev, cpu->r[15], mode);
         if (!tb)
             return STEP_FETCH_FAULT;
-        if (m->jit && jit_mode(m->jit) != JIT_CHECK && !m->code_page)
+        if (m->jit && jit_mode(m->jit) != JIT_CHECK)
             link_to(m, tb, kind);
         kind = run_block(m, tb);
         if (kind != IR_EXIT_JUMP && kind != IR_EXIT_INDIRECT)

@@ -229,6 +229,7 @@ static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
     sha256_update(&h, &r->unit.chain, sizeof r->unit.chain);
     sha256_update(&h, &r->unit.count, sizeof r->unit.count);
     sha256_update(&h, &r->unit.softmmu, sizeof r->unit.softmmu);
+    sha256_update(&h, &r->unit.page_local_bits, sizeof r->unit.page_local_bits);
     for (unsigned i = 0; i < r->unit.nmembers; i++) {
         const JitMember *m = &r->unit.members[i];
         uint32_t words[5] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns};
@@ -547,6 +548,7 @@ static void submit_members(Jit *j, TransBlock **blocks, unsigned n)
     r->unit.chain = j->config.chain;
     r->unit.count = j->config.count;
     r->unit.softmmu = j->config.softmmu;
+    r->unit.page_local_bits = j->config.page_local_bits;
     for (unsigned i = 0; i < n; i++) {
         TransBlock *tb = blocks[i];
         r->blocks[i] = tb;
@@ -577,7 +579,7 @@ void jit_submit_region(Jit *j, TransBlock *head, uint64_t min_runs)
     if (!j || atomic_load(&head->jit_busy) || atomic_load(&head->jit_fn))
         return;
     TransBlock *blocks[REGION_MAX_BLOCKS];
-    unsigned n = region_form(j->config.cache, head, min_runs, blocks);
+    unsigned n = region_form(j->config.cache, head, min_runs, j->config.page_local_bits, blocks);
     submit_members(j, blocks, n);
 }
 

@@ -33,7 +33,25 @@ typedef struct JitUnit {
     bool chain;    /* link exits to other compiled code (off for -jit check) */
     bool count;    /* count entries, blocks and instructions (--stats) */
     bool softmmu;  /* guest memory through the system-mode TLB (softmmu.h) */
+    uint32_t page_local_bits; /* see jit_direct_target_mode (0: no page rule) */
     char name[48]; /* the function's symbol */
 } JitUnit;
+
+/* The key mode of the block a direct exit of (from_pc, from_mode) goes to,
+ * or IR_MODE_UNKNOWN if compiled code may not go there without the
+ * dispatcher.  In system mode (page_local_bits != 0) block keys carry
+ * address-space bits (the physical page) that only the MMU can supply, so
+ * compiled code follows a direct exit only within the same virtual page,
+ * where the mapping that let it run still holds; page_local_bits are the
+ * key bits that carry over such a jump. */
+static inline uint32_t jit_direct_target_mode(uint32_t page_local_bits, uint32_t from_pc, uint32_t from_mode,
+                                              uint32_t to_pc, uint32_t exit_mode)
+{
+    if (exit_mode == 0xffffffffu || !page_local_bits)
+        return exit_mode;
+    if ((from_pc ^ to_pc) >> 12)
+        return 0xffffffffu;
+    return exit_mode | (from_mode & page_local_bits);
+}
 
 #endif

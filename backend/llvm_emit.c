@@ -28,6 +28,7 @@
 
 #include "backend/cpu_common.h"
 #include "backend/llvm_emit_internal.h"
+#include "backend/softmmu.h"
 
 
 /* --- guest state slots ------------------------------------------------- */
@@ -153,11 +154,18 @@ static int find_member(const Emitter *e, uint32_t pc, uint32_t mode)
     return -1;
 }
 
+/* The key mode of a direct exit's target (IR_MODE_UNKNOWN: not linkable). */
+static uint32_t target_mode(const Emitter *e, const IrInsn *in)
+{
+    const JitMember *m = &e->unit->members[e->member];
+    return jit_direct_target_mode(e->unit->page_local_bits, m->pc, m->mode, ir_exit_pc(in), ir_exit_mode(in));
+}
+
 /* A direct exit that may be chained: a known next mode, outside the unit. */
 static bool is_chainable(const Emitter *e, const IrInsn *in)
 {
-    return e->unit->chain && in->op == IR_EXIT && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN &&
-           find_member(e, ir_exit_pc(in), ir_exit_mode(in)) < 0;
+    return e->unit->chain && in->op == IR_EXIT && in->aux == IR_EXIT_JUMP && target_mode(e, in) != IR_MODE_UNKNOWN &&
+           find_member(e, ir_exit_pc(in), target_mode(e, in)) < 0;
 }
 
 static void build_result(Emitter *e, uint8_t kind, LLVMValueRef pc32)
@@ -208,7 +216,7 @@ static void emit_chained_exit(Emitter *e, uint32_t pc)
 
 static void emit_exit_direct(Emitter *e, const IrInsn *in)
 {
-    uint32_t pc = ir_exit_pc(in), mode = ir_exit_mode(in);
+    uint32_t pc = ir_exit_pc(in), mode = target_mode(e, in);
     /* Unchained units (-jit check) leave at every exit, loops included, so
      * each run is one pass through the block, like the interpreter's. */
     bool linkable = e->unit->chain && in->aux == IR_EXIT_JUMP && mode != IR_MODE_UNKNOWN;
@@ -223,6 +231,25 @@ static void emit_exit_direct(Emitter *e, const IrInsn *in)
         emit_return(e, in->aux, c32(e, pc));
 }
 
+/* System mode: the block key's mode of an indirect target, whose physical
+ * page comes from the TLB's instruction-side entry (a TLB miss leaves
+ * through the dispatcher, which walks the tables). */
+static LLVMValueRef system_key_mode(Emitter *e, LLVMValueRef pc, LLVMValueRef mode)
+{
+    LLVMValueRef entry = emit_tlb_entry(e, pc);
+    LLVMValueRef tag = emit_tlb_field(e, entry, offsetof(TlbEntry, tag_exec));
+    LLVMValueRef hit = LLVMBuildICmp(e->b, LLVMIntEQ, tag, LLVMBuildAnd(e->b, pc, c32(e, TLB_PAGE_MASK), ""), "");
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "itlb.hit");
+    LLVMBasicBlockRef miss = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "itlb.miss");
+    LLVMBuildCondBr(e->b, hit, go, miss);
+    LLVMPositionBuilderAtEnd(e->b, miss);
+    build_result(e, IR_EXIT_INDIRECT, pc);
+    LLVMPositionBuilderAtEnd(e->b, go);
+    uint32_t carried = e->unit->members[e->member].mode & e->unit->page_local_bits & ~TLB_PAGE_MASK;
+    LLVMValueRef page = emit_tlb_field(e, entry, offsetof(TlbEntry, phys_page));
+    return LLVMBuildOr(e->b, LLVMBuildOr(e->b, mode, c32(e, carried), ""), page, "");
+}
+
 /* Indirect branch: jump to the lookup table's code for (pc, mode) if any. */
 static void emit_exit_indirect(Emitter *e, const IrInsn *in)
 {
@@ -235,6 +262,8 @@ static void emit_exit_indirect(Emitter *e, const IrInsn *in)
     LLVMBasicBlockRef probe = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "lookup");
     leave_if_requested(e, IR_EXIT_INDIRECT, pc, probe, false);
     LLVMPositionBuilderAtEnd(e->b, probe);
+    if (e->unit->page_local_bits)
+        mode = system_key_mode(e, pc, mode);
     LLVMValueRef index = LLVMBuildAnd(e->b, LLVMBuildLShr(e->b, pc, c32(e, 1), ""), c32(e, JIT_LOOKUP_SIZE - 1), "");
     LLVMValueRef off = LLVMBuildMul(e->b, LLVMBuildZExt(e->b, index, e->i64, ""), c64(e, sizeof(JitLookupEntry)), "");
     LLVMValueRef entry = LLVMBuildGEP2(e->b, e->i8, e->lookup, &off, 1, "");

@@ -75,6 +75,10 @@ LLVMValueRef emit_runtime_fn(Emitter *e, const char *name, LLVMTypeRef ret, LLVM
                              LLVMTypeRef *fty);
 
 /* llvm_emit_ops.c */
+/* System mode: the softmmu TLB entry of a guest address, and one of its
+ * 32-bit fields (byte offset in TlbEntry). */
+LLVMValueRef emit_tlb_entry(Emitter *e, LLVMValueRef addr);
+LLVMValueRef emit_tlb_field(Emitter *e, LLVMValueRef entry, unsigned offset);
 void emit_plan_temps(Emitter *e);
 LLVMValueRef emit_get32(Emitter *e, IrTemp t);
 LLVMValueRef emit_get64(Emitter *e, IrTemp t);

@@ -127,12 +127,23 @@ static LLVMValueRef access_ok(Emitter *e, LLVMValueRef addr, unsigned size, bool
 }
 
 /* System mode: the TLB entry of addr and whether access hits it (softmmu.h). */
-static LLVMValueRef tlb_hit(Emitter *e, LLVMValueRef addr, unsigned size, unsigned tag_offset, LLVMValueRef *entry)
+LLVMValueRef emit_tlb_entry(Emitter *e, LLVMValueRef addr)
 {
     LLVMValueRef tlb = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(tlb)), "tlb");
     LLVMValueRef idx = LLVMBuildAnd(e->b, LLVMBuildLShr(e->b, addr, c32(e, 12), ""), c32(e, TLB_SIZE - 1), "");
     LLVMValueRef off = LLVMBuildMul(e->b, LLVMBuildZExt(e->b, idx, e->i64, ""), c64(e, sizeof(TlbEntry)), "");
-    *entry = LLVMBuildGEP2(e->b, e->i8, tlb, &off, 1, "");
+    return LLVMBuildGEP2(e->b, e->i8, tlb, &off, 1, "");
+}
+
+LLVMValueRef emit_tlb_field(Emitter *e, LLVMValueRef entry, unsigned offset)
+{
+    LLVMValueRef off = c64(e, offset);
+    return LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i8, entry, &off, 1, ""), "");
+}
+
+static LLVMValueRef tlb_hit(Emitter *e, LLVMValueRef addr, unsigned size, unsigned tag_offset, LLVMValueRef *entry)
+{
+    *entry = emit_tlb_entry(e, addr);
     LLVMValueRef toff = c64(e, tag_offset);
     LLVMValueRef tag = LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i8, *entry, &toff, 1, ""), "tag");
     LLVMValueRef last = LLVMBuildAnd(e->b, LLVMBuildAdd(e->b, addr, c32(e, size - 1), ""), c32(e, TLB_PAGE_MASK), "");

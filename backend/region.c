@@ -9,17 +9,21 @@ static bool contains(TransBlock *const *list, unsigned n, const TransBlock *tb)
     return false;
 }
 
-unsigned region_form(BlockCache *c, TransBlock *head, uint64_t min_runs, TransBlock **out)
+unsigned region_form(BlockCache *c, TransBlock *head, uint64_t min_runs, uint32_t page_local_bits, TransBlock **out)
 {
     unsigned n = 0, insns = head->ninsns;
     out[n++] = head;
     for (unsigned next = 0; next < n; next++) {
-        const InterpCode *code = out[next]->code;
+        const TransBlock *from = out[next];
+        const InterpCode *code = from->code;
         for (size_t i = 0; i < code->count; i++) {
             const IrInsn *in = &code->insns[i];
-            if (in->op != IR_EXIT || in->aux != IR_EXIT_JUMP || ir_exit_mode(in) == IR_MODE_UNKNOWN)
+            if (in->op != IR_EXIT || in->aux != IR_EXIT_JUMP)
                 continue;
-            TransBlock *tb = block_cache_peek(c, ir_exit_pc(in), ir_exit_mode(in));
+            uint32_t mode = jit_direct_target_mode(page_local_bits, from->pc, from->mode, ir_exit_pc(in), ir_exit_mode(in));
+            if (mode == IR_MODE_UNKNOWN)
+                continue;
+            TransBlock *tb = block_cache_peek(c, ir_exit_pc(in), mode);
             /* A block with compiled code of its own is reached by chaining:
              * copying it into this region too would only cost compile time. */
             if (!tb || tb->exec_count < min_runs || tb->jit_busy || tb->jit_fn || contains(out, n, tb))

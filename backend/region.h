@@ -18,6 +18,6 @@
 #define REGION_MAX_INSNS 250
 
 /* Fills out[] (head first); returns the number of members. */
-unsigned region_form(BlockCache *c, TransBlock *head, uint64_t min_runs, TransBlock **out);
+unsigned region_form(BlockCache *c, TransBlock *head, uint64_t min_runs, uint32_t page_local_bits, TransBlock **out);
 
 #endif

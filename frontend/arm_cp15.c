@@ -228,17 +228,32 @@ ArmCp15Status arm_cp15_read(ArmCpu *cpu, uint32_t key, uint64_t *v)
     }
 }
 
-/* Writes that change how addresses translate: the TLB must forget. */
-static ArmCp15Status write_translation(ArmCpu *cpu, uint32_t key, uint32_t v)
+/* TTBR0, DACR and CONTEXTIDR change on every context switch and user
+ * access: the board may keep a TLB per regime instead of flushing. */
+static bool write_regime(ArmCpu *cpu, uint32_t key, uint32_t v)
 {
     ArmSys *s = &cpu->sys;
     switch (key) {
-    case K(1, 0, 0, 0): s->sctlr = (v & ~0x00c50078u) | 0x00c50078u; break; /* RES1 bits stay set */
     case K(2, 0, 0, 0): s->ttbr0 = v; break;
-    case K(2, 0, 0, 1): s->ttbr1 = v; break;
-    case K(2, 0, 0, 2): s->ttbcr = v & 0x37; break;
     case K(3, 0, 0, 0): s->dacr = v; break;
     case K(13, 0, 0, 1): s->contextidr = v; break;
+    default: return false;
+    }
+    if (cpu->hooks)
+        cpu->hooks->regime_switch(cpu->hooks_opaque);
+    return true;
+}
+
+/* Other writes that change how addresses translate: the TLB must forget. */
+static ArmCp15Status write_translation(ArmCpu *cpu, uint32_t key, uint32_t v)
+{
+    ArmSys *s = &cpu->sys;
+    if (write_regime(cpu, key, v))
+        return CP15_OK;
+    switch (key) {
+    case K(1, 0, 0, 0): s->sctlr = (v & ~0x00c50078u) | 0x00c50078u; break; /* RES1 bits stay set */
+    case K(2, 0, 0, 1): s->ttbr1 = v; break;
+    case K(2, 0, 0, 2): s->ttbcr = v & 0x37; break;
     default: return CP15_UNKNOWN;
     }
     tlb_flush(cpu);

@@ -68,6 +68,9 @@ typedef struct ArmSysHooks {
     void (*timer_changed)(void *opaque);      /* a CNTP/CNTV register was written */
     void (*tlb_flush)(void *opaque);          /* translation regime or TLB maintenance */
     void (*tlb_flush_page)(void *opaque, uint32_t va);
+    /* TTBR0, CONTEXTIDR (ASID) or DACR changed: the TLB of the new regime
+     * may be one kept from before (like an ASID-tagged TLB). */
+    void (*regime_switch)(void *opaque);
 } ArmSysHooks;
 
 /* Mode bits in a translation key. */

@@ -47,6 +47,7 @@ typedef struct VirtBoard {
     uint64_t start_ns;
     _Atomic uint64_t deadline_ns; /* next timer event (guest ns), UINT64_MAX: none */
     atomic_bool ticker_stop;
+    atomic_bool input_ready;   /* the ticker saw console input waiting */
     pthread_t ticker;
     bool ticker_started;
     bool off;
@@ -97,7 +98,10 @@ static void *ticker_main(void *opaque)
     while (!atomic_load(&b->ticker_stop)) {
         struct timespec ts = {0, TICK_MS * 1000000L};
         nanosleep(&ts, NULL);
-        if (guest_ns(b) >= atomic_load(&b->deadline_ns) || console_wait(&b->con, 0))
+        bool input = !atomic_load(&b->input_ready) && console_wait(&b->con, 0);
+        if (input)
+            atomic_store(&b->input_ready, true);
+        if (input || guest_ns(b) >= atomic_load(&b->deadline_ns))
             machine_request_exit(&b->m);
     }
     return NULL;
@@ -108,6 +112,11 @@ static void *ticker_main(void *opaque)
 static void tlb_flush(void *opaque)
 {
     sysmem_flush_tlb(&((VirtBoard *)opaque)->mem);
+}
+
+static void regime_switch(void *opaque)
+{
+    sysmem_regime_switch(&((VirtBoard *)opaque)->mem);
 }
 
 static void tlb_flush_page(void *opaque, uint32_t va)
@@ -218,7 +227,7 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
     atomic_store(&b->deadline_ns, UINT64_MAX);
     sysmem_init(&b->mem, &b->m, &b->bus, b->ram, virt_memmap[VIRT_MEM].base, b->ram_size);
     arm_cpu_reset_system(&b->m.cpu);
-    b->hooks = (ArmSysHooks){counter, timer_changed, tlb_flush, tlb_flush_page};
+    b->hooks = (ArmSysHooks){counter, timer_changed, tlb_flush, tlb_flush_page, regime_switch};
     b->m.cpu.hooks = &b->hooks;
     b->m.cpu.hooks_opaque = b;
     sysmem_select_tlb(&b->mem);
@@ -303,11 +312,17 @@ static void handle_exit(VirtBoard *b, int kind)
     }
 }
 
+/* Console input to the UART; the ticker's poll says when to look, so the
+ * loop does not make a system call per guest exit. */
 static void feed_console(VirtBoard *b)
 {
+    if (!atomic_load(&b->input_ready))
+        return;
     uint8_t ch;
     while (pl011_can_receive(&b->uart) && console_read(&b->con, &ch, 1) == 1)
         pl011_receive(&b->uart, ch);
+    if (!pl011_can_receive(&b->uart) || !console_wait(&b->con, 0))
+        atomic_store(&b->input_ready, false); /* the UART is full or stdin drained: the ticker looks again */
     if (b->con.quit)
         b->off = true;
 }
@@ -330,7 +345,8 @@ static void idle(VirtBoard *b)
 {
     uint64_t now = guest_ns(b), d = atomic_load(&b->deadline_ns);
     int ms = d <= now ? 0 : (d - now) / 1000000u > 10 ? 10 : (int)((d - now + 999999) / 1000000u);
-    console_wait(&b->con, ms);
+    if (console_wait(&b->con, ms))
+        atomic_store(&b->input_ready, true);
 }
 
 static void step(VirtBoard *b)
@@ -374,9 +390,10 @@ static void stop_ticker(VirtBoard *b)
 static void print_board_stats(VirtBoard *b, double seconds)
 {
     stats_print(&b->m, seconds);
-    fprintf(stderr, "scion stats: system: %llu interrupts, %llu WFI, %llu aborts, %llu TLB flushes, %llu PSCI calls\n",
-            (unsigned long long)b->irqs, (unsigned long long)b->wfis, (unsigned long long)b->mem.aborts,
-            (unsigned long long)b->mem.tlb_flushes, (unsigned long long)b->psci_calls);
+    fprintf(stderr, "scion stats: system: %llu interrupts, %llu WFI, %llu aborts, %llu TLB flushes, "
+            "%llu regime switches, %llu PSCI calls\n", (unsigned long long)b->irqs, (unsigned long long)b->wfis,
+            (unsigned long long)b->mem.aborts, (unsigned long long)b->mem.tlb_flushes,
+            (unsigned long long)b->mem.switches, (unsigned long long)b->psci_calls);
 }
 
 int virt_run(const VirtOptions *o)
