@@ -41,6 +41,7 @@ typedef struct CpuCommon {
     /* System mode (backend/softmmu.h): the TLB of the current privilege,
      * or NULL in user mode, and the slow paths behind it. */
     struct TlbEntry *tlb;
+    struct TlbEntry *tlb_user; /* User mode's, for LDRT/STRT */
     uint64_t (*load_slow)(struct CpuCommon *c, uint32_t addr, unsigned size);
     void (*store_slow)(struct CpuCommon *c, uint32_t addr, uint64_t value, unsigned size);
     const uint8_t *page_flags; /* one byte per 4 KiB guest page, PAGE_FLAG_* */

@@ -1,6 +1,7 @@
 /* Find-or-translate and run one block. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/machine.h"
 #include "backend/store_log.h"
@@ -85,6 +86,13 @@ static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)
     log_printf(&m->log, "\n");
 }
 
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
 {
     TranslateResult r;
@@ -108,8 +116,11 @@ static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
         end = start + (r.guest_end - r.guest_start);
     }
     TransBlock *tb = block_cache_insert(m->cache, pc, mode, start, end, r.ninsns, interp_prepare(r.ir));
-    if (jit_mode(m->jit) >= JIT_ALWAYS)
+    if (jit_mode(m->jit) >= JIT_ALWAYS) {
+        uint64_t t0 = monotonic_ns();
         jit_submit(m->jit, tb);
+        __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED); /* read by the board's ticker */
+    }
     return tb;
 }
 
@@ -167,8 +178,12 @@ static int run_block(Machine *m, TransBlock *tb)
     }
     m->stats.interp_blocks++;
     m->stats.interp_insns += tb->ninsns;
-    if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m))
+    if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m)) {
+        uint64_t t0 = jit_mode(m->jit) == JIT_SYNC ? monotonic_ns() : 0;
         jit_submit_region(m->jit, tb, m->jit_threshold / 2);
+        if (t0)
+            __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
+    }
     uint32_t next;
     IrExitKind kind = interp_run(tb->code, cpu, &next);
     cpu->r[15] = next;

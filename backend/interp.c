@@ -99,11 +99,11 @@ static inline uint32_t sdiv32(uint32_t a, uint32_t b)
 }
 
 /* A guest store; -jit check records what it overwrites so it can be undone. */
-static inline void store(CpuCommon *common, uint32_t addr, uint64_t value, unsigned size)
+static inline void store(CpuCommon *common, uint32_t addr, uint64_t value, unsigned size, unsigned amask)
 {
     if (__builtin_expect(common->store_log != NULL, 0))
         store_log_record(common->store_log, common->mem_base, addr, size);
-    guest_store(common, addr, value, size);
+    guest_store_aligned(common, addr, value, size, amask);
 }
 
 IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc)
@@ -174,16 +174,16 @@ IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc)
         case IR_SHL64: D = t[in->a] << (B & 63); break;
         case IR_LSHR64: D = t[in->a] >> (B & 63); break;
         case IR_ASHR64: D = (uint64_t)((int64_t)t[in->a] >> (B & 63)); break;
-        case IR_LD8U: D = (uint32_t)guest_load(common, A, 1); break;
-        case IR_LD8S: D = (uint32_t)(int32_t)(int8_t)guest_load(common, A, 1); break;
-        case IR_LD16U: D = (uint32_t)guest_load(common, A, 2); break;
-        case IR_LD16S: D = (uint32_t)(int32_t)(int16_t)guest_load(common, A, 2); break;
-        case IR_LD32: D = (uint32_t)guest_load(common, A, 4); break;
-        case IR_LD64: D = guest_load(common, A, 8); break;
-        case IR_ST8: store(common, A, B, 1); break;
-        case IR_ST16: store(common, A, B, 2); break;
-        case IR_ST32: store(common, A, B, 4); break;
-        case IR_ST64: store(common, A, t[in->b], 8); break;
+        case IR_LD8U: D = (uint32_t)guest_load_aligned(common, A, 1, in->aux); break;
+        case IR_LD8S: D = (uint32_t)(int32_t)(int8_t)guest_load_aligned(common, A, 1, in->aux); break;
+        case IR_LD16U: D = (uint32_t)guest_load_aligned(common, A, 2, in->aux); break;
+        case IR_LD16S: D = (uint32_t)(int32_t)(int16_t)guest_load_aligned(common, A, 2, in->aux); break;
+        case IR_LD32: D = (uint32_t)guest_load_aligned(common, A, 4, in->aux); break;
+        case IR_LD64: D = guest_load_aligned(common, A, 8, in->aux); break;
+        case IR_ST8: store(common, A, B, 1, in->aux); break;
+        case IR_ST16: store(common, A, B, 2, in->aux); break;
+        case IR_ST32: store(common, A, B, 4, in->aux); break;
+        case IR_ST64: store(common, A, t[in->b], 8, in->aux); break;
         case IR_CALL: D = helper_info[in->imm].fn(state, t[in->a], t[in->b], t[in->c]); break;
         case IR_OP_COUNT: abort();
         }

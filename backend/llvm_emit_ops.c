@@ -127,12 +127,17 @@ static LLVMValueRef access_ok(Emitter *e, LLVMValueRef addr, unsigned size, bool
 }
 
 /* System mode: the TLB entry of addr and whether access hits it (softmmu.h). */
-LLVMValueRef emit_tlb_entry(Emitter *e, LLVMValueRef addr)
+static LLVMValueRef tlb_entry_in(Emitter *e, LLVMValueRef addr, uint32_t table_offset)
 {
-    LLVMValueRef tlb = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(tlb)), "tlb");
+    LLVMValueRef tlb = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, table_offset), "tlb");
     LLVMValueRef idx = LLVMBuildAnd(e->b, LLVMBuildLShr(e->b, addr, c32(e, 12), ""), c32(e, TLB_SIZE - 1), "");
     LLVMValueRef off = LLVMBuildMul(e->b, LLVMBuildZExt(e->b, idx, e->i64, ""), c64(e, sizeof(TlbEntry)), "");
     return LLVMBuildGEP2(e->b, e->i8, tlb, &off, 1, "");
+}
+
+LLVMValueRef emit_tlb_entry(Emitter *e, LLVMValueRef addr)
+{
+    return tlb_entry_in(e, addr, COMMON_OFF(tlb));
 }
 
 LLVMValueRef emit_tlb_field(Emitter *e, LLVMValueRef entry, unsigned offset)
@@ -141,12 +146,16 @@ LLVMValueRef emit_tlb_field(Emitter *e, LLVMValueRef entry, unsigned offset)
     return LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i8, entry, &off, 1, ""), "");
 }
 
-static LLVMValueRef tlb_hit(Emitter *e, LLVMValueRef addr, unsigned size, unsigned tag_offset, LLVMValueRef *entry)
+static LLVMValueRef tlb_hit(Emitter *e, LLVMValueRef addr, unsigned size, unsigned flags, unsigned tag_offset,
+                            LLVMValueRef *entry)
 {
-    *entry = emit_tlb_entry(e, addr);
+    unsigned amask = flags & TLB_AMASK;
+    *entry = tlb_entry_in(e, addr, (flags & TLB_UNPRIV) ? COMMON_OFF(tlb_user) : COMMON_OFF(tlb));
     LLVMValueRef toff = c64(e, tag_offset);
     LLVMValueRef tag = LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i8, *entry, &toff, 1, ""), "tag");
     LLVMValueRef last = LLVMBuildAnd(e->b, LLVMBuildAdd(e->b, addr, c32(e, size - 1), ""), c32(e, TLB_PAGE_MASK), "");
+    if (amask)
+        last = LLVMBuildOr(e->b, last, LLVMBuildAnd(e->b, addr, c32(e, amask), ""), "");
     return LLVMBuildICmp(e->b, LLVMIntEQ, tag, last, "");
 }
 
@@ -160,13 +169,13 @@ static LLVMValueRef tlb_host_addr(Emitter *e, LLVMValueRef entry, LLVMValueRef a
 
 /* Loads and stores of system mode: inline TLB hit, else the slow path
  * (which may raise a guest abort and not return: state is synced first). */
-static LLVMValueRef emit_sys_load(Emitter *e, LLVMValueRef addr, unsigned size)
+static LLVMValueRef emit_sys_load(Emitter *e, LLVMValueRef addr, unsigned size, unsigned amask)
 {
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.hit");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.miss");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.join");
     LLVMValueRef entry;
-    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, offsetof(TlbEntry, tag_read), &entry), fast, slow);
+    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, amask, offsetof(TlbEntry, tag_read), &entry), fast, slow);
     LLVMPositionBuilderAtEnd(e->b, fast);
     LLVMValueRef v_fast = LLVMBuildLoad2(e->b, access_type(e, size), tlb_host_addr(e, entry, addr), "");
     LLVMSetAlignment(v_fast, 1);
@@ -175,7 +184,8 @@ static LLVMValueRef emit_sys_load(Emitter *e, LLVMValueRef addr, unsigned size)
     emit_sync_for_call(e);
     LLVMTypeRef fty, params[3] = {e->ptr, e->i64, e->i64};
     LLVMValueRef fn = emit_runtime_fn(e, "scion_sys_load", e->i64, params, 3, &fty);
-    LLVMValueRef args[3] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""), c64(e, size)};
+    LLVMValueRef args[3] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""),
+                            c64(e, size | amask << TLB_ALIGN_SHIFT)};
     LLVMValueRef v_slow = LLVMBuildTrunc(e->b, LLVMBuildCall2(e->b, fty, fn, args, 3, ""), access_type(e, size), "");
     LLVMBuildBr(e->b, join);
     LLVMPositionBuilderAtEnd(e->b, join);
@@ -186,13 +196,14 @@ static LLVMValueRef emit_sys_load(Emitter *e, LLVMValueRef addr, unsigned size)
     return phi;
 }
 
-static void emit_sys_store(Emitter *e, LLVMValueRef addr, LLVMValueRef v, LLVMValueRef v64, unsigned size)
+static void emit_sys_store(Emitter *e, LLVMValueRef addr, LLVMValueRef v, LLVMValueRef v64, unsigned size,
+                           unsigned amask)
 {
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.hit");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.miss");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.join");
     LLVMValueRef entry;
-    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, offsetof(TlbEntry, tag_write), &entry), fast, slow);
+    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, amask, offsetof(TlbEntry, tag_write), &entry), fast, slow);
     LLVMPositionBuilderAtEnd(e->b, fast);
     LLVMSetAlignment(LLVMBuildStore(e->b, v, tlb_host_addr(e, entry, addr)), 1);
     LLVMBuildBr(e->b, join);
@@ -200,7 +211,8 @@ static void emit_sys_store(Emitter *e, LLVMValueRef addr, LLVMValueRef v, LLVMVa
     emit_sync_for_call(e);
     LLVMTypeRef fty, params[4] = {e->ptr, e->i64, e->i64, e->i64};
     LLVMValueRef fn = emit_runtime_fn(e, "scion_sys_store", LLVMVoidTypeInContext(e->ctx), params, 4, &fty);
-    LLVMValueRef args[4] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""), v64, c64(e, size)};
+    LLVMValueRef args[4] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""), v64,
+                            c64(e, size | amask << TLB_ALIGN_SHIFT)};
     LLVMBuildCall2(e->b, fty, fn, args, 4, "");
     LLVMBuildBr(e->b, join);
     LLVMPositionBuilderAtEnd(e->b, join);
@@ -210,7 +222,7 @@ static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
 {
     unsigned size = access_size(in->op);
     if (e->unit->softmmu) {
-        LLVMValueRef v = emit_sys_load(e, emit_get32(e, in->a), size);
+        LLVMValueRef v = emit_sys_load(e, emit_get32(e, in->a), size, in->aux);
         bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
         if (size >= 4)
             return v;
@@ -251,7 +263,7 @@ void emit_store_op(Emitter *e, const IrInsn *in)
     LLVMValueRef addr = emit_get32(e, in->a);
     LLVMValueRef v = size == 8 ? emit_get64(e, in->b) : LLVMBuildTrunc(e->b, emit_get64(e, in->b), access_type(e, size), "");
     if (e->unit->softmmu) {
-        emit_sys_store(e, addr, v, emit_get64(e, in->b), size);
+        emit_sys_store(e, addr, v, emit_get64(e, in->b), size, in->aux);
         return;
     }
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.fast");

@@ -26,6 +26,10 @@ typedef struct ExecStats {
     uint64_t interp_blocks, interp_insns; /* counted per whole block */
     uint64_t jit_dispatches;             /* units entered from the dispatcher */
     uint64_t lookup_fills;               /* indirect-branch table entries written */
+    /* Time the guest waited for synchronous compilation (-jit sync/always):
+     * system boards leave it out of guest time, so a guest sees a slow
+     * first run of a block as the same instant, not as lost time. */
+    uint64_t stalled_ns;
 } ExecStats;
 
 #define JIT_DEFAULT_THRESHOLD 2000

@@ -272,6 +272,16 @@ static bool tlb_maintenance(ArmCpu *cpu, uint32_t key, uint32_t v)
     return true;
 }
 
+/* ATS1CPR, ATS1CPW, ATS1CUR, ATS1CUW: the walk's result goes to PAR. */
+static bool address_translation(ArmCpu *cpu, uint32_t key, uint32_t va)
+{
+    if ((key & ~3u) != K(7, 0, 8, 0) || !cpu->hooks)
+        return false;
+    unsigned op = key & 3;
+    cpu->sys.par = cpu->hooks->address_translate(cpu->hooks_opaque, va, op >= 2, op & 1);
+    return true;
+}
+
 ArmCp15Status arm_cp15_write(ArmCpu *cpu, uint32_t key, uint64_t value)
 {
     uint32_t v = (uint32_t)value;
@@ -282,7 +292,8 @@ ArmCp15Status arm_cp15_write(ArmCpu *cpu, uint32_t key, uint64_t value)
         *reg = v;
         return CP15_OK;
     }
-    if (is_cache_op(key) || tlb_maintenance(cpu, key, v) || write_timer(cpu, key, value))
+    if (is_cache_op(key) || tlb_maintenance(cpu, key, v) || address_translation(cpu, key, v) ||
+        write_timer(cpu, key, value))
         return CP15_OK;
     switch (key) {
     case K(0, 2, 0, 0): cpu->sys.csselr = v & 0xf; return CP15_OK;

@@ -71,6 +71,8 @@ typedef struct ArmSysHooks {
     /* TTBR0, CONTEXTIDR (ASID) or DACR changed: the TLB of the new regime
      * may be one kept from before (like an ASID-tagged TLB). */
     void (*regime_switch)(void *opaque);
+    /* ATS1C{P,U}{R,W}: translate va as that access would; returns PAR. */
+    uint32_t (*address_translate)(void *opaque, uint32_t va, bool user, bool write);
 } ArmSysHooks;
 
 /* Mode bits in a translation key. */
@@ -78,6 +80,7 @@ enum {
     ARM_MODEBIT_THUMB = 1u << 0,
     ARM_MODEBIT_IT_SHIFT = 1, /* IT state bits [8:1] */
     ARM_MODEBIT_VFP_OFF = 1u << 9, /* system mode: VFP disabled (FPEXC.EN, CPACR) */
+    ARM_MODEBIT_ALIGN = 1u << 10,  /* system mode: SCTLR.A, every access checked */
     /* System mode: bits [31:12] hold the physical page of the block's pc
      * (set by the dispatcher, ignored by the translator), so translations
      * of one virtual address in different address spaces never mix. */
@@ -135,7 +138,7 @@ static inline bool arm_vfp_off(const ArmCpu *cpu)
 static inline uint32_t arm_mode_bits(const ArmCpu *cpu)
 {
     return (cpu->thumb ? ARM_MODEBIT_THUMB : 0) | (cpu->itstate << ARM_MODEBIT_IT_SHIFT) |
-           (arm_vfp_off(cpu) ? ARM_MODEBIT_VFP_OFF : 0);
+           (arm_vfp_off(cpu) ? ARM_MODEBIT_VFP_OFF : 0) | (cpu->system && (cpu->sys.sctlr & 2) ? ARM_MODEBIT_ALIGN : 0);
 }
 
 /* Advance IT state after one instruction (ITAdvance in the ARM ARM). */

@@ -17,20 +17,79 @@ static ArmCpu *cpu_of(SysMem *s)
 
 void sysmem_select_tlb(SysMem *s)
 {
-    cpu_of(s)->common.tlb = s->tlb[arm_privileged(cpu_of(s)) ? 0 : 1];
+    cpu_of(s)->common.tlb = s->cur->tlb[arm_privileged(cpu_of(s)) ? 0 : 1];
+    cpu_of(s)->common.tlb_user = s->cur->tlb[1];
 }
 
+/* The access being resolved is checked as User mode's (current mode, or LDRT & co.). */
+static bool user_access(SysMem *s)
+{
+    return s->unprivileged || !arm_privileged(cpu_of(s));
+}
+
+static void flush_set(TlbSet *t)
+{
+    tlb_flush_table(t->tlb[0]);
+    tlb_flush_table(t->tlb[1]);
+    t->valid = true;
+}
+
+/* TLBIALL and changes to SCTLR, TTBR1, TTBCR: every regime forgets; the
+ * current one at once, the others when they are next used. */
 void sysmem_flush_tlb(SysMem *s)
 {
-    tlb_flush_table(s->tlb[0]);
-    tlb_flush_table(s->tlb[1]);
+    for (unsigned i = 0; i < TLB_SETS; i++)
+        s->sets[i].valid = false;
+    flush_set(s->cur);
     s->tlb_flushes++;
 }
 
 void sysmem_flush_page(SysMem *s, uint32_t va)
 {
-    for (int i = 0; i < 2; i++)
-        *tlb_entry(s->tlb[i], va) = (TlbEntry){TLB_INVALID, TLB_INVALID, TLB_INVALID, 0, 0};
+    static const TlbEntry invalid = {TLB_INVALID, TLB_INVALID, TLB_INVALID, 0, 0};
+    for (unsigned i = 0; i < TLB_SETS; i++) {
+        *tlb_entry(s->sets[i].tlb[0], va) = invalid;
+        *tlb_entry(s->sets[i].tlb[1], va) = invalid;
+    }
+}
+
+void sysmem_regime_switch(SysMem *s)
+{
+    const ArmSys *sys = &cpu_of(s)->sys;
+    TlbSet *pick = NULL;
+    for (unsigned i = 0; i < TLB_SETS && !pick; i++) {
+        TlbSet *t = &s->sets[i];
+        if (t->ttbr0 == sys->ttbr0 && t->contextidr == sys->contextidr && t->dacr == sys->dacr)
+            pick = t;
+    }
+    if (!pick) { /* reuse the least recently used regime */
+        pick = &s->sets[0];
+        for (unsigned i = 1; i < TLB_SETS; i++)
+            if (s->sets[i].last_used < pick->last_used)
+                pick = &s->sets[i];
+        pick->ttbr0 = sys->ttbr0;
+        pick->contextidr = sys->contextidr;
+        pick->dacr = sys->dacr;
+        pick->valid = false;
+    }
+    if (!pick->valid)
+        flush_set(pick);
+    pick->last_used = ++s->switches;
+    s->cur = pick;
+    sysmem_select_tlb(s);
+}
+
+/* Stores to a page that now holds translated code must take the slow path,
+ * in every regime's TLB. */
+static void protect_code_page(SysMem *s, uint32_t phys_page)
+{
+    for (unsigned i = 0; i < TLB_SETS; i++)
+        for (unsigned p = 0; p < 2; p++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                TlbEntry *e = &s->sets[i].tlb[p][k];
+                if (e->phys_page == phys_page && e->tag_write != TLB_INVALID)
+                    e->tag_write = TLB_INVALID;
+            }
 }
 
 /* Page-table walks read RAM only; anything else is an external abort. */
@@ -54,7 +113,7 @@ static uint8_t *ram_host(SysMem *s, uint32_t pa)
 static uint32_t translate(SysMem *s, uint32_t va, ArmAccess access, ArmMmuResult *r)
 {
     ArmCpu *cpu = cpu_of(s);
-    uint32_t fsr = arm_mmu_translate(&cpu->sys, read_phys_word, s, va, !arm_privileged(cpu), r);
+    uint32_t fsr = arm_mmu_translate(&cpu->sys, read_phys_word, s, va, user_access(s), r);
     return fsr ? fsr : arm_mmu_check(r, access);
 }
 
@@ -62,7 +121,7 @@ static void fill(SysMem *s, uint32_t va, const ArmMmuResult *r)
 {
     ArmCpu *cpu = cpu_of(s);
     uint32_t page = va & TLB_PAGE_MASK, pa_page = r->pa & TLB_PAGE_MASK;
-    TlbEntry *e = tlb_entry(cpu->common.tlb, va);
+    TlbEntry *e = tlb_entry(s->unprivileged ? cpu->common.tlb_user : cpu->common.tlb, va);
     uint8_t *host = ram_host(s, pa_page);
     e->phys_page = pa_page;
     if (!host) { /* MMIO: every access takes the slow path */
@@ -84,6 +143,7 @@ static void __attribute__((noreturn)) data_abort(SysMem *s, uint32_t va, uint32_
     cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
     cpu->sys.dfsr = fsr | (write ? 1u << 11 : 0);
     cpu->sys.dfar = va;
+    s->unprivileged = false;
     arm_take_exception(cpu, ARM_EXC_DABT, cpu->common.insn_pc);
     s->aborts++;
     longjmp(s->abort_jmp, 1);
@@ -137,22 +197,42 @@ static bool crosses_page(uint32_t va, unsigned size)
     return (va & (GUEST_PAGE_SIZE - 1)) + size > GUEST_PAGE_SIZE;
 }
 
-static uint64_t load_slow(CpuCommon *c, uint32_t va, unsigned size)
+/* size | alignment mask << TLB_ALIGN_SHIFT from the fast path: a
+ * misaligned access raises the alignment fault (before any translation
+ * fault, as the ARM ARM orders them). */
+static unsigned check_alignment(SysMem *s, uint32_t va, unsigned size_and_flags, bool write)
+{
+    unsigned flags = size_and_flags >> TLB_ALIGN_SHIFT;
+    if (va & flags & TLB_AMASK)
+        data_abort(s, va, arm_fsr(ARM_FS_ALIGNMENT, 0), write);
+    s->unprivileged = (flags & TLB_UNPRIV) != 0;
+    return size_and_flags & ((1u << TLB_ALIGN_SHIFT) - 1);
+}
+
+static uint64_t load_slow(CpuCommon *c, uint32_t va, unsigned size_and_mask)
 {
     SysMem *s = from_common(c);
-    if (!crosses_page(va, size))
-        return load_in_page(s, va, size);
+    unsigned size = check_alignment(s, va, size_and_mask, false);
+    unsigned unpriv = s->unprivileged ? TLB_UNPRIV : 0;
     uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++) /* little-endian, byte by byte */
-        v |= guest_load(c, va + i, 1) << (8 * i);
+    if (!crosses_page(va, size)) {
+        v = load_in_page(s, va, size);
+    } else {
+        for (unsigned i = 0; i < size; i++) /* little-endian, byte by byte */
+            v |= guest_load_aligned(c, va + i, 1, unpriv) << (8 * i);
+    }
+    s->unprivileged = false;
     return v;
 }
 
-static void store_slow(CpuCommon *c, uint32_t va, uint64_t v, unsigned size)
+static void store_slow(CpuCommon *c, uint32_t va, uint64_t v, unsigned size_and_mask)
 {
     SysMem *s = from_common(c);
+    unsigned size = check_alignment(s, va, size_and_mask, true);
+    unsigned unpriv = s->unprivileged ? TLB_UNPRIV : 0;
     if (!crosses_page(va, size)) {
         store_in_page(s, va, v, size);
+        s->unprivileged = false;
         return;
     }
     /* Check both pages before writing anything, so a fault leaves memory as it was. */
@@ -164,7 +244,8 @@ static void store_slow(CpuCommon *c, uint32_t va, uint64_t v, unsigned size)
             data_abort(s, a, fsr, true);
     }
     for (unsigned i = 0; i < size; i++)
-        guest_store(c, va + i, (v >> (8 * i)) & 0xff, 1);
+        guest_store_aligned(c, va + i, (v >> (8 * i)) & 0xff, 1, unpriv);
+    s->unprivileged = false;
 }
 
 /* --- instruction fetch --------------------------------------------------- */
@@ -223,6 +304,19 @@ static size_t fetch_physical(void *opaque, uint32_t pa, uint8_t *buf, size_t len
     return len;
 }
 
+uint32_t sysmem_address_translate(SysMem *s, uint32_t va, bool user, bool write)
+{
+    ArmMmuResult r;
+    uint32_t fsr = arm_mmu_translate(&cpu_of(s)->sys, read_phys_word, s, va, user, &r);
+    if (!fsr)
+        fsr = arm_mmu_check(&r, write ? ARM_ACCESS_WRITE : ARM_ACCESS_READ);
+    if (fsr) /* F = 1, FS[5:0] = {ExT, FS[4], FS[3:0]} in bits 6:1 */
+        return 1u | ((fsr & 0xf) << 1) | (((fsr >> 10) & 1) << 5) | (((fsr >> 12) & 1) << 6);
+    if (r.page_bits == 24) /* supersection: PA[31:24], SS */
+        return (r.pa & 0xff000000u) | 2u;
+    return r.pa & TLB_PAGE_MASK;
+}
+
 void sysmem_prefetch_abort(SysMem *s)
 {
     ArmCpu *cpu = cpu_of(s);
@@ -232,11 +326,10 @@ void sysmem_prefetch_abort(SysMem *s)
     s->aborts++;
 }
 
-/* A page gained translated code: stores to it must now take the slow path. */
+/* A page gained translated code. */
 static void on_first_code(void *opaque, uint32_t page)
 {
-    (void)page;
-    sysmem_flush_tlb(opaque);
+    protect_code_page(opaque, page << GUEST_PAGE_BITS);
 }
 
 /* Device DMA into RAM: drop translations of what it overwrote. */
@@ -257,6 +350,7 @@ void sysmem_init(SysMem *s, Machine *m, Bus *bus, uint8_t *ram, uint64_t ram_bas
     s->ram = ram;
     s->ram_base = ram_base;
     s->ram_size = ram_size;
+    s->cur = &s->sets[0];
     sysmem_flush_tlb(s);
     s->tlb_flushes = 0;
     bus->on_ram_write = on_ram_write;

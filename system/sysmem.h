@@ -25,12 +25,27 @@
 #include "backend/softmmu.h"
 #include "devices/bus.h"
 
+/* The TLB of one translation regime: Linux switches TTBR0 and the ASID on
+ * every context switch and DACR around every user access, so a few regimes
+ * are kept (like an ASID-tagged TLB) instead of flushing on each switch. */
+#define TLB_SETS 8
+
+typedef struct TlbSet {
+    uint32_t ttbr0, contextidr, dacr;
+    bool valid;         /* entries may be used (else flushed before reuse) */
+    uint64_t last_used;
+    TlbEntry tlb[2][TLB_SIZE]; /* [0] privileged, [1] User mode */
+} TlbSet;
+
 typedef struct SysMem {
     Machine *m;
     Bus *bus;
     uint8_t *ram;
     uint64_t ram_base, ram_size;
-    TlbEntry tlb[2][TLB_SIZE]; /* [0] privileged, [1] User mode */
+    TlbSet sets[TLB_SETS];
+    TlbSet *cur;
+    bool unprivileged;  /* the slow path is resolving an LDRT/STRT-style access */
+    uint64_t switches;
     jmp_buf abort_jmp;
     /* The last instruction fetch that faulted (for the prefetch abort). */
     uint32_t fetch_fsr, fetch_addr;
@@ -41,7 +56,11 @@ void sysmem_init(SysMem *s, Machine *m, Bus *bus, uint8_t *ram, uint64_t ram_bas
 /* Point the CPU at the TLB of its current privilege. */
 void sysmem_select_tlb(SysMem *s);
 void sysmem_flush_tlb(SysMem *s);
+/* TTBR0, CONTEXTIDR or DACR changed: use (or start) that regime's TLB. */
+void sysmem_regime_switch(SysMem *s);
 void sysmem_flush_page(SysMem *s, uint32_t va);
+/* The PAR value of an ATS1C* operation (ARM ARM B4.1.112). */
+uint32_t sysmem_address_translate(SysMem *s, uint32_t va, bool user, bool write);
 /* Take the prefetch abort of the last failed fetch (STEP_FETCH_FAULT). */
 void sysmem_prefetch_abort(SysMem *s);
 

@@ -64,10 +64,12 @@ static uint64_t host_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Host time since start, without the time the guest stood still while
+ * -jit sync/always compiled for it. */
 static uint64_t guest_ns(void *opaque)
 {
     VirtBoard *b = opaque;
-    return host_ns() - b->start_ns;
+    return host_ns() - b->start_ns - __atomic_load_n(&b->m.stats.stalled_ns, __ATOMIC_RELAXED);
 }
 
 static uint64_t counter(void *opaque)
@@ -117,6 +119,11 @@ static void tlb_flush(void *opaque)
 static void regime_switch(void *opaque)
 {
     sysmem_regime_switch(&((VirtBoard *)opaque)->mem);
+}
+
+static uint32_t address_translate(void *opaque, uint32_t va, bool user, bool write)
+{
+    return sysmem_address_translate(&((VirtBoard *)opaque)->mem, va, user, write);
 }
 
 static void tlb_flush_page(void *opaque, uint32_t va)
@@ -227,7 +234,7 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
     atomic_store(&b->deadline_ns, UINT64_MAX);
     sysmem_init(&b->mem, &b->m, &b->bus, b->ram, virt_memmap[VIRT_MEM].base, b->ram_size);
     arm_cpu_reset_system(&b->m.cpu);
-    b->hooks = (ArmSysHooks){counter, timer_changed, tlb_flush, tlb_flush_page, regime_switch};
+    b->hooks = (ArmSysHooks){counter, timer_changed, tlb_flush, tlb_flush_page, regime_switch, address_translate};
     b->m.cpu.hooks = &b->hooks;
     b->m.cpu.hooks_opaque = b;
     sysmem_select_tlb(&b->mem);

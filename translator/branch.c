@@ -88,7 +88,7 @@ static bool table_branch(LowerCtx *ctx, bool half)
     if (half)
         index = ir_op2(ir, IR_SHL, index, ir_movi(ir, 1));
     IrTemp addr = ir_op2(ir, IR_ADD, lower_read_reg(ctx, rn), index);
-    IrTemp entry = ir_load(ir, half ? IR_LD16U : IR_LD8U, addr);
+    IrTemp entry = ir_load_al(ir, half ? IR_LD16U : IR_LD8U, addr, lower_amask(ctx, 0, half ? 2 : 1));
     IrTemp offset = ir_op2(ir, IR_SHL, entry, ir_movi(ir, 1));
     lower_exit_branch(ctx, ir_op2(ir, IR_ADD, ir_movi(ir, ctx->pc + 4), offset));
     return true;

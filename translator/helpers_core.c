@@ -39,7 +39,7 @@ uint64_t helper_ldrex_mark(void *env, uint64_t addr, uint64_t size, uint64_t c)
 {
     (void)c;
     ArmCpu *cpu = env;
-    uint64_t v = guest_load(&cpu->common, (uint32_t)addr, (unsigned)size);
+    uint64_t v = guest_load_aligned(&cpu->common, (uint32_t)addr, (unsigned)size, (unsigned)size - 1);
     cpu->excl_addr = (uint32_t)addr;
     cpu->excl_val = v;
     cpu->excl_valid = (uint32_t)size;
@@ -55,6 +55,8 @@ uint64_t helper_clrex(void *env, uint64_t a, uint64_t b, uint64_t c)
 
 static uint64_t strex_common(ArmCpu *cpu, uint32_t addr, uint64_t value, unsigned size)
 {
+    if (addr & (size - 1)) /* alignment fault in system mode (no-op load in user mode) */
+        guest_load_aligned(&cpu->common, addr, size, size - 1);
     bool ok = cpu->excl_valid == size && cpu->excl_addr == addr;
     cpu->excl_valid = 0;
     if (!ok)

@@ -109,11 +109,18 @@ uint64_t helper_cp15_write64(void *env, uint64_t key, uint64_t value, uint64_t c
 /* VFP system registers of a VFPv4-D32 unit without Advanced SIMD. */
 enum { VFP_FPSID = 0, VFP_FPSCR = 1, VFP_MVFR1 = 6, VFP_MVFR0 = 7, VFP_FPEXC = 8 };
 
+/* CPACR.cp10 = no access makes every VFP instruction UNDEFINED, these too;
+ * FPEXC.EN = 0 alone still lets PL1 reach them. */
+static bool vfp_sysreg_denied(const ArmCpu *cpu)
+{
+    return !arm_privileged(cpu) || ((cpu->sys.cpacr >> 20) & 3) == 0;
+}
+
 uint64_t helper_vfp_sysreg_read(void *env, uint64_t reg, uint64_t b, uint64_t c)
 {
     (void)b, (void)c;
     ArmCpu *cpu = env;
-    if (!arm_privileged(cpu))
+    if (vfp_sysreg_denied(cpu))
         return (uint64_t)CP15_UNDEFINED << 32;
     switch (reg) {
     case VFP_FPSID: return 0x410430f0;
@@ -128,7 +135,7 @@ uint64_t helper_vfp_sysreg_write(void *env, uint64_t reg, uint64_t value, uint64
 {
     (void)c;
     ArmCpu *cpu = env;
-    if (!arm_privileged(cpu))
+    if (vfp_sysreg_denied(cpu))
         return CP15_UNDEFINED;
     if (reg == VFP_FPEXC) {
         cpu->fpexc = (uint32_t)value & ARM_FPEXC_EN;

@@ -89,6 +89,19 @@ static inline void ir_sts32(IrBlock *b, size_t off, IrTemp v) { ir_emit(b, IR_ST
 static inline void ir_sts64(IrBlock *b, size_t off, IrTemp v) { ir_emit(b, IR_STS64, v, IR_NO_TEMP, IR_NO_TEMP, off, 0); }
 static inline IrTemp ir_load(IrBlock *b, IrOp op, IrTemp addr) { return ir_op1(b, op, addr); }
 static inline void ir_store(IrBlock *b, IrOp op, IrTemp addr, IrTemp v) { ir_emit(b, op, addr, v, IR_NO_TEMP, 0, 0); }
+/* The same with access flags in aux: a mask of address bits that must be 0
+ * (system mode raises an alignment fault; user mode ignores it, as Linux
+ * fixes up misaligned user accesses), and IR_MEM_UNPRIV for an access
+ * checked as User mode's whatever the current mode (LDRT, STRT). */
+#define IR_MEM_UNPRIV 0x80u
+static inline IrTemp ir_load_al(IrBlock *b, IrOp op, IrTemp addr, unsigned flags)
+{
+    return ir_emit(b, op, addr, IR_NO_TEMP, IR_NO_TEMP, 0, (uint8_t)flags);
+}
+static inline void ir_store_al(IrBlock *b, IrOp op, IrTemp addr, IrTemp v, unsigned flags)
+{
+    ir_emit(b, op, addr, v, IR_NO_TEMP, 0, (uint8_t)flags);
+}
 static inline IrTemp ir_call(IrBlock *b, unsigned helper, IrTemp a, IrTemp x, IrTemp y)
 {
     return ir_emit(b, IR_CALL, a, x, y, helper, 0);

@@ -74,7 +74,8 @@
     X(SHL64, 2, I64)     /* a << (b & 63), b is a 32-bit temp */              \
     X(LSHR64, 2, I64)                                                          \
     X(ASHR64, 2, I64)                                                          \
-    /* guest memory: a = guest address, b = value to store */                \
+    /* guest memory: a = guest address, b = value to store, aux = mask of   \
+     * address bits that must be 0 (alignment; system mode only) */          \
     X(LD8U, 1, I32)                                                            \
     X(LD8S, 1, I32)                                                            \
     X(LD16U, 1, I32)                                                           \

@@ -427,6 +427,23 @@ static LsKind ls_decode(const LowerCtx *ctx, LsInsn *d)
 
 /* --- lowering ---------------------------------------------------------- */
 
+static bool is_unprivileged(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_LDRT: case ARM_INS_LDRBT: case ARM_INS_LDRHT: case ARM_INS_LDRSBT: case ARM_INS_LDRSHT:
+    case ARM_INS_STRT: case ARM_INS_STRBT: case ARM_INS_STRHT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* IR access flags of LDR/STR and their forms (see ir_load_al). */
+static unsigned single_flags(const LowerCtx *ctx, const LsInsn *d)
+{
+    return lower_amask(ctx, 0, d->size) | (is_unprivileged(ctx->insn->id) ? IR_MEM_UNPRIV : 0);
+}
+
 static IrOp load_op(unsigned size, bool sign)
 {
     switch (size) {
@@ -475,9 +492,9 @@ static bool emit_single(LowerCtx *ctx, const LsInsn *d)
     IrTemp offaddr, addr = ls_address(ctx, d, &offaddr);
     IrTemp val = IR_NO_TEMP;
     if (d->load)
-        val = ir_load(b, load_op(d->size, d->sign), addr);
+        val = ir_load_al(b, load_op(d->size, d->sign), addr, single_flags(ctx, d));
     else
-        ir_store(b, store_op(d->size), addr, lower_read_reg(ctx, d->rt));
+        ir_store_al(b, store_op(d->size), addr, lower_read_reg(ctx, d->rt), single_flags(ctx, d));
     if (d->wback)
         lower_write_reg(ctx, d->rn, offaddr);
     if (d->load)
@@ -491,8 +508,8 @@ static bool emit_dual(LowerCtx *ctx, const LsInsn *d)
     IrTemp offaddr, addr = ls_address(ctx, d, &offaddr);
     IrTemp addr2 = add_imm(ctx, addr, 4);
     if (d->load) {
-        IrTemp lo = ir_load(b, IR_LD32, addr);
-        IrTemp hi = ir_load(b, IR_LD32, addr2);
+        IrTemp lo = ir_load_al(b, IR_LD32, addr, 3); /* LDRD/STRD: word aligned */
+        IrTemp hi = ir_load_al(b, IR_LD32, addr2, 3);
         if (d->wback)
             lower_write_reg(ctx, d->rn, offaddr);
         lower_write_reg(ctx, d->rt, lo);
@@ -500,8 +517,8 @@ static bool emit_dual(LowerCtx *ctx, const LsInsn *d)
     } else {
         IrTemp lo = lower_read_reg(ctx, d->rt);
         IrTemp hi = lower_read_reg(ctx, d->rt2);
-        ir_store(b, IR_ST32, addr, lo);
-        ir_store(b, IR_ST32, addr2, hi);
+        ir_store_al(b, IR_ST32, addr, lo, 3);
+        ir_store_al(b, IR_ST32, addr2, hi, 3);
         if (d->wback)
             lower_write_reg(ctx, d->rn, offaddr);
     }
@@ -543,10 +560,10 @@ static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
             continue;
         IrTemp addr = add_imm(ctx, start, 4 * k++);
         if (d->load) {
-            vals[i] = ir_load(b, IR_LD32, addr);
+            vals[i] = ir_load_al(b, IR_LD32, addr, 3); /* LDM/STM: word aligned */
         } else {
             IrTemp v = i == d->rn ? base : multi_read(ctx, d, i); /* STM stores the original base */
-            ir_store(b, IR_ST32, addr, v);
+            ir_store_al(b, IR_ST32, addr, v, 3);
         }
     }
     if (d->wback)
@@ -569,11 +586,11 @@ static bool emit_ldrex(LowerCtx *ctx, const LsInsn *d)
     IrTemp addr = add_imm(ctx, lower_read_reg(ctx, d->rn), d->imm);
     IrTemp lo, hi = IR_NO_TEMP;
     if (d->size == 8) {
-        IrTemp v = ir_load(b, IR_LD64, addr);
+        IrTemp v = ir_load_al(b, IR_LD64, addr, 7); /* exclusives: naturally aligned */
         lo = ir_op1(b, IR_LO32, v);
         hi = ir_op1(b, IR_HI32, v);
     } else {
-        lo = ir_load(b, load_op(d->size, false), addr);
+        lo = ir_load_al(b, load_op(d->size, false), addr, d->size - 1);
     }
     ir_call(b, HELPER_ldrex_mark, addr, ir_movi(b, d->size), IR_NO_TEMP);
     lower_write_reg(ctx, d->rt, lo);

@@ -40,7 +40,16 @@ typedef struct LowerCtx {
     void *log;          /* Log*, for unimplemented-feature reports */
     bool system;        /* full system: privileged instructions are real */
     bool vfp_off;       /* system mode: VFP instructions are UNDEFINED */
+    bool align_all;     /* system mode with SCTLR.A: every access must be aligned */
 } LowerCtx;
+
+/* The alignment mask of an access of size bytes that the instruction
+ * requires to be aligned to `required` + 1 bytes (0: no requirement). */
+static inline unsigned lower_amask(const LowerCtx *ctx, unsigned required, unsigned size)
+{
+    unsigned natural = ctx->align_all ? size - 1 : 0;
+    return required > natural ? required : natural;
+}
 
 typedef bool (*TranslateFn)(LowerCtx *ctx);
 

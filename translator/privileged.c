@@ -25,9 +25,9 @@ static bool trans_srs(LowerCtx *ctx)
     IrTemp base = ir_call(b, HELPER_banked_read, ir_movi(b, mode), ir_movi(b, 13), IR_NO_TEMP);
     IrTemp low = inc ? base : ir_op2(b, IR_SUB, base, ir_movi(b, 8));
     IrTemp start = inc == before ? ir_op2(b, IR_ADD, low, ir_movi(b, 4)) : low;
-    ir_store(b, IR_ST32, start, lower_read_reg(ctx, 14));
+    ir_store_al(b, IR_ST32, start, lower_read_reg(ctx, 14), 3);
     IrTemp spsr = ir_call(b, HELPER_spsr_read, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP);
-    ir_store(b, IR_ST32, ir_op2(b, IR_ADD, start, ir_movi(b, 4)), ir_op1(b, IR_LO32, spsr));
+    ir_store_al(b, IR_ST32, ir_op2(b, IR_ADD, start, ir_movi(b, 4)), ir_op1(b, IR_LO32, spsr), 3);
     if (raw & (1u << 21)) {
         IrTemp end = inc ? ir_op2(b, IR_ADD, base, ir_movi(b, 8)) : low;
         ir_call(b, HELPER_banked_write, ir_movi(b, mode), ir_movi(b, 13), end);
@@ -51,8 +51,8 @@ static bool trans_rfe(LowerCtx *ctx)
     IrTemp base = lower_read_reg(ctx, rn);
     IrTemp low = inc ? base : ir_op2(b, IR_SUB, base, ir_movi(b, 8));
     IrTemp start = inc == before ? ir_op2(b, IR_ADD, low, ir_movi(b, 4)) : low;
-    IrTemp pc = ir_load(b, IR_LD32, start);
-    IrTemp cpsr = ir_load(b, IR_LD32, ir_op2(b, IR_ADD, start, ir_movi(b, 4)));
+    IrTemp pc = ir_load_al(b, IR_LD32, start, 3);
+    IrTemp cpsr = ir_load_al(b, IR_LD32, ir_op2(b, IR_ADD, start, ir_movi(b, 4)), 3);
     if (raw & (1u << 21))
         lower_write_reg(ctx, rn, inc ? ir_op2(b, IR_ADD, base, ir_movi(b, 8)) : low);
     ir_call(b, HELPER_rfe, pc, cpsr, IR_NO_TEMP);

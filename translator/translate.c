@@ -112,7 +112,7 @@ TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque,
     out->guest_start = pc;
     out->ninsns = 0;
     LowerCtx ctx = {.ir = ir, .thumb = thumb, .it_touched = it != 0, .system = t->system,
-                    .vfp_off = (mode & ARM_MODEBIT_VFP_OFF) != 0};
+                    .vfp_off = (mode & ARM_MODEBIT_VFP_OFF) != 0, .align_all = (mode & ARM_MODEBIT_ALIGN) != 0};
     for (;;) {
         uint8_t bytes[4];
         size_t avail = fetch(opaque, pc, bytes, 4);

@@ -169,9 +169,9 @@ static bool trans_vldr_vstr(LowerCtx *ctx)
     IrTemp base = n == 15 ? lower_read_pc_aligned(ctx) : lower_read_reg(ctx, n);
     IrTemp addr = imm ? ir_op2(b, bit(w, 23) ? IR_ADD : IR_SUB, base, ir_movi(b, imm)) : base;
     if (load)
-        vwrite(ctx, dp, d, ir_load(b, dp ? IR_LD64 : IR_LD32, addr));
+        vwrite(ctx, dp, d, ir_load_al(b, dp ? IR_LD64 : IR_LD32, addr, 3)); /* word aligned */
     else
-        ir_store(b, dp ? IR_ST64 : IR_ST32, addr, vread(ctx, dp, d));
+        ir_store_al(b, dp ? IR_ST64 : IR_ST32, addr, vread(ctx, dp, d), 3);
     return true;
 }
 
@@ -199,9 +199,9 @@ static bool trans_vldm_vstm(LowerCtx *ctx)
     for (unsigned i = 0; i < regs; i++) {
         IrTemp addr = i ? ir_op2(b, IR_ADD, start, ir_movi(b, i * size)) : start;
         if (load)
-            vals[i] = ir_load(b, dp ? IR_LD64 : IR_LD32, addr);
+            vals[i] = ir_load_al(b, dp ? IR_LD64 : IR_LD32, addr, 3);
         else
-            ir_store(b, dp ? IR_ST64 : IR_ST32, addr, vread(ctx, dp, first + (int)i));
+            ir_store_al(b, dp ? IR_ST64 : IR_ST32, addr, vread(ctx, dp, first + (int)i), 3);
     }
     if (load)
         for (unsigned i = 0; i < regs; i++)
