@@ -1,6 +1,6 @@
 #!/bin/sh
 # Set up, build and run every test, then the sanitizer build (ASan + UBSan)
-# on the unit, command-line and guest-program tests.
+# on the unit, command-line, guest-program and bare-metal system tests.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,4 +17,4 @@ export GUEST_CHECK_PASSENV="ASAN_OPTIONS UBSAN_OPTIONS"
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-sanitize >&2
 meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 --suite unit --suite cli
-meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache virt-roms-jit-off virt-roms-jit-on

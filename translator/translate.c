@@ -116,7 +116,7 @@ TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque,
     for (;;) {
         uint8_t bytes[4];
         size_t avail = fetch(opaque, pc, bytes, 4);
-        if (avail < 2 || (!thumb && avail < 4)) {
+        if (avail < 2 || (!thumb && avail < 4) || (avail < 4 && thumb_is_32bit((uint16_t)(bytes[0] | bytes[1] << 8)))) {
             if (out->ninsns == 0) {
                 arm_decode_end_block(t->dec, thumb, it);
                 return TRANSLATE_FETCH_FAULT;

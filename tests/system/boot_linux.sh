@@ -19,7 +19,7 @@ KERNEL=$(echo "$paths" | sed -n 1p)
 INITRD=$(echo "$paths" | sed -n 2p)
 
 W=$(mktemp -d)
-trap 'kill $PID 2>/dev/null; rm -rf "$W"' EXIT
+trap 'kill $PID 2>/dev/null || true; rm -rf "$W"' EXIT
 # Disk 1: 1 MiB of known bytes, read-only check; disk 2: written by the
 # guest; disk 3: written by the guest with snapshot=on (file unchanged).
 i=0
