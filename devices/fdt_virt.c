@@ -382,9 +382,12 @@ void *fdt_virt_build(const FdtVirtConfig *cfg, size_t *size_out, char *err, size
 
 /* ---- User DTB ---- */
 
+/* Every copy of the property: libfdt's checks accept duplicate names. */
 static int delprop_if_present(void *fdt, int node, const char *name)
 {
-    int r = fdt_delprop(fdt, node, name);
+    int r;
+    while ((r = fdt_delprop(fdt, node, name)) == 0)
+        continue;
     return r == -FDT_ERR_NOTFOUND ? 0 : r;
 }
 
@@ -432,7 +435,13 @@ void *fdt_virt_patch_user(const void *blob, size_t len, const char *name, const 
         return NULL;
     }
     memcpy(copy, blob, len);
-    int r = fdt_check_full(copy, len);
+    /* libfdt 1.6.1's fdt_check_full dereferences a NULL node name in trees
+     * older than version 16 (found by fuzzing): refuse those first. */
+    int r = fdt_check_header(copy);
+    if (!r && fdt_version(copy) < 17)
+        r = -FDT_ERR_BADVERSION;
+    if (!r)
+        r = fdt_check_full(copy, len);
     if (r) {
         set_err(err, errlen, "%s: not a valid device tree: %s", name, fdt_strerror(r));
         free(copy);

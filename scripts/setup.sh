@@ -3,7 +3,7 @@
 # already there.  Run as root (or with sudo available).  Idempotent.
 set -eu
 
-PACKAGES="meson ninja-build pkg-config gcc libc6-dev libcapstone-dev llvm-19-dev libsdl2-dev
+PACKAGES="meson ninja-build pkg-config gcc libc6-dev libcapstone-dev llvm-19-dev libsdl2-dev clang-14 libclang-rt-14-dev
 zlib1g-dev check libfdt-dev gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
 libunicorn-dev time cpio"
 

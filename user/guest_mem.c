@@ -77,11 +77,23 @@ int guest_protect(GuestMem *g, uint32_t addr, uint32_t len, int prot)
         return -EINVAL;
     if (!guest_access_ok(g, addr, len, 0))
         return -ENOMEM;
-    for (uint32_t a = addr; a < addr + len; a += GUEST_PAGE) {
+    /* One mprotect per run of pages with the same host protection (a page
+     * holding translated code stays write-protected): a 4 GiB segment is
+     * not a million system calls. */
+    uint64_t end = (uint64_t)addr + len, run = addr;
+    for (uint64_t a = addr; a < end; a += GUEST_PAGE) {
         uint8_t *f = &g->flags[a / GUEST_PAGE];
         *f = (uint8_t)((*f & ~7) | (prot & 7));
-        if (mprotect(g->base + a, GUEST_PAGE, host_prot(*f)) != 0)
-            return -errno;
+        bool last = a + GUEST_PAGE >= end;
+        if (!last) {
+            uint8_t next = (uint8_t)((g->flags[(a + GUEST_PAGE) / GUEST_PAGE] & ~7) | (prot & 7));
+            last = host_prot(next) != host_prot(*f);
+        }
+        if (last) {
+            if (mprotect(g->base + run, a + GUEST_PAGE - run, host_prot(*f)) != 0)
+                return -errno;
+            run = a + GUEST_PAGE;
+        }
     }
     return 0;
 }
