@@ -54,6 +54,11 @@ typedef struct CpuCommon {
     volatile int exit_request;
     void **chain_link;       /* set by the chain-miss stub: the exit cell to link */
     JitLookupEntry *lookup;  /* indirect-branch table, JIT_LOOKUP_SIZE entries */
+    /* Deterministic mode (-icount): guest instructions run, counted per
+     * block as it starts in both tiers; a block starts only while
+     * icount < icount_limit, else control returns to the caller of
+     * machine_run at that block boundary. */
+    uint64_t icount, icount_limit;
     /* Counted by compiled code: units entered, guest blocks and instructions run. */
     uint64_t jit_entries, jit_blocks, jit_insns;
 } CpuCommon;

@@ -33,7 +33,7 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
                         .fetch_opaque = system ? m->code_page_opaque : m->fetch_opaque,
                         .code_cache_dir = m->jit_cache_dir,
                         .code_cache_max = m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
-                        .chain = true, .count = m->jit_count, .softmmu = system,
+                        .chain = true, .count = m->jit_count, .softmmu = system, .icount = m->icount,
                         .page_local_bits = system ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0};
     m->jit = jit_new(mode, &m->log, &config);
     if (!m->jit || !m->jit_lookup)
@@ -178,6 +178,8 @@ static int run_block(Machine *m, TransBlock *tb)
     }
     m->stats.interp_blocks++;
     m->stats.interp_insns += tb->ninsns;
+    if (m->icount)
+        cpu->common.icount += tb->ninsns; /* compiled code counts its own blocks */
     if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m)) {
         uint64_t t0 = jit_mode(m->jit) == JIT_SYNC ? monotonic_ns() : 0;
         jit_submit_region(m->jit, tb, m->jit_threshold / 2);
@@ -239,6 +241,8 @@ int machine_run(Machine *m)
             return STEP_FETCH_FAULT;
         if (m->jit && jit_mode(m->jit) != JIT_CHECK)
             link_to(m, tb, kind);
+        if (m->icount && cpu->common.icount >= cpu->common.icount_limit)
+            return IR_EXIT_YIELD; /* the same block boundary compiled code stops at */
         kind = run_block(m, tb);
         if (kind != IR_EXIT_JUMP && kind != IR_EXIT_INDIRECT)
             return kind;

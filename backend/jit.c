@@ -229,6 +229,7 @@ static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
     sha256_update(&h, &r->unit.chain, sizeof r->unit.chain);
     sha256_update(&h, &r->unit.count, sizeof r->unit.count);
     sha256_update(&h, &r->unit.softmmu, sizeof r->unit.softmmu);
+    sha256_update(&h, &r->unit.icount, sizeof r->unit.icount);
     sha256_update(&h, &r->unit.page_local_bits, sizeof r->unit.page_local_bits);
     for (unsigned i = 0; i < r->unit.nmembers; i++) {
         const JitMember *m = &r->unit.members[i];
@@ -548,6 +549,7 @@ static void submit_members(Jit *j, TransBlock **blocks, unsigned n)
     r->unit.chain = j->config.chain;
     r->unit.count = j->config.count;
     r->unit.softmmu = j->config.softmmu;
+    r->unit.icount = j->config.icount;
     r->unit.page_local_bits = j->config.page_local_bits;
     for (unsigned i = 0; i < n; i++) {
         TransBlock *tb = blocks[i];

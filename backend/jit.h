@@ -45,6 +45,7 @@ typedef struct JitConfig {
     bool chain;                 /* link compiled code (false: every exit returns) */
     bool count;                 /* compiled code counts what it runs (--stats, -jit check) */
     bool softmmu;               /* system mode: memory through the TLB */
+    bool icount;                /* deterministic mode (CpuCommon.icount) */
     uint32_t page_local_bits;   /* system mode: see jit_direct_target_mode */
 } JitConfig;
 

@@ -33,6 +33,7 @@ typedef struct JitUnit {
     bool chain;    /* link exits to other compiled code (off for -jit check) */
     bool count;    /* count entries, blocks and instructions (--stats) */
     bool softmmu;  /* guest memory through the system-mode TLB (softmmu.h) */
+    bool icount;   /* count instructions and stop at icount_limit (cpu_common.h) */
     uint32_t page_local_bits; /* see jit_direct_target_mode (0: no page rule) */
     char name[48]; /* the function's symbol */
 } JitUnit;

@@ -60,7 +60,7 @@ static void add_slot(Emitter *e, uint32_t offset, uint8_t size, bool write)
  * are not cached. */
 static void collect_slots(Emitter *e)
 {
-    size_t total = 3;
+    size_t total = 4;
     for (unsigned m = 0; m < e->unit->nmembers; m++)
         total += e->unit->members[m].code->count;
     e->slots = calloc(total, sizeof *e->slots);
@@ -78,6 +78,8 @@ static void collect_slots(Emitter *e)
         for (unsigned j = 0; j < e->nslots; j++)
             if (i != j && overlaps(&e->slots[j], e->slots[i].offset, e->slots[i].size))
                 e->slots[i].cached = false;
+    if (e->unit->icount)
+        add_slot(e, COMMON_OFF(icount), 8, true);
     if (e->unit->count) {
         add_slot(e, COMMON_OFF(jit_entries), 8, true);
         add_slot(e, COMMON_OFF(jit_blocks), 8, true);
@@ -387,6 +389,22 @@ static void emit_prologue(Emitter *e)
         e->member_bb[m] = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "member");
 }
 
+/* -icount: a block starts only while icount < icount_limit; otherwise
+ * return to the dispatcher at this block, which stops at the same
+ * boundary the interpreter would. */
+static void emit_icount_check(Emitter *e, const JitMember *mb)
+{
+    LLVMValueRef count = emit_read_state(e, COMMON_OFF(icount), 8);
+    LLVMValueRef limit = LLVMBuildLoad2(e->b, e->i64, state_ptr(e, COMMON_OFF(icount_limit)), "limit");
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "icount.ok");
+    LLVMBasicBlockRef stop = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "icount.stop");
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntUGE, count, limit, ""), stop, go);
+    LLVMPositionBuilderAtEnd(e->b, stop);
+    emit_return(e, IR_EXIT_JUMP, c32(e, mb->pc));
+    LLVMPositionBuilderAtEnd(e->b, go);
+    emit_write_state(e, COMMON_OFF(icount), 8, LLVMBuildAdd(e->b, count, c64(e, mb->ninsns), ""));
+}
+
 static void emit_member(Emitter *e, unsigned m)
 {
     const JitMember *mb = &e->unit->members[m];
@@ -397,6 +415,8 @@ static void emit_member(Emitter *e, unsigned m)
     e->temp_slot = calloc(code->ntemps + 1, sizeof *e->temp_slot);
     e->label_bb = calloc(code->count + 1, sizeof *e->label_bb);
     LLVMPositionBuilderAtEnd(e->b, e->member_bb[m]);
+    if (e->unit->icount)
+        emit_icount_check(e, mb);
     if (e->unit->count) {
         add_to_slot(e, COMMON_OFF(jit_blocks), 1);
         add_to_slot(e, COMMON_OFF(jit_insns), mb->ninsns);

@@ -62,6 +62,7 @@ typedef struct Machine {
     char *jit_cache_dir;      /* persistent code cache, or NULL */
     uint64_t jit_cache_max;   /* its size bound in bytes (0: the default) */
     bool jit_count;           /* compiled code counts blocks and instructions (--stats) */
+    bool icount;              /* deterministic mode: count instructions (CpuCommon.icount) */
     JitLookupEntry *jit_lookup; /* the indirect-branch table (cpu.common.lookup) */
     struct StoreLog *check_log; /* -jit check */
     uint32_t collected_epoch; /* block cache epoch when retired blocks were last freed */

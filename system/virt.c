@@ -50,6 +50,7 @@ typedef struct VirtBoard {
     atomic_bool input_ready;   /* the ticker saw console input waiting */
     pthread_t ticker;
     bool ticker_started;
+    int icount_shift; /* -1: guest time follows the host clock */
     bool off;
     int status;
     uint64_t irqs, wfis, psci_calls;
@@ -65,11 +66,19 @@ static uint64_t host_ns(void)
 }
 
 /* Host time since start, without the time the guest stood still while
- * -jit sync/always compiled for it. */
+ * -jit sync/always compiled for it; or, with -icount, instructions run. */
 static uint64_t guest_ns(void *opaque)
 {
     VirtBoard *b = opaque;
+    if (b->icount_shift >= 0)
+        return b->m.cpu.common.icount << b->icount_shift;
     return host_ns() - b->start_ns - __atomic_load_n(&b->m.stats.stalled_ns, __ATOMIC_RELAXED);
+}
+
+/* -icount: the instruction count at which guest time reaches ns. */
+static uint64_t ns_to_icount(const VirtBoard *b, uint64_t ns)
+{
+    return ns == UINT64_MAX ? UINT64_MAX : (ns >> b->icount_shift) + ((ns & ((1ull << b->icount_shift) - 1)) != 0);
 }
 
 static uint64_t counter(void *opaque)
@@ -166,7 +175,8 @@ static bool add_devices(VirtBoard *b, const VirtOptions *o, char *err, size_t er
     gic_init(&b->gic, log, GIC_NUM_IRQS, (IrqLine){cpu_interrupt, b, 0}, (IrqLine){cpu_interrupt, b, 1});
     pl011_init(&b->uart, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_UART}, uart_tx, b);
     pl011_ops.write(&b->uart, PL011_CR, 0x301, 4); /* enabled, as firmware leaves it */
-    pl031_init(&b->rtc, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_RTC}, guest_ns, b, (uint64_t)time(NULL));
+    uint64_t rtc_base = o->rtc_base >= 0 ? (uint64_t)o->rtc_base : (uint64_t)time(NULL);
+    pl031_init(&b->rtc, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_RTC}, guest_ns, b, rtc_base);
     bool ok = bus_add_mmio(&b->bus, "gic-dist", virt_memmap[VIRT_GIC_DIST].base, virt_memmap[VIRT_GIC_DIST].size,
                            &gic_dist_ops, &b->gic) &&
               bus_add_mmio(&b->bus, "gic-cpu", virt_memmap[VIRT_GIC_CPU].base, virt_memmap[VIRT_GIC_CPU].size,
@@ -219,6 +229,7 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
         return NULL;
     }
     b->ram_size = o->ram_size ? o->ram_size : VIRT_DEFAULT_RAM;
+    b->icount_shift = o->icount_shift;
     b->ram = mmap(NULL, b->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (b->ram == MAP_FAILED) {
         snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM: %s", (unsigned long long)(b->ram_size >> 20),
@@ -243,6 +254,7 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
 
 static void board_free(VirtBoard *b)
 {
+    machine_destroy(&b->m); /* idempotent; stops the compile thread first */
     for (unsigned i = 0; i < b->nblk; i++)
         virtio_blk_close(&b->blk[i]);
     munmap(b->ram, b->ram_size);
@@ -347,9 +359,31 @@ static void deliver_interrupts(VirtBoard *b)
     b->irqs++;
 }
 
-/* WFI: sleep until the next timer deadline or console input. */
+/* Instructions between looks at the console in -icount mode. */
+#define ICOUNT_SLICE (1u << 22)
+
+/* -icount: run to the next timer deadline (or a slice), so interrupts are
+ * taken at the same instruction in every run. */
+static void set_icount_limit(VirtBoard *b)
+{
+    CpuCommon *c = &b->m.cpu.common;
+    uint64_t deadline = ns_to_icount(b, atomic_load(&b->deadline_ns));
+    uint64_t slice = c->icount + ICOUNT_SLICE;
+    c->icount_limit = deadline > c->icount && deadline < slice ? deadline : slice;
+}
+
+/* WFI: sleep until the next timer deadline or console input; with
+ * -icount, guest time jumps to the deadline instead. */
 static void idle(VirtBoard *b)
 {
+    if (b->icount_shift >= 0) {
+        uint64_t deadline = ns_to_icount(b, atomic_load(&b->deadline_ns));
+        if (deadline != UINT64_MAX) {
+            if (deadline > b->m.cpu.common.icount)
+                b->m.cpu.common.icount = deadline;
+            return;
+        }
+    }
     uint64_t now = guest_ns(b), d = atomic_load(&b->deadline_ns);
     int ms = d <= now ? 0 : (d - now) / 1000000u > 10 ? 10 : (int)((d - now + 999999) / 1000000u);
     if (console_wait(&b->con, ms))
@@ -359,6 +393,8 @@ static void idle(VirtBoard *b)
 static void step(VirtBoard *b)
 {
     b->m.cpu.common.exit_request = 0;
+    if (b->icount_shift >= 0 && console_wait(&b->con, 0))
+        atomic_store(&b->input_ready, true); /* no ticker in -icount mode */
     feed_console(b);
     update_timers(b);
     deliver_interrupts(b);
@@ -369,6 +405,8 @@ static void step(VirtBoard *b)
         return;
     }
     sysmem_select_tlb(&b->mem);
+    if (b->icount_shift >= 0)
+        set_icount_limit(b);
     handle_exit(b, machine_run(&b->m));
 }
 
@@ -421,10 +459,11 @@ int virt_run(const VirtOptions *o)
     b->m.jit_cache_max = o->jit_cache_max;
     b->m.jit_threshold = o->jit_threshold;
     b->m.jit_count = o->stats;
+    b->m.icount = o->icount_shift >= 0;
     if (!machine_enable_jit(&b->m, o->jit, o->jit_cache))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
     console_open(&b->con);
-    if (!start_ticker(b))
+    if (o->icount_shift < 0 && !start_ticker(b))
         fprintf(stderr, "scion: cannot start the timer thread; interrupts may be late\n");
     double start = (double)host_ns() * 1e-9;
     run_loop(b);
@@ -437,7 +476,6 @@ int virt_run(const VirtOptions *o)
         fflush(NULL);
         _exit(status); /* as in user mode: never tear LLVM down under the compile thread */
     }
-    machine_destroy(&b->m);
     board_free(b);
     return status;
 }

@@ -31,6 +31,8 @@ typedef struct VirtOptions {
     VirtDrive drives[VIRT_MAX_DRIVES];
     unsigned ndrives;
     uint64_t rng_seed;      /* 0: host entropy */
+    int icount_shift;       /* -icount N: 2^N ns of guest time per instruction; -1: host time */
+    int64_t rtc_base;       /* RTC at power-on, seconds since the epoch; -1: the host's clock */
     unsigned log_mask;
     FILE *log_out;
     bool stats;

@@ -28,6 +28,10 @@ static void virt_usage(FILE *out)
             "                  stay in memory, the file is untouched)\n"
             "  -nographic, -serial stdio   console on stdin/stdout (the only one)\n"
             "  -rng-seed N     virtio-rng from a seeded generator (reproducible runs)\n"
+            "  -icount N       deterministic time: each instruction is 2^N ns of guest\n"
+            "                  time (0..10); timers fire at the same instruction every run\n"
+            "  -rtc-base SECS  the RTC's time at power-on, in seconds since 1970\n"
+            "                  (default: the host's clock)\n"
             "  -jit MODE, -jit-cache DIR|off, -jit-cache-max SIZE, -jit-threshold N\n"
             "                  the LLVM tier, as for `scion run`\n"
             "  -d ITEM,...     log items (-d help); -D FILE writes them to FILE\n"
@@ -122,6 +126,18 @@ static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfil
             return cli_bad_usage("too many -drive options (at most %s)", "8");
         if (!parse_drive(v, &o->drives[o->ndrives++]))
             return cli_bad_usage("bad -drive '%s' (file=PATH[,readonly=on][,snapshot=on])", v);
+    } else if (!strcmp(a, "-icount")) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || end == v || n < 0 || n > 10)
+            return cli_bad_usage("bad -icount '%s' (a shift from 0 to 10)", v);
+        o->icount_shift = (int)n;
+    } else if (!strcmp(a, "-rtc-base")) {
+        char *end;
+        long long n = strtoll(v, &end, 10);
+        if (*end || end == v || n < 0 || n > 0xffffffffLL)
+            return cli_bad_usage("bad -rtc-base '%s' (seconds since 1970)", v);
+        o->rtc_base = n;
     } else if (!strcmp(a, "-rng-seed")) {
         if (!cli_parse_size(v, &o->rng_seed))
             return cli_bad_usage("bad -rng-seed '%s' (a positive number)", v);
@@ -138,7 +154,7 @@ static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfil
 static bool takes_value(const char *a)
 {
     static const char *const with_value[] = {"-kernel", "-initrd", "-append", "-dtb", "-m", "-drive", "-D", "-d",
-                                             "-jit", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-rng-seed",
+                                             "-jit", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-rng-seed", "-icount", "-rtc-base",
                                              "-M", "-machine", "-cpu", "-serial"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (!strcmp(a, with_value[i]))
@@ -174,7 +190,7 @@ static int parse_virt_options(int argc, char **argv, VirtOptions *o, const char 
 
 int virt_cli_main(int argc, char **argv)
 {
-    VirtOptions o = {.jit = JIT_BACKGROUND, .ram_size = VIRT_DEFAULT_RAM};
+    VirtOptions o = {.jit = JIT_BACKGROUND, .ram_size = VIRT_DEFAULT_RAM, .icount_shift = -1, .rtc_base = -1};
     const char *logfile = NULL;
     int r = parse_virt_options(argc, argv, &o, &logfile);
     if (r >= 0)
