@@ -37,27 +37,7 @@ die() { log "error: $*"; exit 1; }
 
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
-# Run a command that may fail because another apt/dpkg holds a lock;
-# wait and retry (never touch the other process).
-with_lock_retry() {
-    _tries=0
-    _errf=$(mktemp)
-    while :; do
-        if "$@" 2>"$_errf"; then
-            cat "$_errf" >&2; rm -f "$_errf"; return 0
-        else
-            _rc=$?
-        fi
-        cat "$_errf" >&2
-        if grep -qi 'lock' "$_errf" && [ $_tries -lt 120 ]; then
-            _tries=$((_tries + 1))
-            log "apt/dpkg lock held, waiting (try $_tries)..."
-            sleep 5
-        else
-            rm -f "$_errf"; return $_rc
-        fi
-    done
-}
+. "$(cd "$(dirname "$0")" && pwd)/apt_lib.sh"
 
 # Everything that makes the sysroot usable for the tests.
 sysroot_complete() {

@@ -8,23 +8,7 @@ SCION=$1
 ARM_BIN=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-expect() { # name, expected message fragment, command...
-    name=$1 frag=$2
-    shift 2
-    out=$(timeout 10 "$@" 2>&1 >/dev/null)
-    rc=$?
-    lines=$(printf '%s\n' "$out" | grep -c .)
-    if [ $rc -ne 0 ] && [ $rc -lt 124 ] && [ "$lines" -ge 1 ] && printf '%s' "$out" | grep -q -- "$frag"; then
-        pass=$((pass + 1))
-        echo "PASS $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL $name (status $rc): $out"
-    fi
-}
+. "$(cd "$(dirname "$0")" && pwd)/expect.sh"
 
 printf 'just text\n' >"$T/text"
 head -c 200 "$ARM_BIN" >"$T/truncated"

@@ -8,24 +8,8 @@ set -u
 SCION=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-expect() { # name, expected message fragment, command...
-    name=$1 frag=$2
-    shift 2
-    out=$(timeout 20 "$@" 2>&1 >/dev/null </dev/null)
-    rc=$?
-    lines=$(printf '%s\n' "$out" | grep -c .)
-    if [ $rc -ne 0 ] && [ $rc -lt 124 ] && [ "$lines" -ge 1 ] && [ "$lines" -le 3 ] &&
-        printf '%s' "$out" | grep -q -- "$frag"; then
-        pass=$((pass + 1))
-        echo "PASS $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL $name (status $rc): $out"
-    fi
-}
+MAX_LINES=3
+. "$(cd "$(dirname "$0")" && pwd)/expect.sh"
 
 printf 'just text\n' >"$T/text"
 : >"$T/empty"
