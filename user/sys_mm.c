@@ -94,27 +94,51 @@ static void release_code(UserProcess *p, uint32_t addr, uint32_t len)
         guest_unmark_code(&p->mem, a / GUEST_PAGE);
 }
 
+/* The host move.  A plain host mremap would leave a hole in the guest
+ * reservation at the old range until it is refilled, and the compile
+ * thread (LLVM's allocations) could take that hole meanwhile, to be
+ * overwritten by the refill.  So the pages move with MREMAP_DONTUNMAP,
+ * which leaves the old range mapped (it is then replaced in one mmap),
+ * and growth maps the new tail over the reservation: no hole at any time.
+ * DONTUNMAP needs equal sizes, so a shrink unmaps the tail first. */
+static int host_move(UserProcess *p, uint32_t old_addr, uint32_t old_size, uint32_t dest, uint32_t new_size,
+                     bool keep_old)
+{
+    uint8_t *base = p->mem.base;
+    uint32_t moved = old_size < new_size ? old_size : new_size;
+    int hflags = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP;
+    if (!keep_old && new_size < old_size)
+        guest_unmap(&p->mem, old_addr + new_size, old_size - new_size);
+    if (mremap(base + old_addr, moved, moved, hflags, base + dest) == MAP_FAILED)
+        return -errno;
+    if (new_size > old_size) {
+        uint8_t last = p->mem.flags[(old_addr + old_size - GUEST_PAGE) / GUEST_PAGE];
+        int r = guest_map_fixed(&p->mem, dest + old_size, new_size - old_size, last & 7, MAP_PRIVATE, -1, 0);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
 /* Move [old_addr, +old_size) to dest resized to new_size, replacing whatever
- * is mapped there.  The host mremap moves the pages themselves, so file-backed
- * and shared mappings keep their backing and PROT_NONE pages need no copy. */
+ * is mapped there.  The host moves the pages themselves, so file-backed and
+ * shared mappings keep their backing and PROT_NONE pages need no copy. */
 static int32_t move_mapping(UserProcess *p, uint32_t old_addr, uint32_t old_size, uint32_t dest, uint32_t new_size,
                             bool keep_old)
 {
     uint8_t *f = p->mem.flags;
     release_code(p, old_addr, old_size);
-    int hflags = MREMAP_MAYMOVE | MREMAP_FIXED | (keep_old ? MREMAP_DONTUNMAP : 0);
-    if (mremap(p->mem.base + old_addr, old_size, new_size, hflags, p->mem.base + dest) == MAP_FAILED)
-        return -errno;
-    machine_invalidate_code(p->machine, dest, new_size); /* blocks of what was at dest */
     uint32_t kept = old_size < new_size ? old_size : new_size;
+    uint8_t tail_flags = f[(old_addr + old_size - (old_size ? GUEST_PAGE : 0)) / GUEST_PAGE];
+    int r = host_move(p, old_addr, old_size, dest, new_size, keep_old);
+    if (r < 0)
+        return r;
+    machine_invalidate_code(p->machine, dest, new_size); /* blocks of what was at dest */
     memcpy(f + dest / GUEST_PAGE, f + old_addr / GUEST_PAGE, kept / GUEST_PAGE);
-    /* Growth extends the last page's mapping (anonymous zeros or more of the file). */
-    uint8_t last = f[(old_addr + old_size - (old_size ? GUEST_PAGE : 0)) / GUEST_PAGE];
-    memset(f + (dest + kept) / GUEST_PAGE, last, (new_size - kept) / GUEST_PAGE);
-    /* The kernel left a hole in the guest reservation; refill it at once
-     * (QEMU has the same short window where a host mmap could land there). */
+    /* Growth extends the last page's mapping (anonymous zeros). */
+    memset(f + (dest + kept) / GUEST_PAGE, tail_flags, (new_size - kept) / GUEST_PAGE);
     if (!keep_old)
-        guest_unmap(&p->mem, old_addr, old_size);
+        guest_unmap(&p->mem, old_addr, kept);
     return (int32_t)dest;
 }
 
