@@ -41,6 +41,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: scion run [options] PROGRAM [ARGS...]\n"
+            "       scion virt -kernel FILE [options]   (a whole system: see scion virt --help)\n"
             "Run a 32-bit ARM (armhf, EABI5) Linux program on this machine.\n\n"
             "Options:\n"
             "  -L DIR          ARM sysroot for the dynamic loader and libraries\n"
@@ -78,7 +79,7 @@ static int parse_options(int argc, char **argv, Options *o)
             usage(stdout);
             return 0;
         } else if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
-            printf("scion %s (ARMv7-A user mode, Cortex-A15)\n", SCION_VERSION);
+            printf("scion %s (ARMv7-A user mode and virt board, Cortex-A15)\n", SCION_VERSION);
             return 0;
         } else if (!strcmp(a, "--stats") || !strcmp(a, "-stats")) {
             o->stats = true;
