@@ -167,119 +167,114 @@ static LLVMValueRef tlb_host_addr(Emitter *e, LLVMValueRef entry, LLVMValueRef a
     return LLVMBuildIntToPtr(e->b, host, e->ptr, "");
 }
 
-/* Loads and stores of system mode: inline TLB hit, else the slow path
- * (which may raise a guest abort and not return: state is synced first). */
-static LLVMValueRef emit_sys_load(Emitter *e, LLVMValueRef addr, unsigned size, unsigned amask)
+/* Where an access goes: the fast-path condition and host address, and the
+ * runtime function the slow path calls with its arguments (the state is
+ * synced first, since the slow path may raise a guest fault). */
+typedef struct Access {
+    LLVMValueRef ok, host;
+    const char *slow_fn;
+    LLVMTypeRef params[4];
+    LLVMValueRef args[4];
+    unsigned nargs;
+} Access;
+
+/* User mode: flat guest memory behind the page-flag check; the slow path
+ * touches the host address itself (a guest fault is a host SIGSEGV). */
+static Access user_access(Emitter *e, LLVMValueRef addr, unsigned size, bool write, LLVMValueRef value64)
 {
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.hit");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.miss");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.join");
-    LLVMValueRef entry;
-    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, amask, offsetof(TlbEntry, tag_read), &entry), fast, slow);
-    LLVMPositionBuilderAtEnd(e->b, fast);
-    LLVMValueRef v_fast = LLVMBuildLoad2(e->b, access_type(e, size), tlb_host_addr(e, entry, addr), "");
-    LLVMSetAlignment(v_fast, 1);
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, slow);
-    emit_sync_for_call(e);
-    LLVMTypeRef fty, params[3] = {e->ptr, e->i64, e->i64};
-    LLVMValueRef fn = emit_runtime_fn(e, "scion_sys_load", e->i64, params, 3, &fty);
-    LLVMValueRef args[3] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""),
-                            c64(e, size | amask << TLB_ALIGN_SHIFT)};
-    LLVMValueRef v_slow = LLVMBuildTrunc(e->b, LLVMBuildCall2(e->b, fty, fn, args, 3, ""), access_type(e, size), "");
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, join);
-    LLVMValueRef phi = LLVMBuildPhi(e->b, access_type(e, size), "");
-    LLVMValueRef vals[2] = {v_fast, v_slow};
-    LLVMBasicBlockRef bbs[2] = {fast, slow};
-    LLVMAddIncoming(phi, vals, bbs, 2);
-    return phi;
+    LLVMValueRef host = host_addr(e, addr);
+    Access a = {.ok = access_ok(e, addr, size, write), .host = host,
+                .slow_fn = write ? "scion_mem_store" : "scion_mem_load",
+                .params = {e->ptr, e->i64, e->i64}, .args = {host}};
+    a.nargs = 1;
+    if (write)
+        a.args[a.nargs++] = value64;
+    a.args[a.nargs++] = c64(e, size);
+    return a;
 }
 
-static void emit_sys_store(Emitter *e, LLVMValueRef addr, LLVMValueRef v, LLVMValueRef v64, unsigned size,
-                           unsigned amask)
+/* System mode: the TLB (softmmu.h); the slow path walks, does MMIO or
+ * raises the abort. */
+static Access sys_access(Emitter *e, LLVMValueRef addr, unsigned size, unsigned flags, bool write,
+                         LLVMValueRef value64)
 {
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.hit");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.miss");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.join");
     LLVMValueRef entry;
-    LLVMBuildCondBr(e->b, tlb_hit(e, addr, size, amask, offsetof(TlbEntry, tag_write), &entry), fast, slow);
-    LLVMPositionBuilderAtEnd(e->b, fast);
-    LLVMSetAlignment(LLVMBuildStore(e->b, v, tlb_host_addr(e, entry, addr)), 1);
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, slow);
+    unsigned tag = write ? offsetof(TlbEntry, tag_write) : offsetof(TlbEntry, tag_read);
+    Access a = {.ok = tlb_hit(e, addr, size, flags, tag, &entry),
+                .slow_fn = write ? "scion_sys_store" : "scion_sys_load",
+                .params = {e->ptr, e->i64, e->i64, e->i64},
+                .args = {e->state, LLVMBuildZExt(e->b, addr, e->i64, "")}};
+    a.host = tlb_host_addr(e, entry, addr);
+    a.nargs = 2;
+    if (write)
+        a.args[a.nargs++] = value64;
+    a.args[a.nargs++] = c64(e, size | flags << TLB_ALIGN_SHIFT);
+    return a;
+}
+
+static Access memory_access(Emitter *e, const IrInsn *in, bool write, LLVMValueRef value64)
+{
+    unsigned size = access_size(in->op);
+    LLVMValueRef addr = emit_get32(e, in->a);
+    return e->unit->softmmu ? sys_access(e, addr, size, in->aux, write, value64)
+                            : user_access(e, addr, size, write, value64);
+}
+
+/* Branch on a.ok: the fast block and the slow block (state synced, slow
+ * call made, result in *slow_result); both continue in the returned join. */
+static LLVMBasicBlockRef access_paths(Emitter *e, const Access *a, LLVMTypeRef ret, LLVMBasicBlockRef *fast,
+                                      LLVMBasicBlockRef *slow, LLVMValueRef *slow_result)
+{
+    *fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "mem.fast");
+    *slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "mem.slow");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "mem.join");
+    LLVMBuildCondBr(e->b, a->ok, *fast, *slow);
+    LLVMPositionBuilderAtEnd(e->b, *slow);
     emit_sync_for_call(e);
-    LLVMTypeRef fty, params[4] = {e->ptr, e->i64, e->i64, e->i64};
-    LLVMValueRef fn = emit_runtime_fn(e, "scion_sys_store", LLVMVoidTypeInContext(e->ctx), params, 4, &fty);
-    LLVMValueRef args[4] = {e->state, LLVMBuildZExt(e->b, addr, e->i64, ""), v64,
-                            c64(e, size | amask << TLB_ALIGN_SHIFT)};
-    LLVMBuildCall2(e->b, fty, fn, args, 4, "");
-    LLVMBuildBr(e->b, join);
-    LLVMPositionBuilderAtEnd(e->b, join);
+    LLVMTypeRef fty;
+    LLVMValueRef fn = emit_runtime_fn(e, a->slow_fn, ret, (LLVMTypeRef *)a->params, a->nargs, &fty);
+    *slow_result = LLVMBuildCall2(e->b, fty, fn, (LLVMValueRef *)a->args, a->nargs, "");
+    LLVMPositionBuilderAtEnd(e->b, *fast);
+    return join;
 }
 
 static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
 {
     unsigned size = access_size(in->op);
-    if (e->unit->softmmu) {
-        LLVMValueRef v = emit_sys_load(e, emit_get32(e, in->a), size, in->aux);
-        bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
-        if (size >= 4)
-            return v;
-        return sign ? LLVMBuildSExt(e->b, v, e->i32, "") : LLVMBuildZExt(e->b, v, e->i32, "");
-    }
-    LLVMValueRef addr = emit_get32(e, in->a);
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.fast");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.slow");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "ld.join");
-    LLVMBuildCondBr(e->b, access_ok(e, addr, size, false), fast, slow);
-    LLVMPositionBuilderAtEnd(e->b, fast);
-    LLVMValueRef v_fast = LLVMBuildLoad2(e->b, access_type(e, size), host_addr(e, addr), "");
+    LLVMTypeRef type = access_type(e, size);
+    Access a = memory_access(e, in, false, NULL);
+    LLVMBasicBlockRef fast, slow;
+    LLVMValueRef slow_result;
+    LLVMBasicBlockRef join = access_paths(e, &a, e->i64, &fast, &slow, &slow_result);
+    LLVMValueRef v_fast = LLVMBuildLoad2(e->b, type, a.host, "");
     LLVMSetAlignment(v_fast, 1);
     LLVMBuildBr(e->b, join);
     LLVMPositionBuilderAtEnd(e->b, slow);
-    emit_sync_for_call(e);
-    LLVMTypeRef fty, params[2] = {e->ptr, e->i64};
-    LLVMValueRef fn = emit_runtime_fn(e, "scion_mem_load", e->i64, params, 2, &fty);
-    LLVMValueRef args[2] = {host_addr(e, addr), c64(e, size)};
-    LLVMValueRef v_slow = LLVMBuildTrunc(e->b, LLVMBuildCall2(e->b, fty, fn, args, 2, ""), access_type(e, size), "");
+    LLVMValueRef v_slow = LLVMBuildTrunc(e->b, slow_result, type, "");
     LLVMBuildBr(e->b, join);
     LLVMPositionBuilderAtEnd(e->b, join);
-    LLVMValueRef phi = LLVMBuildPhi(e->b, access_type(e, size), "");
+    LLVMValueRef phi = LLVMBuildPhi(e->b, type, "");
     LLVMValueRef vals[2] = {v_fast, v_slow};
     LLVMBasicBlockRef bbs[2] = {fast, slow};
     LLVMAddIncoming(phi, vals, bbs, 2);
+    if (size >= 4)
+        return phi;
     bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
-    if (size == 8)
-        return phi;
-    if (size == 4)
-        return phi;
     return sign ? LLVMBuildSExt(e->b, phi, e->i32, "") : LLVMBuildZExt(e->b, phi, e->i32, "");
 }
 
 void emit_store_op(Emitter *e, const IrInsn *in)
 {
     unsigned size = access_size(in->op);
-    LLVMValueRef addr = emit_get32(e, in->a);
-    LLVMValueRef v = size == 8 ? emit_get64(e, in->b) : LLVMBuildTrunc(e->b, emit_get64(e, in->b), access_type(e, size), "");
-    if (e->unit->softmmu) {
-        emit_sys_store(e, addr, v, emit_get64(e, in->b), size, in->aux);
-        return;
-    }
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.fast");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.slow");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "st.join");
-    LLVMBuildCondBr(e->b, access_ok(e, addr, size, true), fast, slow);
-    LLVMPositionBuilderAtEnd(e->b, fast);
-    LLVMValueRef st = LLVMBuildStore(e->b, v, host_addr(e, addr));
-    LLVMSetAlignment(st, 1);
+    LLVMValueRef v64 = emit_get64(e, in->b);
+    LLVMValueRef v = size == 8 ? v64 : LLVMBuildTrunc(e->b, v64, access_type(e, size), "");
+    Access a = memory_access(e, in, true, v64);
+    LLVMBasicBlockRef fast, slow;
+    LLVMValueRef unused;
+    LLVMBasicBlockRef join = access_paths(e, &a, LLVMVoidTypeInContext(e->ctx), &fast, &slow, &unused);
+    LLVMSetAlignment(LLVMBuildStore(e->b, v, a.host), 1);
     LLVMBuildBr(e->b, join);
     LLVMPositionBuilderAtEnd(e->b, slow);
-    emit_sync_for_call(e);
-    LLVMTypeRef fty, params[3] = {e->ptr, e->i64, e->i64};
-    LLVMValueRef fn = emit_runtime_fn(e, "scion_mem_store", LLVMVoidTypeInContext(e->ctx), params, 3, &fty);
-    LLVMValueRef args[3] = {host_addr(e, addr), emit_get64(e, in->b), c64(e, size)};
-    LLVMBuildCall2(e->b, fty, fn, args, 3, "");
     LLVMBuildBr(e->b, join);
     LLVMPositionBuilderAtEnd(e->b, join);
 }
