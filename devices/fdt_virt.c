@@ -420,6 +420,47 @@ static int patch_chosen(void *fdt, const FdtVirtConfig *cfg)
     return r == 0 ? fdt_pack(fdt) : r;
 }
 
+/* Debian 12's libfdt 1.6.1 adds a property's 32-bit length to its offset
+ * in int arithmetic when stepping to the next tag, so a length near 4 GiB
+ * (e.g. 0xfffffff4) wraps the "next" offset back onto the property itself
+ * and fdt_check_full, which steps tag by tag until FDT_END, never returns
+ * (found by fuzzing; dtc 1.7.0 checks the sum).  So walk the structure
+ * block once ourselves first: every property's value must end inside the
+ * block and every step must move forward, which bounds the walk to
+ * size_dt_struct / 4 steps.  Needs a checked header of version >= 17 (for
+ * size_dt_struct).  Returns false with a message in err. */
+static bool struct_walk_ok(const void *fdt, const char *name, char *err, size_t errlen)
+{
+    uint32_t size = fdt_size_dt_struct(fdt);
+    int offset = 0;
+    for (;;) {
+        int next;
+        uint32_t tag = fdt_next_tag(fdt, offset, &next);
+        if (tag == FDT_END)
+            return true; /* the end, or a bad tag: fdt_check_full reports it */
+        if (tag == FDT_PROP) {
+            /* Tag, length, name offset; the block need not be aligned, so
+             * the length is read bytewise.  fdt_offset_ptr checked that
+             * offset + 12 <= size, so the subtraction cannot underflow. */
+            const uint8_t *prop = fdt_offset_ptr(fdt, offset, 12);
+            uint32_t len = prop ? fdt32_ld((const fdt32_t *)(prop + 4)) : 0;
+            if (!prop || len > size - (uint32_t)offset - 12) {
+                set_err(err, errlen,
+                        "%s: not a valid device tree: property at structure offset 0x%x has length 0x%" PRIx32
+                        ", past the end of the structure block",
+                        name, (unsigned)offset, len);
+                return false;
+            }
+        }
+        if (next <= offset) {
+            set_err(err, errlen, "%s: not a valid device tree: tag at structure offset 0x%x does not advance",
+                    name, (unsigned)offset);
+            return false;
+        }
+        offset = next;
+    }
+}
+
 void *fdt_virt_patch_user(const void *blob, size_t len, const char *name, const FdtVirtConfig *cfg,
                           size_t *size_out, char *err, size_t errlen)
 {
@@ -440,6 +481,12 @@ void *fdt_virt_patch_user(const void *blob, size_t len, const char *name, const 
     int r = fdt_check_header(copy);
     if (!r && fdt_version(copy) < 17)
         r = -FDT_ERR_BADVERSION;
+    if (!r && fdt_totalsize(copy) > len) /* the walk below trusts totalsize */
+        r = -FDT_ERR_TRUNCATED;
+    if (!r && !struct_walk_ok(copy, name, err, errlen)) {
+        free(copy);
+        return NULL;
+    }
     if (!r)
         r = fdt_check_full(copy, len);
     if (r) {
