@@ -2,6 +2,7 @@
  * Security and Virtualization Extensions.  See gicv2.h for the
  * implementation-defined choices. */
 #include "devices/gicv2.h"
+#include "snapshot/vmstate.h"
 
 #include <string.h>
 
@@ -522,3 +523,28 @@ void gic_init(Gic *g, Log *log, unsigned num_irqs, IrqLine cpu_irq, IrqLine cpu_
     g->bpr = MIN_BPR;
     g->abpr = MIN_ABPR;
 }
+
+/* --- snapshot state ----------------------------------------------------- */
+
+static bool gic_state_check(const void *staged, char *err, size_t errlen)
+{
+    const Gic *g = staged;
+    for (unsigned i = 0; i < GIC_MAX_IRQS; i++)
+        if (g->priority[i] & 7) {
+            snprintf(err, errlen, "section gic: priority of interrupt %u has unimplemented low bits", i);
+            return false;
+        }
+    if (g->pmr & 7) {
+        snprintf(err, errlen, "section gic: the PMR holds unimplemented bits");
+        return false;
+    }
+    return true;
+}
+
+static const VmsField gic_fields[] = {
+    VMS_MAX(Gic, dist_ctlr, 3), VMS(Gic, group), VMS(Gic, enabled), VMS(Gic, latched), VMS(Gic, line),
+    VMS(Gic, active), VMS(Gic, edge), VMS(Gic, priority), VMS(Gic, target), VMS_MAX(Gic, cpu_ctlr, 0x7ff),
+    VMS_MAX(Gic, pmr, 0xff), VMS_MAX(Gic, bpr, 7), VMS_MAX(Gic, abpr, 7), VMS(Gic, apr), VMS(Gic, irq_out),
+    VMS(Gic, fiq_out),
+};
+const VmsDesc gic_vmstate = VMS_DESC("gic", 1, Gic, gic_fields, gic_state_check);

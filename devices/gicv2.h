@@ -150,4 +150,8 @@ enum {
     GICC_CTLR_EOIMODE_NS = 1u << 10,
 };
 
+/* The state table for snapshots (snapshot/vmstate.h). */
+struct VmsDesc;
+extern const struct VmsDesc gic_vmstate;
+
 #endif

@@ -1,6 +1,7 @@
 /* ARM PrimeCell UART (PL011 r1p5): registers, FIFOs and interrupts.
  * See pl011.h for what is modelled and what is not. */
 #include "devices/pl011.h"
+#include "snapshot/vmstate.h"
 
 #include <string.h>
 
@@ -308,3 +309,21 @@ void pl011_init(Pl011 *u, Log *log, IrqLine irq, void (*tx)(void *opaque, uint8_
     u->cr = PL011_CR_TXE | PL011_CR_RXE;
     u->ifls = 0x12; /* both trigger levels at half full */
 }
+
+/* --- snapshot state ----------------------------------------------------- */
+
+static const VmsField pl011_fifo_fields[] = {
+    VMS(Pl011Fifo, data),
+    VMS_MAX(Pl011Fifo, head, PL011_FIFO_DEPTH - 1),
+    VMS_MAX(Pl011Fifo, count, PL011_FIFO_DEPTH),
+};
+static const VmsDesc pl011_fifo_vmstate = VMS_DESC("pl011-fifo", 1, Pl011Fifo, pl011_fifo_fields, NULL);
+
+static const VmsField pl011_fields[] = {
+    VMS_STRUCT(Pl011, rx, Pl011Fifo, pl011_fifo_vmstate),
+    VMS_STRUCT(Pl011, tx_fifo, Pl011Fifo, pl011_fifo_vmstate),
+    VMS_MAX(Pl011, rsr, 0xf), VMS(Pl011, ilpr), VMS(Pl011, ibrd), VMS(Pl011, fbrd), VMS(Pl011, lcr_h),
+    VMS(Pl011, cr), VMS(Pl011, ifls), VMS_MAX(Pl011, imsc, PL011_INT_ALL), VMS_MAX(Pl011, ris, PL011_INT_ALL),
+    VMS(Pl011, dmacr), VMS(Pl011, irq_level),
+};
+const VmsDesc pl011_vmstate = VMS_DESC("pl011", 1, Pl011, pl011_fields, NULL);

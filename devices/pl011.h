@@ -141,4 +141,8 @@ enum {
     PL011_INT_ALL = 0x7ff,
 };
 
+/* The state table for snapshots (snapshot/vmstate.h). */
+struct VmsDesc;
+extern const struct VmsDesc pl011_vmstate;
+
 #endif

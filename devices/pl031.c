@@ -1,6 +1,7 @@
 /* ARM PrimeCell RTC (PL031): a seconds counter with a match interrupt.
  * See pl031.h for the time base and the limits of the match interrupt. */
 #include "devices/pl031.h"
+#include "snapshot/vmstate.h"
 
 #include <string.h>
 
@@ -126,3 +127,11 @@ void pl031_init(Pl031 *r, Log *log, IrqLine irq, uint64_t (*now_ns)(void *), voi
     r->epoch_seconds = epoch_seconds;
     r->last_checked = counter(r);
 }
+
+/* --- snapshot state ----------------------------------------------------- */
+
+static const VmsField pl031_fields[] = {
+    VMS(Pl031, epoch_seconds), VMS(Pl031, load_offset), VMS(Pl031, mr), VMS(Pl031, lr),
+    VMS_MAX(Pl031, imsc, 1), VMS_MAX(Pl031, ris, 1), VMS(Pl031, last_checked), VMS(Pl031, irq_level),
+};
+const VmsDesc pl031_vmstate = VMS_DESC("pl031", 1, Pl031, pl031_fields, NULL);

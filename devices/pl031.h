@@ -66,4 +66,8 @@ enum {
     PL031_PCELLID0 = 0xff0,
 };
 
+/* The state table for snapshots (snapshot/vmstate.h). */
+struct VmsDesc;
+extern const struct VmsDesc pl031_vmstate;
+
 #endif

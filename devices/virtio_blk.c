@@ -1,13 +1,16 @@
 /* virtio-blk over a raw image file, with an optional in-memory overlay. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/sha256.h"
 #include "devices/virtio_blk.h"
+#include "snapshot/vmstate.h"
 
 #define CHUNK 4096u          /* snapshot overlay granularity */
 #define HEADER_BYTES 16      /* le32 type, le32 reserved, le64 sector */
@@ -402,4 +405,96 @@ void virtio_blk_close(VirtioBlk *b)
         close(b->fd);
     b->fd = -1;
     overlay_free(&b->overlay);
+}
+
+/* ---- snapshots ---- */
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void virtio_blk_overlay_save(const VirtioBlk *b, VmsBuf *out)
+{
+    const BlkOverlay *o = &b->overlay;
+    uint64_t *order = malloc((o->count ? o->count : 1) * sizeof *order);
+    if (!order) {
+        out->failed = true;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < o->cap; i++)
+        if (o->keys[i])
+            order[n++] = o->keys[i] - 1;
+    /* Chunk order, not hash-table order: equal overlays encode equally. */
+    qsort(order, n, sizeof *order, compare_u64);
+    vms_buf_put_le(out, n, 8);
+    for (size_t i = 0; i < n; i++) {
+        vms_buf_put_le(out, order[i], 8);
+        vms_buf_put(out, overlay_find(o, order[i]), CHUNK);
+    }
+    free(order);
+}
+
+bool virtio_blk_overlay_load(const VirtioBlk *b, const uint8_t *data, size_t len, BlkOverlay *staged, char *err,
+                             size_t errlen)
+{
+    *staged = (BlkOverlay){0};
+    uint64_t n = len >= 8 ? le64(data) : 0, chunks = (b->capacity * VIRTIO_BLK_SECTOR + CHUNK - 1) / CHUNK;
+    if (len < 8 || (len - 8) / (8 + CHUNK) != n || (len - 8) % (8 + CHUNK)) {
+        snprintf(err, errlen, "section blk-overlay: its length does not match its %llu chunks", (unsigned long long)n);
+        return false;
+    }
+    if (n && !b->snapshot) {
+        snprintf(err, errlen, "section blk-overlay: the drive has no overlay (it was not opened with snapshot=on)");
+        return false;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *rec = data + 8 + i * (8 + CHUNK);
+        uint64_t chunk = le64(rec);
+        uint8_t *copy = chunk < chunks && !overlay_find(staged, chunk) ? malloc(CHUNK) : NULL;
+        if (!copy || (2 * (staged->count + 1) > staged->cap && !overlay_grow(staged))) {
+            free(copy);
+            overlay_free(staged);
+            snprintf(err, errlen, "section blk-overlay: chunk %llu is outside the disk, repeated, or out of memory",
+                     (unsigned long long)chunk);
+            return false;
+        }
+        memcpy(copy, rec + 8, CHUNK);
+        overlay_place(staged, chunk, copy);
+    }
+    return true;
+}
+
+void virtio_blk_overlay_commit(VirtioBlk *b, BlkOverlay *staged)
+{
+    overlay_free(&b->overlay);
+    b->overlay = *staged;
+    *staged = (BlkOverlay){0};
+}
+
+void virtio_blk_overlay_discard(BlkOverlay *staged)
+{
+    overlay_free(staged);
+}
+
+bool virtio_blk_content_hash(const VirtioBlk *b, uint8_t digest[SHA256_SIZE])
+{
+    enum { PIECE = 1 << 20 };
+    uint8_t *buf = malloc(PIECE);
+    if (!buf)
+        return false;
+    Sha256 h;
+    sha256_init(&h);
+    uint64_t size = b->capacity * VIRTIO_BLK_SECTOR;
+    bool ok = true;
+    for (uint64_t off = 0; off < size && ok; off += PIECE) {
+        size_t n = size - off < PIECE ? (size_t)(size - off) : PIECE;
+        ok = pread_full(b->fd, buf, n, off);
+        sha256_update(&h, buf, n);
+    }
+    sha256_final(&h, digest);
+    free(buf);
+    return ok;
 }

@@ -94,4 +94,16 @@ void virtio_blk_set_serial(VirtioBlk *b, const char *serial);
 /* Closes the image and frees the snapshot overlay (safe after a failed open). */
 void virtio_blk_close(VirtioBlk *b);
 
+/* Snapshots.  The overlay's chunks (in chunk order) for a snapshot=on
+ * drive; loading decodes into a staging overlay that commit then installs
+ * (or discard frees).  The content hash is the SHA-256 of the image file's
+ * guest-visible bytes (not the overlay), the disk's identity. */
+struct VmsBuf;
+void virtio_blk_overlay_save(const VirtioBlk *b, struct VmsBuf *out);
+bool virtio_blk_overlay_load(const VirtioBlk *b, const uint8_t *data, size_t len, BlkOverlay *staged, char *err,
+                             size_t errlen);
+void virtio_blk_overlay_commit(VirtioBlk *b, BlkOverlay *staged);
+void virtio_blk_overlay_discard(BlkOverlay *staged);
+bool virtio_blk_content_hash(const VirtioBlk *b, uint8_t digest[32]);
+
 #endif

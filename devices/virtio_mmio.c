@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "devices/virtio_mmio.h"
+#include "snapshot/vmstate.h"
 
 /* Register offsets (VIRTIO 1.1 table 4.1, 1.2 for the SHM registers). */
 enum {
@@ -195,6 +196,17 @@ static uint64_t used_size(uint32_t num)
 }
 
 /* The checks of 2.6 that a queue must pass before the device uses it. */
+static bool rings_in_ram(const VirtioMmio *t, const VirtQueue *vq)
+{
+    return bus_dma_read(t->bus, vq->desc, (uint64_t)DESC_SIZE * vq->num) &&
+           bus_dma_read(t->bus, vq->avail, avail_size(vq->num)) && bus_dma_read(t->bus, vq->used, used_size(vq->num));
+}
+
+static bool rings_aligned(const VirtQueue *vq)
+{
+    return vq->desc % 16 == 0 && vq->avail % 2 == 0 && vq->used % 4 == 0;
+}
+
 static bool queue_layout_ok(VirtioMmio *t, const VirtQueue *vq)
 {
     if (!is_power_of_2(vq->num) || vq->num > t->ops->queue_max) {
@@ -202,15 +214,13 @@ static bool queue_layout_ok(VirtioMmio *t, const VirtQueue *vq)
                          t->ops->queue_max);
         return false;
     }
-    if (vq->desc % 16 || vq->avail % 2 || vq->used % 4) {
+    if (!rings_aligned(vq)) {
         virtio_mmio_fail(t, "queue %u: misaligned rings (desc 0x%llx avail 0x%llx used 0x%llx)", vq->index,
                          (unsigned long long)vq->desc, (unsigned long long)vq->avail,
                          (unsigned long long)vq->used);
         return false;
     }
-    if (!bus_dma_read(t->bus, vq->desc, (uint64_t)DESC_SIZE * vq->num) ||
-        !bus_dma_read(t->bus, vq->avail, avail_size(vq->num)) ||
-        !bus_dma_read(t->bus, vq->used, used_size(vq->num))) {
+    if (!rings_in_ram(t, vq)) {
         virtio_mmio_fail(t, "queue %u: rings outside RAM (desc 0x%llx avail 0x%llx used 0x%llx, size %u)",
                          vq->index, (unsigned long long)vq->desc, (unsigned long long)vq->avail,
                          (unsigned long long)vq->used, vq->num);
@@ -728,3 +738,44 @@ static void virtio_mmio_write(void *opaque, uint32_t offset, uint64_t value, uns
 }
 
 const MmioOps virtio_mmio_ops = {virtio_mmio_read, virtio_mmio_write, 1, 4};
+
+/* --- snapshot state ----------------------------------------------------- */
+
+static const VmsField virtq_fields[] = {
+    VMS_MAX(VirtQueue, num, VIRTQ_MAX_SIZE), VMS(VirtQueue, ready), VMS(VirtQueue, desc), VMS(VirtQueue, avail),
+    VMS(VirtQueue, used), VMS(VirtQueue, last_avail), VMS(VirtQueue, used_idx),
+};
+static const VmsDesc virtq_vmstate = VMS_DESC("virtqueue", 1, VirtQueue, virtq_fields, NULL);
+
+/* A queue the device does not have, or larger than it allows, would let
+ * the device index past its rings. */
+static bool virtio_mmio_state_check(const void *staged, char *err, size_t errlen)
+{
+    const VirtioMmio *t = staged;
+    for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
+        const VirtQueue *q = &t->vq[i];
+        bool exists = t->ops && i < t->ops->num_queues;
+        bool bad = exists ? q->num > t->ops->queue_max || (q->num & (q->num - 1)) : q->num || q->ready;
+        if (bad || (q->ready && !q->num)) {
+            snprintf(err, errlen, "section virtio-mmio: queue %u has an impossible size %u", i, q->num);
+            return false;
+        }
+        if (q->ready && (!rings_aligned(q) || !rings_in_ram(t, q))) {
+            snprintf(err, errlen, "section virtio-mmio: the rings of queue %u are misaligned or outside RAM", i);
+            return false;
+        }
+    }
+    if (!t->ops && (t->status || t->int_status)) {
+        snprintf(err, errlen, "section virtio-mmio: an empty slot has device state");
+        return false;
+    }
+    return true;
+}
+
+static const VmsField virtio_mmio_fields[] = {
+    VMS_MAX(VirtioMmio, status, 0xff), VMS(VirtioMmio, needs_reset), VMS_MAX(VirtioMmio, int_status, 3),
+    VMS(VirtioMmio, device_features_sel), VMS(VirtioMmio, driver_features_sel), VMS(VirtioMmio, queue_sel),
+    VMS(VirtioMmio, shm_sel), VMS(VirtioMmio, driver_features), VMS(VirtioMmio, config_generation),
+    VMS_STRUCT(VirtioMmio, vq, VirtQueue, virtq_vmstate),
+};
+const VmsDesc virtio_mmio_vmstate = VMS_DESC("virtio-mmio", 1, VirtioMmio, virtio_mmio_fields, virtio_mmio_state_check);

@@ -168,4 +168,8 @@ size_t virtq_elem_write(const VirtqElem *e, uint64_t offset, const void *src, si
 typedef bool (*VirtqSpanFn)(void *opaque, uint8_t *host, size_t len, uint64_t pos);
 bool virtq_elem_each(const VirtqElem *e, bool writable, uint64_t offset, uint64_t len, VirtqSpanFn fn, void *opaque);
 
+/* The state table for snapshots (snapshot/vmstate.h). */
+struct VmsDesc;
+extern const struct VmsDesc virtio_mmio_vmstate;
+
 #endif

@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include "devices/virtio_rng.h"
+#include "snapshot/vmstate.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -101,3 +102,8 @@ const VirtioDeviceOps virtio_rng_ops = {
     .queue_max = VIRTIO_RNG_QUEUE_MAX,
     .notify = rng_notify,
 };
+
+/* --- snapshot state ----------------------------------------------------- */
+
+static const VmsField virtio_rng_fields[] = {VMS(VirtioRng, seed), VMS(VirtioRng, state)};
+const VmsDesc virtio_rng_vmstate = VMS_DESC("virtio-rng", 1, VirtioRng, virtio_rng_fields, NULL);

@@ -35,4 +35,8 @@ void virtio_rng_init(VirtioRng *r, uint64_t seed_or_0);
  * host's entropy source failed. */
 bool virtio_rng_fill(VirtioRng *r, uint8_t *buf, size_t len);
 
+/* The state table for snapshots (snapshot/vmstate.h). */
+struct VmsDesc;
+extern const struct VmsDesc virtio_rng_vmstate;
+
 #endif

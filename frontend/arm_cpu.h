@@ -41,6 +41,9 @@ enum {
     ARM_MODE_SYS = 0x1f,
 };
 
+/* The CPSR fields kept in ArmCpu.cpsr_rest (the others have their own words). */
+#define ARM_CPSR_REST_BITS (ARM_CPSR_E | ARM_CPSR_A | ARM_CPSR_I | ARM_CPSR_F | ARM_CPSR_M)
+
 /* Register banks: r13, r14 and SPSR exist once per bank (usr and sys share). */
 enum { ARM_BANK_USR, ARM_BANK_FIQ, ARM_BANK_IRQ, ARM_BANK_SVC, ARM_BANK_ABT, ARM_BANK_UND, ARM_BANK_MON,
        ARM_BANK_HYP, ARM_BANK_COUNT };
@@ -148,5 +151,9 @@ static inline uint32_t arm_it_advance(uint32_t it)
         return 0;
     return (it & 0xe0) | ((it << 1) & 0x1f);
 }
+
+/* The state table for snapshots (frontend/arm_vmstate.c). */
+struct VmsDesc;
+extern const struct VmsDesc arm_cpu_vmstate;
 
 #endif

@@ -56,13 +56,10 @@ void arm_switch_mode(ArmCpu *cpu, uint32_t mode)
     cpu->cpsr_rest = (cpu->cpsr_rest & ~ARM_CPSR_M) | mode;
 }
 
-/* Fields of CPSR kept in cpsr_rest. */
-#define CPSR_REST_BITS (ARM_CPSR_E | ARM_CPSR_A | ARM_CPSR_I | ARM_CPSR_F | ARM_CPSR_M)
-
 static void write_rest(ArmCpu *cpu, uint32_t value, uint32_t mask)
 {
     uint32_t keep_mode = cpu->cpsr_rest & ARM_CPSR_M;
-    uint32_t flags = CPSR_REST_BITS & ~ARM_CPSR_M & mask;
+    uint32_t flags = ARM_CPSR_REST_BITS & ~ARM_CPSR_M & mask;
     cpu->cpsr_rest = (cpu->cpsr_rest & ~flags) | (value & flags);
     uint32_t mode = value & ARM_CPSR_M;
     if ((mask & ARM_CPSR_M) && mode != keep_mode && arm_mode_bank(mode) >= 0 && mode != ARM_MODE_MON &&

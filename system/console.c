@@ -33,6 +33,7 @@ static void print_help(Console *c)
 {
     static const char help[] = "\r\nC-a h    print this help\r\n"
                                "C-a x    exit scion\r\n"
+                               "C-a c    switch between the console and the monitor\r\n"
                                "C-a C-a  send C-a to the guest\r\n";
     console_write(c, (const uint8_t *)help, sizeof help - 1);
 }
@@ -51,24 +52,43 @@ static bool filter_escape(Console *c, uint8_t ch)
     case ESCAPE_KEY: return true;
     case 'x': c->quit = true; return false;
     case 'h': print_help(c); return false;
+    case 'c': c->monitor_toggle = true; return false;
     default: return false;
     }
 }
 
+/* Raw bytes typed, after those held back by the last read. */
+static ssize_t read_raw(Console *c, uint8_t *raw, size_t len)
+{
+    if (c->nheld) {
+        size_t n = c->nheld < len ? c->nheld : len;
+        memcpy(raw, c->held, n);
+        memmove(c->held, c->held + n, c->nheld - n);
+        c->nheld -= n;
+        return (ssize_t)n;
+    }
+    if (c->eof || !console_wait(c, 0))
+        return -1;
+    ssize_t n = read(c->in_fd, raw, len);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+        c->eof = true;
+    return n;
+}
+
 size_t console_read(Console *c, uint8_t *buf, size_t len)
 {
-    if (c->eof || !console_wait(c, 0))
-        return 0;
-    uint8_t raw[64];
-    ssize_t n = read(c->in_fd, raw, len < sizeof raw ? len : sizeof raw);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-        c->eof = true;
-        return 0;
-    }
+    uint8_t raw[sizeof c->held];
+    ssize_t n = read_raw(c, raw, len < sizeof raw ? len : sizeof raw);
     size_t out = 0;
-    for (ssize_t i = 0; i < n; i++)
+    for (ssize_t i = 0; i < n; i++) {
         if (filter_escape(c, raw[i]))
             buf[out++] = raw[i];
+        if (c->monitor_toggle) { /* the rest is for the other side: keep it */
+            c->nheld = (size_t)(n - i - 1);
+            memcpy(c->held, raw + i + 1, c->nheld);
+            break;
+        }
+    }
     return out;
 }
 
@@ -87,6 +107,8 @@ void console_write(Console *c, const uint8_t *buf, size_t len)
 
 bool console_wait(Console *c, int timeout_ms)
 {
+    if (c->nheld)
+        return true;
     if (c->eof) {
         if (timeout_ms > 0)
             poll(NULL, 0, timeout_ms);

@@ -1,7 +1,8 @@
 /*
  * The host side of the guest's serial console: stdin/stdout, raw terminal
  * mode while the guest runs, and QEMU-style escape keys (Ctrl-A x quits,
- * Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends a Ctrl-A).
+ * Ctrl-A h lists the keys, Ctrl-A c switches to the monitor and back,
+ * Ctrl-A Ctrl-A sends a Ctrl-A).
  *
  *   console_open(&con);             // raw mode if stdin is a terminal
  *   n = console_read(&con, buf, sizeof buf);  // non-blocking, escapes handled
@@ -23,6 +24,9 @@ typedef struct Console {
     bool escape;        /* Ctrl-A seen, waiting for the command key */
     bool eof;           /* stdin closed: stop reading */
     bool quit;          /* Ctrl-A x */
+    bool monitor_toggle; /* Ctrl-A c: the board switches to or from the monitor (and clears this) */
+    uint8_t held[64];   /* typed after a Ctrl-A c, not yet read */
+    size_t nheld;
 } Console;
 
 void console_open(Console *c);

@@ -130,8 +130,9 @@ static void fill(SysMem *s, uint32_t va, const ArmMmuResult *r)
     }
     e->addend = (uintptr_t)host - page;
     e->tag_read = r->read ? page : TLB_INVALID;
-    e->tag_write = r->write && !block_cache_page_has_code(s->m->cache, pa_page >> GUEST_PAGE_BITS) ? page
-                                                                                                : TLB_INVALID;
+    bool fast_write = r->write && !block_cache_page_has_code(s->m->cache, pa_page >> GUEST_PAGE_BITS) &&
+                      (!s->dirty || s->dirty[(pa_page - s->ram_base) >> GUEST_PAGE_BITS]);
+    e->tag_write = fast_write ? page : TLB_INVALID;
     e->tag_exec = r->exec ? page : TLB_INVALID;
 }
 
@@ -181,10 +182,18 @@ static void store_in_page(SysMem *s, uint32_t va, uint64_t v, unsigned size)
             data_abort(s, va, arm_fsr(ARM_FS_EXTERNAL, 0), true);
         return;
     }
+    bool refill = false;
     if (block_cache_page_has_code(s->m->cache, pa >> GUEST_PAGE_BITS)) {
-        /* Self-modifying code: drop the page's translations, then let later
-         * stores to it take the fast path. */
+        /* Self-modifying code: drop the page's translations. */
         machine_invalidate_code(s->m, pa & TLB_PAGE_MASK, GUEST_PAGE_SIZE);
+        refill = true;
+    }
+    uint8_t *dirty = s->dirty ? &s->dirty[(pa - s->ram_base) >> GUEST_PAGE_BITS] : NULL;
+    if (dirty && !*dirty) { /* the first store since the migration last looked */
+        *dirty = 1;
+        refill = true;
+    }
+    if (refill) { /* later stores to the page may take the fast path */
         ArmMmuResult r;
         if (!translate(s, va, ARM_ACCESS_WRITE, &r))
             fill(s, va, &r);
@@ -332,10 +341,21 @@ static void on_first_code(void *opaque, uint32_t page)
     protect_code_page(opaque, page << GUEST_PAGE_BITS);
 }
 
+/* Device DMA into RAM while a migration tracks writes. */
+static void mark_dirty(SysMem *s, uint64_t addr, uint64_t len)
+{
+    if (!s->dirty || !len || addr < s->ram_base || addr - s->ram_base >= s->ram_size)
+        return;
+    uint64_t first = (addr - s->ram_base) >> GUEST_PAGE_BITS, last = (addr + len - 1 - s->ram_base) >> GUEST_PAGE_BITS;
+    for (uint64_t p = first; p <= last && p < s->ram_size >> GUEST_PAGE_BITS; p++)
+        s->dirty[p] = 1;
+}
+
 /* Device DMA into RAM: drop translations of what it overwrote. */
 static void on_ram_write(void *opaque, uint64_t addr, uint64_t len)
 {
     SysMem *s = opaque;
+    mark_dirty(s, addr, len);
     for (uint64_t a = addr & TLB_PAGE_MASK; a < addr + len; a += GUEST_PAGE_SIZE)
         if (a < (1ull << 32) && block_cache_page_has_code(s->m->cache, (uint32_t)(a >> GUEST_PAGE_BITS))) {
             machine_invalidate_code(s->m, (uint32_t)addr, len);
@@ -364,4 +384,32 @@ void sysmem_init(SysMem *s, Machine *m, Bus *bus, uint8_t *ram, uint64_t ram_bas
     c->load_slow = load_slow;
     c->store_slow = store_slow;
     sysmem_select_tlb(s);
+}
+
+/* Every TLB's fast store path, so the next store to each page is seen. */
+static void protect_all_writes(SysMem *s)
+{
+    for (unsigned i = 0; i < TLB_SETS; i++)
+        for (unsigned p = 0; p < 2; p++)
+            for (unsigned k = 0; k < TLB_SIZE; k++)
+                s->sets[i].tlb[p][k].tag_write = TLB_INVALID;
+}
+
+void sysmem_track_dirty(SysMem *s, uint8_t *dirty)
+{
+    s->dirty = dirty;
+    if (dirty) {
+        memset(dirty, 0, s->ram_size >> GUEST_PAGE_BITS);
+        protect_all_writes(s);
+    }
+}
+
+uint64_t sysmem_harvest_dirty(SysMem *s, uint8_t *out)
+{
+    uint64_t pages = s->ram_size >> GUEST_PAGE_BITS, n = 0;
+    for (uint64_t p = 0; p < pages; p++)
+        n += (out[p] = s->dirty[p]) != 0;
+    memset(s->dirty, 0, pages);
+    protect_all_writes(s);
+    return n;
 }

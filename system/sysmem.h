@@ -50,6 +50,9 @@ typedef struct SysMem {
     /* The last instruction fetch that faulted (for the prefetch abort). */
     uint32_t fetch_fsr, fetch_addr;
     uint64_t tlb_flushes, aborts;
+    /* While a migration runs: one byte per RAM page, set by the first
+     * store (CPU or DMA) after the page was last harvested; else NULL. */
+    uint8_t *dirty;
 } SysMem;
 
 void sysmem_init(SysMem *s, Machine *m, Bus *bus, uint8_t *ram, uint64_t ram_base, uint64_t ram_size);
@@ -61,6 +64,14 @@ void sysmem_regime_switch(SysMem *s);
 void sysmem_flush_page(SysMem *s, uint32_t va);
 /* The PAR value of an ATS1C* operation (ARM ARM B4.1.112). */
 uint32_t sysmem_address_translate(SysMem *s, uint32_t va, bool user, bool write);
+/* Dirty-page tracking for live migration: dirty (one byte per RAM page,
+ * owned by the caller) starts clear and every TLB's fast store path is
+ * closed, so the first store to each page takes the slow path and marks
+ * it; NULL stops tracking.  Harvest copies the marks to out, clears them,
+ * closes the fast paths again and returns how many pages were dirty.
+ * Both run between guest blocks, in the thread that runs the guest. */
+void sysmem_track_dirty(SysMem *s, uint8_t *dirty);
+uint64_t sysmem_harvest_dirty(SysMem *s, uint8_t *out);
 /* Take the prefetch abort of the last failed fetch (STEP_FETCH_FAULT). */
 void sysmem_prefetch_abort(SysMem *s);
 

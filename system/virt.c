@@ -23,42 +23,15 @@
 #include "system/console.h"
 #include "system/sysmem.h"
 #include "system/virt.h"
+#include "system/migrate.h"
+#include "system/virt_board.h"
+#include "system/virt_monitor.h"
+#include "system/virt_snapshot.h"
 #include "ui/stats.h"
-
-#define GIC_NUM_IRQS 288
-#define NS_PER_TICK 16 /* the 62.5 MHz system counter */
-#define TICK_MS 1      /* how often the ticker looks at deadlines and input */
-
-typedef struct VirtBoard {
-    Machine m;
-    SysMem mem;
-    Bus bus;
-    Gic gic;
-    Pl011 uart;
-    Pl031 rtc;
-    VirtioMmio mmio[VIRT_MMIO_COUNT];
-    VirtioBlk blk[VIRT_MAX_DRIVES];
-    unsigned nblk;
-    VirtioRng rng;
-    uint8_t *ram;
-    uint64_t ram_size;
-    Console con;
-    ArmSysHooks hooks;
-    uint64_t start_ns;
-    _Atomic uint64_t deadline_ns; /* next timer event (guest ns), UINT64_MAX: none */
-    atomic_bool ticker_stop;
-    atomic_bool input_ready;   /* the ticker saw console input waiting */
-    pthread_t ticker;
-    bool ticker_started;
-    int icount_shift; /* -1: guest time follows the host clock */
-    bool off;
-    int status;
-    uint64_t irqs, wfis, psci_calls;
-} VirtBoard;
 
 /* --- time ----------------------------------------------------------------- */
 
-static uint64_t host_ns(void)
+uint64_t virt_host_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -67,12 +40,38 @@ static uint64_t host_ns(void)
 
 /* Host time since start, without the time the guest stood still while
  * -jit sync/always compiled for it; or, with -icount, instructions run. */
-static uint64_t guest_ns(void *opaque)
+uint64_t virt_guest_ns(void *opaque)
 {
     VirtBoard *b = opaque;
     if (b->icount_shift >= 0)
         return b->m.cpu.common.icount << b->icount_shift;
-    return host_ns() - b->start_ns - __atomic_load_n(&b->m.stats.stalled_ns, __ATOMIC_RELAXED);
+    uint64_t now = b->run_state == VIRT_RUNNING ? virt_host_ns() : b->paused_at_ns;
+    return now - b->start_ns - __atomic_load_n(&b->m.stats.stalled_ns, __ATOMIC_RELAXED);
+}
+
+void virt_set_guest_ns(VirtBoard *b, uint64_t ns)
+{
+    if (b->icount_shift >= 0)
+        return; /* guest time is the instruction count, restored with the CPU */
+    __atomic_store_n(&b->m.stats.stalled_ns, 0, __ATOMIC_RELAXED);
+    uint64_t now = b->run_state == VIRT_RUNNING ? virt_host_ns() : b->paused_at_ns;
+    b->start_ns = now - ns;
+}
+
+void virt_pause(VirtBoard *b)
+{
+    if (b->run_state != VIRT_RUNNING)
+        return;
+    b->paused_at_ns = virt_host_ns();
+    b->run_state = VIRT_PAUSED;
+}
+
+void virt_resume(VirtBoard *b)
+{
+    if (b->run_state == VIRT_RUNNING)
+        return;
+    b->start_ns += virt_host_ns() - b->paused_at_ns;
+    b->run_state = VIRT_RUNNING;
 }
 
 /* -icount: the instruction count at which guest time reaches ns. */
@@ -83,11 +82,11 @@ static uint64_t ns_to_icount(const VirtBoard *b, uint64_t ns)
 
 static uint64_t counter(void *opaque)
 {
-    return guest_ns(opaque) / NS_PER_TICK;
+    return virt_guest_ns(opaque) / NS_PER_TICK;
 }
 
 /* Timer outputs to the GIC, and the next deadline for the ticker. */
-static void update_timers(VirtBoard *b)
+void virt_update_timers(VirtBoard *b)
 {
     ArmCpu *cpu = &b->m.cpu;
     gic_set_irq(&b->gic, VIRT_PPI_NONSECURE_TIMER, arm_timer_irq(cpu, true));
@@ -98,7 +97,7 @@ static void update_timers(VirtBoard *b)
 
 static void timer_changed(void *opaque)
 {
-    update_timers(opaque);
+    virt_update_timers(opaque);
 }
 
 /* Sends the running guest back to the loop when a timer is due or input
@@ -112,7 +111,7 @@ static void *ticker_main(void *opaque)
         bool input = !atomic_load(&b->input_ready) && console_wait(&b->con, 0);
         if (input)
             atomic_store(&b->input_ready, true);
-        if (input || guest_ns(b) >= atomic_load(&b->deadline_ns))
+        if (input || virt_guest_ns(b) >= atomic_load(&b->deadline_ns))
             machine_request_exit(&b->m);
     }
     return NULL;
@@ -176,7 +175,7 @@ static bool add_devices(VirtBoard *b, const VirtOptions *o, char *err, size_t er
     pl011_init(&b->uart, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_UART}, uart_tx, b);
     pl011_ops.write(&b->uart, PL011_CR, 0x301, 4); /* enabled, as firmware leaves it */
     uint64_t rtc_base = o->rtc_base >= 0 ? (uint64_t)o->rtc_base : (uint64_t)time(NULL);
-    pl031_init(&b->rtc, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_RTC}, guest_ns, b, rtc_base);
+    pl031_init(&b->rtc, log, (IrqLine){gic_set_irq, &b->gic, 32 + VIRT_SPI_RTC}, virt_guest_ns, b, rtc_base);
     bool ok = bus_add_mmio(&b->bus, "gic-dist", virt_memmap[VIRT_GIC_DIST].base, virt_memmap[VIRT_GIC_DIST].size,
                            &gic_dist_ops, &b->gic) &&
               bus_add_mmio(&b->bus, "gic-cpu", virt_memmap[VIRT_GIC_CPU].base, virt_memmap[VIRT_GIC_CPU].size,
@@ -192,6 +191,14 @@ static bool add_devices(VirtBoard *b, const VirtOptions *o, char *err, size_t er
         if (!virtio_blk_open(&b->blk[i], d->path, d->readonly, d->snapshot, err, errlen))
             return false;
         b->nblk = i + 1;
+        b->drive[i] = *d;
+        b->drive[i].snapshot = d->snapshot && !d->readonly;
+        b->drive_path[i] = realpath(d->path, NULL);
+        if (!b->drive_path[i] && !(b->drive_path[i] = strdup(d->path))) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        b->drive[i].path = b->drive_path[i];
         ok = add_virtio(b, slot, &virtio_blk_ops, &b->blk[i]);
     }
     virtio_rng_init(&b->rng, o->rng_seed);
@@ -241,8 +248,9 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
     b->m.log.out = o->log_out ? o->log_out : stderr;
     bus_init(&b->bus, &b->m.log);
     bus_add_ram(&b->bus, "ram", virt_memmap[VIRT_MEM].base, b->ram_size, b->ram);
-    b->start_ns = host_ns();
+    b->start_ns = virt_host_ns();
     atomic_store(&b->deadline_ns, UINT64_MAX);
+    monitor_init(&b->mon, STDOUT_FILENO);
     sysmem_init(&b->mem, &b->m, &b->bus, b->ram, virt_memmap[VIRT_MEM].base, b->ram_size);
     arm_cpu_reset_system(&b->m.cpu);
     b->hooks = (ArmSysHooks){counter, timer_changed, tlb_flush, tlb_flush_page, regime_switch, address_translate};
@@ -255,8 +263,11 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
 static void board_free(VirtBoard *b)
 {
     machine_destroy(&b->m); /* idempotent; stops the compile thread first */
-    for (unsigned i = 0; i < b->nblk; i++)
+    monitor_close(&b->mon);
+    for (unsigned i = 0; i < b->nblk; i++) {
         virtio_blk_close(&b->blk[i]);
+        free(b->drive_path[i]);
+    }
     munmap(b->ram, b->ram_size);
     free(b);
 }
@@ -331,19 +342,15 @@ static void handle_exit(VirtBoard *b, int kind)
     }
 }
 
-/* Console input to the UART; the ticker's poll says when to look, so the
- * loop does not make a system call per guest exit. */
+/* Console input (to the UART or the monitor); the ticker's poll says when
+ * to look, so the loop does not make a system call per guest exit. */
 static void feed_console(VirtBoard *b)
 {
     if (!atomic_load(&b->input_ready))
         return;
-    uint8_t ch;
-    while (pl011_can_receive(&b->uart) && console_read(&b->con, &ch, 1) == 1)
-        pl011_receive(&b->uart, ch);
-    if (!pl011_can_receive(&b->uart) || !console_wait(&b->con, 0))
+    virt_feed_console(b);
+    if (!console_wait(&b->con, 0) || (!b->mon.console_active && !pl011_can_receive(&b->uart)))
         atomic_store(&b->input_ready, false); /* the UART is full or stdin drained: the ticker looks again */
-    if (b->con.quit)
-        b->off = true;
 }
 
 /* Take a pending, unmasked interrupt at this block boundary. */
@@ -370,6 +377,8 @@ static void set_icount_limit(VirtBoard *b)
     uint64_t deadline = ns_to_icount(b, atomic_load(&b->deadline_ns));
     uint64_t slice = c->icount + ICOUNT_SLICE;
     c->icount_limit = deadline > c->icount && deadline < slice ? deadline : slice;
+    if (b->snapshot_at > c->icount && b->snapshot_at < c->icount_limit)
+        c->icount_limit = b->snapshot_at;
 }
 
 /* WFI: sleep until the next timer deadline or console input; with
@@ -384,19 +393,54 @@ static void idle(VirtBoard *b)
             return;
         }
     }
-    uint64_t now = guest_ns(b), d = atomic_load(&b->deadline_ns);
+    uint64_t now = virt_guest_ns(b), d = atomic_load(&b->deadline_ns);
     int ms = d <= now ? 0 : (d - now) / 1000000u > 10 ? 10 : (int)((d - now + 999999) / 1000000u);
-    if (console_wait(&b->con, ms))
-        atomic_store(&b->input_ready, true);
+    virt_wait_input(b, ms);
+}
+
+/* -snapshot-at: the instruction count is reached; save and end. */
+static void freeze(VirtBoard *b)
+{
+    char err[512];
+    VirtSnapInfo info;
+    b->off = true;
+    if (!virt_snapshot_save(b, b->snapshot_file, &info, err, sizeof err)) {
+        fprintf(stderr, "scion: %s\n", err);
+        b->status = 1;
+        return;
+    }
+    fprintf(stderr, "scion: snapshot saved at instruction %llu to %s (%llu bytes, %.3f s)\n",
+            (unsigned long long)b->m.cpu.common.icount, b->snapshot_file, (unsigned long long)info.bytes,
+            info.seconds);
+}
+
+/* The monitor between blocks: every few milliseconds of host time, and
+ * while the guest is stopped. */
+static void service_monitor(VirtBoard *b)
+{
+    uint64_t now = virt_host_ns();
+    if (b->run_state == VIRT_RUNNING && now - b->monitor_polled_ns < MONITOR_POLL_NS)
+        return;
+    b->monitor_polled_ns = now;
+    virt_wait_input(b, b->run_state == VIRT_RUNNING ? 0 : 10);
+    feed_console(b);
 }
 
 static void step(VirtBoard *b)
 {
     b->m.cpu.common.exit_request = 0;
+    if (b->snapshot_at && b->m.cpu.common.icount >= b->snapshot_at) {
+        freeze(b);
+        return;
+    }
+    migrate_service(b);
+    service_monitor(b);
+    if (b->run_state != VIRT_RUNNING || b->off)
+        return;
     if (b->icount_shift >= 0 && console_wait(&b->con, 0))
         atomic_store(&b->input_ready, true); /* no ticker in -icount mode */
     feed_console(b);
-    update_timers(b);
+    virt_update_timers(b);
     deliver_interrupts(b);
     if (b->off)
         return;
@@ -441,20 +485,50 @@ static void print_board_stats(VirtBoard *b, double seconds)
             (unsigned long long)b->mem.switches, (unsigned long long)b->psci_calls);
 }
 
-int virt_run(const VirtOptions *o)
+/* -loadvm and -incoming: the machine's configuration comes from the
+ * snapshot's header, checked against what the command line says. */
+static bool config_from_snapshot(VirtOptions *o, SnapFile *sf, char *err, size_t errlen)
 {
-    char err[512];
-    VirtBoard *b = board_new(o, err, sizeof err);
-    if (!b || !add_devices(b, o, err, sizeof err) || !load_boot_images(b, o, err, sizeof err)) {
-        fprintf(stderr, "scion: %s\n", err);
-        if (b)
-            board_free(b);
-        return 1;
+    if (!snap_file_open(sf, o->loadvm, err, errlen))
+        return false;
+    char why[512];
+    if (!virt_snapshot_config(sf->header, o->loadvm, o, why, sizeof why)) {
+        snprintf(err, errlen, "snapshot '%s': %s", o->loadvm, why);
+        return false;
     }
+    return true;
+}
+
+static VirtBoard *build_board(const VirtOptions *o, SnapFile *sf, char *err, size_t errlen)
+{
+    VirtBoard *b = board_new(o, err, errlen);
+    if (!b)
+        return NULL;
+    bool ok = add_devices(b, o, err, errlen);
+    if (ok && o->loadvm) {
+        char why[512];
+        ok = virt_snapshot_load(b, &sf->src, sf->header, why, sizeof why);
+        if (!ok)
+            snprintf(err, errlen, "snapshot '%s': %s", o->loadvm, why);
+    } else if (ok && !o->incoming) {
+        ok = load_boot_images(b, o, err, errlen);
+    }
+    if (ok && o->monitor)
+        ok = monitor_listen(&b->mon, o->monitor, err, errlen);
+    if (!ok) {
+        board_free(b);
+        return NULL;
+    }
+    b->snapshot_at = o->snapshot_at;
+    b->snapshot_file = o->snapshot_file;
+    return b;
+}
+
+static bool start_jit(VirtBoard *b, const VirtOptions *o)
+{
     if (o->jit == JIT_CHECK) {
         fprintf(stderr, "scion: -jit check is not available on the virt board yet\n");
-        board_free(b);
-        return 2;
+        return false;
     }
     b->m.jit_cache_max = o->jit_cache_max;
     b->m.jit_threshold = o->jit_threshold;
@@ -462,16 +536,68 @@ int virt_run(const VirtOptions *o)
     b->m.icount = o->icount_shift >= 0;
     if (!machine_enable_jit(&b->m, o->jit, o->jit_cache))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
+    return true;
+}
+
+static void print_state_hash(VirtBoard *b)
+{
+    uint8_t digest[32];
+    virt_state_hash(b, digest);
+    fprintf(stderr, "scion: state sha256 ");
+    for (unsigned i = 0; i < sizeof digest; i++)
+        fprintf(stderr, "%02x", digest[i]);
+    fprintf(stderr, " at instruction %llu\n", (unsigned long long)b->m.cpu.common.icount);
+}
+
+static int run_board(VirtBoard *b, const VirtOptions *o)
+{
     console_open(&b->con);
+    if (o->incoming && !migrate_incoming(b, o->incoming)) {
+        console_close(&b->con);
+        return 1;
+    }
     if (o->icount_shift < 0 && !start_ticker(b))
         fprintf(stderr, "scion: cannot start the timer thread; interrupts may be late\n");
-    double start = (double)host_ns() * 1e-9;
+    double start = (double)virt_host_ns() * 1e-9;
     run_loop(b);
     stop_ticker(b);
+    migrate_cancel(b);
     console_close(&b->con);
     if (o->stats)
-        print_board_stats(b, (double)host_ns() * 1e-9 - start);
-    int status = b->status;
+        print_board_stats(b, (double)virt_host_ns() * 1e-9 - start);
+    if (o->state_hash)
+        print_state_hash(b);
+    return b->status;
+}
+
+int virt_run(const VirtOptions *given)
+{
+    char err[1024];
+    VirtOptions o = *given;
+    SnapFile sf = {0};
+    if (o.loadvm && !config_from_snapshot(&o, &sf, err, sizeof err)) {
+        fprintf(stderr, "scion: %s\n", err);
+        snap_file_close(&sf);
+        return 1;
+    }
+    if (o.snapshot_at && o.icount_shift < 0) {
+        fprintf(stderr, "scion: -snapshot-at counts instructions: the snapshot was taken without -icount\n");
+        snap_file_close(&sf);
+        return 1;
+    }
+    VirtBoard *b = build_board(&o, &sf, err, sizeof err);
+    snap_file_close(&sf);
+    for (unsigned i = 0; i < VIRT_MAX_DRIVES; i++)
+        free(o.owned_paths[i]);
+    if (!b) {
+        fprintf(stderr, "scion: %s\n", err);
+        return 1;
+    }
+    if (!start_jit(b, &o)) {
+        board_free(b);
+        return 2;
+    }
+    int status = run_board(b, &o);
     if (jit_mode(b->m.jit) == JIT_BACKGROUND) {
         fflush(NULL);
         _exit(status); /* as in user mode: never tear LLVM down under the compile thread */

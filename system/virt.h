@@ -40,6 +40,16 @@ typedef struct VirtOptions {
     const char *jit_cache;  /* NULL: no persistent code cache */
     uint64_t jit_cache_max;
     unsigned jit_threshold;
+    bool icount_given;      /* -icount was on the command line */
+    /* Snapshots and migration. */
+    const char *loadvm;     /* -loadvm FILE: start from this snapshot */
+    bool all_snapshot;      /* -snapshot: every drive gets a copy-on-write overlay */
+    uint64_t snapshot_at;   /* -snapshot-at N: freeze after N instructions (-icount) ... */
+    const char *snapshot_file; /* ... into this file (-snapshot-file), then exit */
+    const char *monitor;    /* -monitor unix:PATH */
+    const char *incoming;   /* -incoming unix:PATH | tcp:127.0.0.1:PORT */
+    bool state_hash;        /* -state-hash: print the machine state's SHA-256 at exit */
+    char *owned_paths[VIRT_MAX_DRIVES]; /* drive paths found from a snapshot (freed by virt_run) */
 } VirtOptions;
 
 /* Returns the process exit status (0 after a guest power-off or a quit). */

@@ -20,7 +20,6 @@
 #include "user/run.h"
 #include "user/syscall.h"
 
-#define SCION_VERSION "0.1.0"
 
 extern char **environ;
 

@@ -36,7 +36,19 @@ static void virt_usage(FILE *out)
             "                  the LLVM tier, as for `scion run`\n"
             "  -d ITEM,...     log items (-d help); -D FILE writes them to FILE\n"
             "  --stats         print execution statistics at exit\n"
-            "Console keys: Ctrl-A x quits, Ctrl-A h helps, Ctrl-A Ctrl-A sends Ctrl-A.\n");
+            "Snapshots and migration:\n"
+            "  -loadvm FILE    start from a snapshot instead of booting (the machine's\n"
+            "                  RAM size, clock mode and disks come from FILE; disks are\n"
+            "                  looked for at their recorded path, then beside FILE)\n"
+            "  -snapshot       every disk gets a copy-on-write overlay in memory (for\n"
+            "                  clones of one snapshot)\n"
+            "  -monitor unix:PATH   the monitor on a UNIX socket (also Ctrl-A c)\n"
+            "  -snapshot-at N -snapshot-file FILE   with -icount: save the machine\n"
+            "                  after N instructions into FILE, then exit\n"
+            "  -incoming unix:PATH|tcp:127.0.0.1:PORT   wait for a live migration\n"
+            "  -state-hash     print the SHA-256 of the machine state at exit\n"
+            "Console keys: Ctrl-A x quits, Ctrl-A h helps, Ctrl-A c switches to the\n"
+            "monitor and back, Ctrl-A Ctrl-A sends Ctrl-A.\n");
 }
 
 /* -m: "256" is MiB as in QEMU; suffixes K, M, G as elsewhere. */
@@ -112,6 +124,10 @@ static bool is_jit_option(const char *a)
 static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfile)
 {
     if (!strcmp(a, "-kernel")) o->kernel = v;
+    else if (!strcmp(a, "-loadvm")) o->loadvm = v;
+    else if (!strcmp(a, "-snapshot-file")) o->snapshot_file = v;
+    else if (!strcmp(a, "-monitor")) o->monitor = v;
+    else if (!strcmp(a, "-incoming")) o->incoming = v;
     else if (!strcmp(a, "-initrd")) o->initrd = v;
     else if (!strcmp(a, "-append")) o->append = v;
     else if (!strcmp(a, "-dtb")) o->dtb = v;
@@ -132,6 +148,10 @@ static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfil
         if (*end || end == v || n < 0 || n > 10)
             return cli_bad_usage("bad -icount '%s' (a shift from 0 to 10)", v);
         o->icount_shift = (int)n;
+        o->icount_given = true;
+    } else if (!strcmp(a, "-snapshot-at")) {
+        if (!cli_parse_size(v, &o->snapshot_at) || !o->snapshot_at)
+            return cli_bad_usage("bad -snapshot-at '%s' (a positive instruction count)", v);
     } else if (!strcmp(a, "-rtc-base")) {
         char *end;
         long long n = strtoll(v, &end, 10);
@@ -155,11 +175,32 @@ static bool takes_value(const char *a)
 {
     static const char *const with_value[] = {"-kernel", "-initrd", "-append", "-dtb", "-m", "-drive", "-D", "-d",
                                              "-jit", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-rng-seed", "-icount", "-rtc-base",
-                                             "-M", "-machine", "-cpu", "-serial"};
+                                             "-M", "-machine", "-cpu", "-serial", "-loadvm", "-snapshot-file", "-monitor", "-incoming",
+                                             "-snapshot-at"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (!strcmp(a, with_value[i]))
             return true;
     return false;
+}
+
+/* Options that only make sense together, or not at all together. */
+static int check_combinations(VirtOptions *o)
+{
+    bool restoring = o->loadvm || o->incoming;
+    if (o->loadvm && o->incoming)
+        return cli_bad_usage("%s", "-loadvm and -incoming both say where the machine comes from; give one");
+    if (restoring && (o->kernel || o->initrd || o->dtb || o->append))
+        return cli_bad_usage("%s", "-kernel, -initrd, -dtb and -append boot a new machine; a restored one "
+                                   "(-loadvm, -incoming) has them in its RAM already");
+    if (!restoring && !o->kernel)
+        return cli_bad_usage("%s", "no -kernel given");
+    if (!o->snapshot_at != !o->snapshot_file)
+        return cli_bad_usage("%s", "-snapshot-at N and -snapshot-file FILE go together");
+    if (o->snapshot_at && !o->icount_given && !o->loadvm)
+        return cli_bad_usage("%s", "-snapshot-at counts instructions: it needs -icount");
+    for (unsigned i = 0; o->all_snapshot && i < o->ndrives; i++)
+        o->drives[i].snapshot = !o->drives[i].readonly;
+    return -1;
 }
 
 static int parse_virt_options(int argc, char **argv, VirtOptions *o, const char **logfile)
@@ -173,6 +214,10 @@ static int parse_virt_options(int argc, char **argv, VirtOptions *o, const char 
             o->stats = true;
         } else if (!strcmp(a, "-nographic")) {
             continue;
+        } else if (!strcmp(a, "-snapshot")) {
+            o->all_snapshot = true;
+        } else if (!strcmp(a, "-state-hash")) {
+            o->state_hash = true;
         } else if (takes_value(a)) {
             if (i + 1 >= argc)
                 return cli_bad_usage("option '%s' needs a value", a);
@@ -183,14 +228,12 @@ static int parse_virt_options(int argc, char **argv, VirtOptions *o, const char 
             return cli_bad_usage("unknown option '%s' for scion virt", a);
         }
     }
-    if (!o->kernel)
-        return cli_bad_usage("%s", "no -kernel given");
-    return -1;
+    return check_combinations(o);
 }
 
 int virt_cli_main(int argc, char **argv)
 {
-    VirtOptions o = {.jit = JIT_BACKGROUND, .ram_size = VIRT_DEFAULT_RAM, .icount_shift = -1, .rtc_base = -1};
+    VirtOptions o = {.jit = JIT_BACKGROUND, .icount_shift = -1, .rtc_base = -1}; /* ram_size 0: the default */
     const char *logfile = NULL;
     int r = parse_virt_options(argc, argv, &o, &logfile);
     if (r >= 0)

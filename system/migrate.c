@@ -1,0 +1,277 @@
+/* Pre-copy live migration of the `virt` board (system/migrate.h). */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "snapshot/ram.h"
+#include "system/migrate.h"
+#include "system/sock_uri.h"
+#include "system/virt_snapshot.h"
+
+#define ACK_TIMEOUT_MS 30000
+
+typedef enum MigState {
+    MIG_SENDING,      /* the thread sends a round */
+    MIG_WANT_HARVEST, /* the thread waits for the board's thread to harvest dirty pages */
+    MIG_HARVESTED,
+    MIG_CONVERGED,    /* the thread is done: the board's thread finishes */
+    MIG_FAILED,
+    MIG_CANCELLED,
+} MigState;
+
+typedef struct Migration {
+    VirtBoard *b;
+    Monitor *mon;
+    int fd;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    MigState state;
+    char *header;
+    uint8_t *send_map; /* pages of the round being sent */
+    uint64_t harvested;
+    unsigned rounds;
+    uint64_t ram_pages, start_ns;
+    SnapSink sink;
+} Migration;
+
+static bool sock_sink_write(void *opaque, const void *data, size_t len)
+{
+    return sock_write_all(*(int *)opaque, data, len);
+}
+
+static uint64_t ram_pages(const VirtBoard *b)
+{
+    return b->ram_size >> SNAP_PAGE_BITS;
+}
+
+static void set_state(Migration *m, MigState s)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->state != MIG_CANCELLED)
+        m->state = s;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Asks the board's thread for the pages dirtied since the last harvest. */
+static bool harvest(Migration *m)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->state == MIG_CANCELLED) {
+        pthread_mutex_unlock(&m->lock);
+        return false;
+    }
+    m->state = MIG_WANT_HARVEST;
+    machine_request_exit(&m->b->m);
+    while (m->state == MIG_WANT_HARVEST)
+        pthread_cond_wait(&m->cond, &m->lock);
+    bool ok = m->state == MIG_HARVESTED;
+    m->state = ok ? MIG_SENDING : m->state;
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
+static void send_round(Migration *m, const uint8_t *pages)
+{
+    SnapRamStats st;
+    snap_ram_write(&m->sink, m->b->ram, m->b->ram_size, pages, 1, &st);
+    m->ram_pages += st.pages_sent;
+    m->rounds++;
+}
+
+/* RAM while the guest runs: everything, then what it dirtied, until a
+ * round is small or enough rounds went by. */
+static void *precopy_main(void *opaque)
+{
+    Migration *m = opaque;
+    snap_write_header(&m->sink, m->header);
+    send_round(m, NULL);
+    while (!m->sink.failed && harvest(m)) {
+        bool last = m->harvested <= MIGRATE_FINAL_PAGES || m->rounds + 1 >= MIGRATE_MAX_ROUNDS;
+        send_round(m, m->send_map);
+        if (last)
+            break;
+    }
+    set_state(m, m->sink.failed ? MIG_FAILED : MIG_CONVERGED);
+    return NULL;
+}
+
+static void migration_free(VirtBoard *b)
+{
+    Migration *m = b->migration;
+    sysmem_track_dirty(&b->mem, NULL);
+    free(b->dirty);
+    b->dirty = NULL;
+    if (m->fd >= 0)
+        close(m->fd);
+    pthread_mutex_destroy(&m->lock);
+    pthread_cond_destroy(&m->cond);
+    free(m->send_map);
+    free(m->header);
+    free(m);
+    b->migration = NULL;
+}
+
+static void report(VirtBoard *b, Monitor *mon, const char *msg)
+{
+    snprintf(b->migrate_info, sizeof b->migrate_info, "%s", msg);
+    monitor_printf(mon, "%s\n", msg);
+    fprintf(stderr, "scion: %s\n", msg);
+}
+
+void migrate_start(VirtBoard *b, Monitor *mon, const char *uri)
+{
+    char err[512];
+    if (b->migration || b->run_state == VIRT_POSTMIGRATE) {
+        monitor_printf(mon, "error: a migration is %s\n", b->migration ? "already running" : "already done");
+        return;
+    }
+    Migration *m = calloc(1, sizeof *m);
+    b->dirty = calloc(ram_pages(b), 1);
+    if (!m || !b->dirty || !(m->send_map = calloc(ram_pages(b), 1))) {
+        free(m);
+        free(b->dirty);
+        b->dirty = NULL;
+        monitor_printf(mon, "error: out of memory\n");
+        return;
+    }
+    *m = (Migration){.b = b, .mon = mon, .fd = -1, .send_map = m->send_map, .start_ns = virt_host_ns()};
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->cond, NULL);
+    b->migration = m;
+    m->header = virt_snapshot_header(b, err, sizeof err);
+    if (m->header)
+        m->fd = sock_uri_connect(uri, err, sizeof err);
+    m->sink = (SnapSink){sock_sink_write, &m->fd, 0, 0, false};
+    if (m->fd < 0 || (sysmem_track_dirty(&b->mem, b->dirty), pthread_create(&m->thread, NULL, precopy_main, m))) {
+        monitor_printf(mon, "error: migration not started: %s\n", m->fd < 0 ? err : "cannot start a thread");
+        migration_free(b);
+        return;
+    }
+    monitor_printf(mon, "migration to %s started\n", uri);
+}
+
+/* Waits for the target's acknowledgement that it loaded everything. */
+static bool target_acknowledged(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    char ack = 0;
+    return poll(&p, 1, ACK_TIMEOUT_MS) == 1 && read(fd, &ack, 1) == 1 && ack == MIGRATE_ACK;
+}
+
+/* The guest stands still: the last pages, the devices, the end marker. */
+static void finish(VirtBoard *b, Migration *m)
+{
+    char msg[512], err[256] = "";
+    bool was_running = b->run_state == VIRT_RUNNING;
+    uint64_t t0 = virt_host_ns();
+    virt_pause(b);
+    sysmem_harvest_dirty(&b->mem, m->send_map);
+    send_round(m, m->send_map);
+    virt_snapshot_write_devices(b, &m->sink);
+    snap_write_end(&m->sink);
+    bool ok = !m->sink.failed && target_acknowledged(m->fd);
+    uint64_t downtime = virt_host_ns() - t0;
+    if (!ok) {
+        snprintf(err, sizeof err, "%s", m->sink.failed ? "the connection broke" : "the target did not confirm");
+        if (was_running)
+            virt_resume(b);
+        snprintf(msg, sizeof msg, "migration failed (%s); this machine runs on", err);
+    } else {
+        b->run_state = VIRT_POSTMIGRATE;
+        snprintf(msg, sizeof msg,
+                 "migration completed: %u rounds, %llu pages, %llu bytes, total %.3f s, downtime %.1f ms", m->rounds,
+                 (unsigned long long)m->ram_pages, (unsigned long long)m->sink.bytes,
+                 (double)(virt_host_ns() - m->start_ns) * 1e-9, (double)downtime * 1e-6);
+    }
+    report(b, m->mon, msg);
+}
+
+void migrate_service(VirtBoard *b)
+{
+    Migration *m = b->migration;
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    MigState s = m->state;
+    if (s == MIG_WANT_HARVEST) {
+        m->harvested = sysmem_harvest_dirty(&b->mem, m->send_map);
+        m->state = MIG_HARVESTED;
+        pthread_cond_broadcast(&m->cond);
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (s != MIG_CONVERGED && s != MIG_FAILED)
+        return;
+    pthread_join(m->thread, NULL);
+    if (s == MIG_CONVERGED)
+        finish(b, m);
+    else
+        report(b, m->mon, "migration failed (the connection broke); this machine runs on");
+    migration_free(b);
+}
+
+void migrate_cancel(VirtBoard *b)
+{
+    Migration *m = b->migration;
+    if (!m)
+        return;
+    set_state(m, MIG_CANCELLED);
+    shutdown(m->fd, SHUT_RDWR); /* a send in progress fails at once */
+    pthread_join(m->thread, NULL);
+    migration_free(b);
+}
+
+/* --- target -------------------------------------------------------------- */
+
+static bool sock_source_read(void *opaque, void *data, size_t len)
+{
+    return sock_read_all(*(int *)opaque, data, len);
+}
+
+static bool receive(VirtBoard *b, int fd, char *err, size_t errlen)
+{
+    SnapSource src = {sock_source_read, &fd, 0, 0};
+    char *header = snap_read_header(&src, err, errlen);
+    if (!header)
+        return false;
+    bool ok = virt_snapshot_load(b, &src, header, err, errlen);
+    free(header);
+    if (ok && !sock_write_all(fd, (char[]){MIGRATE_ACK}, 1)) {
+        snprintf(err, errlen, "the source went away before the acknowledgement");
+        ok = false;
+    }
+    if (ok)
+        fprintf(stderr, "scion: incoming migration loaded (%llu bytes, %u sections)\n",
+                (unsigned long long)src.bytes, src.sections);
+    return ok;
+}
+
+bool migrate_incoming(VirtBoard *b, const char *uri)
+{
+    char err[512];
+    int lfd = sock_uri_listen(uri, err, sizeof err);
+    if (lfd < 0) {
+        fprintf(stderr, "scion: -incoming: %s\n", err);
+        return false;
+    }
+    fprintf(stderr, "scion: waiting for a migration on %s\n", uri);
+    int fd;
+    while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
+        continue;
+    close(lfd);
+    const char *path = sock_uri_unix_path(uri);
+    if (path)
+        unlink(path);
+    bool ok = fd >= 0 && receive(b, fd, err, sizeof err);
+    if (!ok)
+        fprintf(stderr, "scion: incoming migration failed: %s\n", fd < 0 ? strerror(errno) : err);
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
