@@ -24,6 +24,8 @@ static bool arm_cpu_state_check(const void *staged, char *err, size_t errlen)
         bad = "IT state is set in ARM state";
     else if ((cpu->itstate & 0xf) == 0 && cpu->itstate)
         bad = "IT state has a condition but no mask";
+    else if (cpu->r[15] & (cpu->thumb ? 1 : 3))
+        bad = "the pc is not aligned for its instruction set";
     else if (cpu->sys.pending & ~(uint32_t)(ARM_PENDING_IRQ | ARM_PENDING_FIQ))
         bad = "unknown pending interrupt lines";
     if (bad)

@@ -17,6 +17,8 @@
 #   /init        mounts proc, sysfs, devtmpfs and devpts, insmods the
 #                modules in dependency order, prints SCION-INIT-READY, then
 #                hands over to busybox init
+#                (or, with scion.run=NAME on the kernel command line, runs
+#                the test workload /etc/scion/NAME and powers off)
 #   /etc/inittab a respawning `cttyhack sh` on the console (so the shell
 #                gets the real tty, ttyAMA0, as controlling tty and job
 #                control works); `poweroff`/`reboot` work through init.
@@ -149,9 +151,48 @@ for m in \$(cat /lib/modules/$KVER/load-order); do
     insmod /lib/modules/$KVER/\$m.ko || echo "init: insmod \$m failed"
 done
 echo SCION-INIT-READY
+# scion.run=NAME on the kernel command line: run /etc/scion/NAME, power off.
+for arg in \$(cat /proc/cmdline); do
+    case \$arg in
+        scion.run=*) /bin/sh /etc/scion/\${arg#scion.run=}; poweroff -f ;;
+    esac
+done
 exec /sbin/init
 EOF
 chmod 755 "$root/init"
+
+# Workloads for tests (scion.run=NAME).  Phase markers go to /dev/kmsg so
+# the console shows them with the kernel's timestamp: with -icount that is
+# the instruction count, so a test can aim a snapshot at a phase.
+mkdir -p "$root/etc/scion"
+cat >"$root/etc/scion/checksum" <<'EOF'
+# A running checksum, then disk reads, disk writes and a timer storm.
+phase() { echo "SCION-PHASE $1" >/dev/kmsg; }
+phase compute
+s=0 i=0
+while [ $i -lt 400 ]; do
+    s=$(( (s * 31 + i * i + 7) % 1000000007 )); i=$((i + 1))
+    [ $((i % 50)) -eq 0 ] && echo "checksum $i $s"
+done
+if [ -b /dev/vda ]; then
+    phase disk-read
+    sha256sum /dev/vda
+    phase disk-write
+    dd if=/dev/urandom of=/dev/vda bs=4096 seek=8 count=64 conv=fsync 2>/dev/null
+    dd if=/dev/vda bs=4096 skip=8 count=64 2>/dev/null | sha256sum
+fi
+phase timers
+j=0
+while [ $j -lt 300 ]; do usleep 300; j=$((j + 1)); done
+echo "timers $j"
+phase done
+echo "checksum done $s"
+EOF
+cat >"$root/etc/scion/counter" <<'EOF'
+# An increasing counter every few milliseconds, forever (live migration).
+i=0
+while :; do echo "count $i"; i=$((i + 1)); usleep 3000; done
+EOF
 
 cat >"$root/etc/inittab" <<'EOF'
 ::respawn:/bin/cttyhack /bin/sh -l

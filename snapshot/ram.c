@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "snapshot/ram.h"
@@ -22,96 +25,6 @@ static bool page_is_zero(const uint8_t *p)
     return true;
 }
 
-typedef struct RamWriter {
-    SnapSink *sink;
-    VmsBuf buf;
-    uint64_t size;
-    z_stream z;
-    uint8_t *scratch; /* one chunk's compressed data */
-    SnapRamStats *stats;
-} RamWriter;
-
-static void flush_section(RamWriter *w)
-{
-    if (w->buf.len > 8) {
-        snap_write_section(w->sink, "ram", 0, SNAP_RAM_VERSION, w->buf.data, w->buf.len);
-        w->stats->bytes += w->buf.len;
-    }
-    w->buf.len = 0;
-    vms_buf_put_le(&w->buf, w->size, 8);
-}
-
-/* Compresses the data pages of one chunk into w->scratch; returns the length. */
-static size_t compress_pages(RamWriter *w, const uint8_t *chunk, uint64_t data_mask)
-{
-    deflateReset(&w->z);
-    w->z.next_out = w->scratch;
-    w->z.avail_out = (uInt)deflateBound(&w->z, CHUNK_BYTES);
-    for (unsigned i = 0; i < SNAP_CHUNK_PAGES; i++) {
-        if (!(data_mask >> i & 1))
-            continue;
-        w->z.next_in = (Bytef *)(chunk + (size_t)i * SNAP_PAGE_SIZE);
-        w->z.avail_in = SNAP_PAGE_SIZE;
-        deflate(&w->z, Z_NO_FLUSH);
-    }
-    deflate(&w->z, Z_FINISH);
-    return (size_t)(w->z.next_out - w->scratch);
-}
-
-static void write_chunk(RamWriter *w, uint64_t index, const uint8_t *ram, const uint8_t *dirty)
-{
-    uint64_t first = index * SNAP_CHUNK_PAGES, pages = w->size >> SNAP_PAGE_BITS;
-    uint64_t zero_mask = 0, data_mask = 0;
-    for (unsigned i = 0; i < SNAP_CHUNK_PAGES && first + i < pages; i++) {
-        if (dirty && !dirty[first + i])
-            continue;
-        bool zero = page_is_zero(ram + ((first + i) << SNAP_PAGE_BITS));
-        if (zero && dirty)
-            zero_mask |= 1ull << i;
-        else if (!zero)
-            data_mask |= 1ull << i;
-    }
-    if (!zero_mask && !data_mask)
-        return;
-    size_t clen = data_mask ? compress_pages(w, ram + (first << SNAP_PAGE_BITS), data_mask) : 0;
-    if (w->buf.len + RECORD_HEAD + clen > SNAP_RAM_SECTION_BYTES)
-        flush_section(w);
-    vms_buf_put_le(&w->buf, index, 4);
-    vms_buf_put_le(&w->buf, zero_mask, 8);
-    vms_buf_put_le(&w->buf, data_mask, 8);
-    vms_buf_put_le(&w->buf, clen, 4);
-    vms_buf_put(&w->buf, w->scratch, clen);
-    w->stats->pages_sent += (uint64_t)__builtin_popcountll(zero_mask | data_mask);
-    w->stats->zero_pages_sent += (uint64_t)__builtin_popcountll(zero_mask);
-}
-
-void snap_ram_write(SnapSink *s, const uint8_t *ram, uint64_t size, const uint8_t *dirty, int level,
-                    SnapRamStats *stats)
-{
-    SnapRamStats ignored;
-    RamWriter w = {.sink = s, .size = size, .stats = stats ? stats : &ignored};
-    *w.stats = (SnapRamStats){0};
-    if (deflateInit(&w.z, level) != Z_OK) {
-        s->failed = true;
-        return;
-    }
-    w.scratch = malloc(deflateBound(&w.z, CHUNK_BYTES));
-    if (!w.scratch)
-        s->failed = true;
-    flush_section(&w);
-    uint64_t chunks = ((size >> SNAP_PAGE_BITS) + SNAP_CHUNK_PAGES - 1) / SNAP_CHUNK_PAGES;
-    for (uint64_t c = 0; c < chunks && !s->failed && !w.buf.failed; c++)
-        write_chunk(&w, c, ram, dirty);
-    flush_section(&w);
-    if (w.buf.failed)
-        s->failed = true;
-    deflateEnd(&w.z);
-    free(w.scratch);
-    vms_buf_free(&w.buf);
-}
-
-/* --- loading -------------------------------------------------------------- */
-
 static uint64_t get_le(const uint8_t *p, unsigned n)
 {
     uint64_t v = 0;
@@ -119,6 +32,169 @@ static uint64_t get_le(const uint8_t *p, unsigned n)
         v |= (uint64_t)p[i] << (8 * i);
     return v;
 }
+
+/* Pages the host never backed (neither present nor swapped, by
+ * /proc/self/pagemap) read as zero: scanning them would only fault in the
+ * zero page, which costs more than the scan.  One byte per page, non-zero
+ * for a page that may hold data; NULL if pagemap cannot be read. */
+static uint8_t *backed_pages(const uint8_t *ram, uint64_t pages)
+{
+    enum { BATCH = 4096 };
+    int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    uint8_t *backed = fd >= 0 ? malloc(pages) : NULL;
+    uint64_t entry[BATCH], host_page = (uintptr_t)ram / (uint64_t)sysconf(_SC_PAGESIZE);
+    /* Guest page i must be host page host_page + i: RAM that does not start
+     * on a host page (a heap buffer) is scanned instead. */
+    bool ok = backed && sysconf(_SC_PAGESIZE) == SNAP_PAGE_SIZE && (uintptr_t)ram % SNAP_PAGE_SIZE == 0;
+    for (uint64_t p = 0; ok && p < pages; p += BATCH) {
+        size_t n = pages - p < BATCH ? (size_t)(pages - p) : BATCH;
+        ok = pread(fd, entry, n * 8, (off_t)((host_page + p) * 8)) == (ssize_t)(n * 8);
+        for (size_t i = 0; ok && i < n; i++)
+            backed[p + i] = (entry[i] >> 62) != 0; /* bit 63 present, bit 62 swapped */
+    }
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        free(backed);
+        return NULL;
+    }
+    return backed;
+}
+
+/* One thread's share of the chunks, encoded as records in chunk order. */
+typedef struct Encoder {
+    const uint8_t *ram, *dirty, *backed; /* backed: backed_pages(), or NULL (scan every page) */
+    uint64_t size, first_chunk, end_chunk;
+    int level;
+    VmsBuf records;
+    SnapRamStats stats;
+    pthread_t thread;
+    bool started;
+} Encoder;
+
+/* Compresses the data pages of one chunk into out; returns the length. */
+static size_t compress_pages(z_stream *z, const uint8_t *chunk, uint64_t data_mask, uint8_t *out)
+{
+    deflateReset(z);
+    z->next_out = out;
+    z->avail_out = (uInt)deflateBound(z, CHUNK_BYTES);
+    for (unsigned i = 0; i < SNAP_CHUNK_PAGES; i++) {
+        if (!(data_mask >> i & 1))
+            continue;
+        z->next_in = (Bytef *)(chunk + (size_t)i * SNAP_PAGE_SIZE);
+        z->avail_in = SNAP_PAGE_SIZE;
+        deflate(z, Z_NO_FLUSH);
+    }
+    deflate(z, Z_FINISH);
+    return (size_t)(z->next_out - out);
+}
+
+static void encode_chunk(Encoder *e, z_stream *z, uint8_t *scratch, uint64_t index)
+{
+    uint64_t first = index * SNAP_CHUNK_PAGES, pages = e->size >> SNAP_PAGE_BITS;
+    uint64_t zero_mask = 0, data_mask = 0;
+    for (unsigned i = 0; i < SNAP_CHUNK_PAGES && first + i < pages; i++) {
+        if (e->dirty && !e->dirty[first + i])
+            continue;
+        bool zero = (e->backed && !e->backed[first + i]) || page_is_zero(e->ram + ((first + i) << SNAP_PAGE_BITS));
+        if (zero && e->dirty)
+            zero_mask |= 1ull << i;
+        else if (!zero)
+            data_mask |= 1ull << i;
+    }
+    if (!zero_mask && !data_mask)
+        return;
+    size_t clen = data_mask ? compress_pages(z, e->ram + (first << SNAP_PAGE_BITS), data_mask, scratch) : 0;
+    vms_buf_put_le(&e->records, index, 4);
+    vms_buf_put_le(&e->records, zero_mask, 8);
+    vms_buf_put_le(&e->records, data_mask, 8);
+    vms_buf_put_le(&e->records, clen, 4);
+    vms_buf_put(&e->records, scratch, clen);
+    e->stats.pages_sent += (uint64_t)__builtin_popcountll(zero_mask | data_mask);
+    e->stats.zero_pages_sent += (uint64_t)__builtin_popcountll(zero_mask);
+}
+
+static void *encode_range(void *opaque)
+{
+    Encoder *e = opaque;
+    z_stream z = {0};
+    uint8_t *scratch = NULL;
+    if (deflateInit(&z, e->level) != Z_OK || !(scratch = malloc(deflateBound(&z, CHUNK_BYTES))))
+        e->records.failed = true;
+    for (uint64_t c = e->first_chunk; c < e->end_chunk && !e->records.failed; c++)
+        encode_chunk(e, &z, scratch, c);
+    deflateEnd(&z);
+    free(scratch);
+    return NULL;
+}
+
+/* Packs the encoders' records, in order, into "ram" sections. */
+static void emit_sections(SnapSink *s, uint64_t size, Encoder *enc, unsigned n, SnapRamStats *stats)
+{
+    VmsBuf sec = {0};
+    for (unsigned k = 0; k <= n; k++) {
+        /* An encoder with no records has data NULL (and NULL + 0 is undefined). */
+        const uint8_t *p = k < n ? enc[k].records.data : NULL, *end = p ? p + enc[k].records.len : NULL;
+        while (p < end || k == n) {
+            size_t rec = k < n ? RECORD_HEAD + get_le(p + 20, 4) : 0;
+            if (sec.len && (k == n || sec.len + rec > SNAP_RAM_SECTION_BYTES)) {
+                snap_write_section(s, "ram", 0, SNAP_RAM_VERSION, sec.data, sec.len);
+                stats->bytes += sec.len;
+                sec.len = 0;
+            }
+            if (k == n)
+                break;
+            if (!sec.len)
+                vms_buf_put_le(&sec, size, 8);
+            vms_buf_put(&sec, p, rec);
+            p += rec;
+        }
+    }
+    if (sec.failed)
+        s->failed = true;
+    vms_buf_free(&sec);
+}
+
+#define MAX_ENCODERS 4
+
+void snap_ram_write(SnapSink *s, const uint8_t *ram, uint64_t size, const uint8_t *dirty, int level,
+                    SnapRamStats *stats)
+{
+    SnapRamStats ignored;
+    stats = stats ? stats : &ignored;
+    *stats = (SnapRamStats){0};
+    /* A migration round names its pages: only a full save scans all RAM. */
+    uint8_t *backed = dirty ? NULL : backed_pages(ram, size >> SNAP_PAGE_BITS);
+    uint64_t chunks = ((size >> SNAP_PAGE_BITS) + SNAP_CHUNK_PAGES - 1) / SNAP_CHUNK_PAGES;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = cpus < 1 ? 1 : cpus > MAX_ENCODERS ? MAX_ENCODERS : (unsigned)cpus;
+    Encoder enc[MAX_ENCODERS];
+    for (unsigned k = 0; k < n; k++) {
+        enc[k] = (Encoder){.ram = ram, .dirty = dirty, .backed = backed, .size = size, .first_chunk = chunks * k / n,
+                           .end_chunk = chunks * (k + 1) / n, .level = level};
+        /* The calling thread encodes the last share itself. */
+        enc[k].started = k + 1 < n && pthread_create(&enc[k].thread, NULL, encode_range, &enc[k]) == 0;
+        if (k + 1 == n)
+            encode_range(&enc[k]);
+    }
+    for (unsigned k = 0; k + 1 < n; k++)
+        if (enc[k].started)
+            pthread_join(enc[k].thread, NULL);
+        else
+            encode_range(&enc[k]);
+    for (unsigned k = 0; k < n; k++) {
+        s->failed |= enc[k].records.failed;
+        stats->pages_sent += enc[k].stats.pages_sent;
+        stats->zero_pages_sent += enc[k].stats.zero_pages_sent;
+    }
+    if (!s->failed)
+        emit_sections(s, size, enc, n, stats);
+    for (unsigned k = 0; k < n; k++)
+        vms_buf_free(&enc[k].records);
+    free(backed);
+}
+
+/* --- loading -------------------------------------------------------------- */
 
 /* Inflates exactly the data pages of one record into their places. */
 static bool inflate_pages(uint8_t *chunk, uint64_t data_mask, const uint8_t *src, size_t clen)

@@ -98,45 +98,71 @@ size_t vms_encoded_size(const VmsDesc *d, uint32_t version)
     return total;
 }
 
-typedef struct Cursor {
+/* Decoding state; messages name the stream's section (the top table) and
+ * the path to the field through nested tables, e.g. "vq[3].num". */
+typedef struct Decoder {
     const uint8_t *p, *end;
-} Cursor;
+    const char *section;
+    char path[128]; /* the enclosing struct fields, each followed by '.' */
+    char *err;
+    size_t errlen;
+} Decoder;
 
-static bool decode_fields(const VmsDesc *d, uint32_t version, Cursor *c, uint8_t *base, char *err, size_t errlen);
+static bool decode_fields(Decoder *dc, const VmsDesc *d, uint32_t version, uint8_t *base);
+
+/* "name" or "name[k]" for element k of an array field. */
+static void field_label(const VmsField *f, uint32_t k, char *out, size_t outlen)
+{
+    if (f->count > 1)
+        snprintf(out, outlen, "%s[%u]", f->name, k);
+    else
+        snprintf(out, outlen, "%s", f->name);
+}
 
 /* One element of a scalar field, range-checked. */
-static bool decode_elem(const VmsDesc *d, const VmsField *f, uint32_t k, Cursor *c, uint8_t *base, char *err,
-                        size_t errlen)
+static bool decode_elem(Decoder *dc, const VmsField *f, uint32_t k, uint8_t *base)
 {
     unsigned n = type_bytes[f->type];
-    if ((size_t)(c->end - c->p) < n) {
-        snprintf(err, errlen, "section %s is too short (field %s)", d->name, f->name);
+    char label[64];
+    field_label(f, k, label, sizeof label);
+    if ((size_t)(dc->end - dc->p) < n) {
+        snprintf(dc->err, dc->errlen, "section %s is too short (field %s%s)", dc->section, dc->path, label);
         return false;
     }
     uint64_t v = 0;
     for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)c->p[i] << (8 * i);
-    c->p += n;
+        v |= (uint64_t)dc->p[i] << (8 * i);
+    dc->p += n;
     uint64_t max = f->type == VMS_T_BOOL ? 1 : f->max;
     if (max && v > max) {
-        snprintf(err, errlen, "section %s: field %s[%u] = %llu is out of range (at most %llu)", d->name, f->name, k,
-                 (unsigned long long)v, (unsigned long long)max);
+        snprintf(dc->err, dc->errlen, "section %s: field %s%s = %llu is out of range (at most %llu)", dc->section,
+                 dc->path, label, (unsigned long long)v, (unsigned long long)max);
         return false;
     }
     store_elem(base + f->offset + (size_t)k * n, f->type, v);
     return true;
 }
 
-static bool decode_fields(const VmsDesc *d, uint32_t version, Cursor *c, uint8_t *base, char *err, size_t errlen)
+/* Element k of a struct field: its own table, under "field[k]." in the path. */
+static bool decode_struct(Decoder *dc, const VmsField *f, uint32_t k, uint8_t *base)
+{
+    size_t at = strlen(dc->path);
+    char label[64];
+    field_label(f, k, label, sizeof label);
+    snprintf(dc->path + at, sizeof dc->path - at, "%s.", label);
+    bool ok = decode_fields(dc, f->sub, f->sub->version, base + f->offset + (size_t)k * f->stride);
+    dc->path[at] = 0;
+    return ok;
+}
+
+static bool decode_fields(Decoder *dc, const VmsDesc *d, uint32_t version, uint8_t *base)
 {
     for (unsigned i = 0; i < d->nfields; i++) {
         const VmsField *f = &d->fields[i];
         if (!field_present(f, version))
             continue;
         for (uint32_t k = 0; k < f->count; k++) {
-            bool ok = f->type == VMS_T_STRUCT
-                          ? decode_fields(f->sub, f->sub->version, c, base + f->offset + k * f->stride, err, errlen)
-                          : decode_elem(d, f, k, c, base, err, errlen);
+            bool ok = f->type == VMS_T_STRUCT ? decode_struct(dc, f, k, base) : decode_elem(dc, f, k, base);
             if (!ok)
                 return false;
         }
@@ -152,11 +178,11 @@ bool vms_decode(const VmsDesc *d, uint32_t version, const uint8_t *data, size_t 
                  d->version);
         return false;
     }
-    Cursor c = {data, data + len};
-    if (!decode_fields(d, version, &c, staged, err, errlen))
+    Decoder dc = {data, len ? data + len : data, d->name, "", err, errlen};
+    if (!decode_fields(&dc, d, version, staged))
         return false;
-    if (c.p != c.end) {
-        snprintf(err, errlen, "section %s is too long (%zu bytes left over)", d->name, (size_t)(c.end - c.p));
+    if (dc.p != dc.end) {
+        snprintf(err, errlen, "section %s is too long (%zu bytes left over)", d->name, (size_t)(dc.end - dc.p));
         return false;
     }
     if (d->check && !d->check(staged, err, errlen))

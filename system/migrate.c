@@ -24,10 +24,71 @@ typedef enum MigState {
     MIG_CANCELLED,
 } MigState;
 
+/* Buffered socket ends of the stream: sections are made of many small
+ * fields, and a system call each would cost more than the data. */
+#define SOCK_BUF_SIZE (1u << 16)
+
+typedef struct SockOut {
+    int fd;
+    size_t len;
+    uint8_t buf[SOCK_BUF_SIZE];
+} SockOut;
+
+typedef struct SockIn {
+    int fd;
+    size_t pos, len;
+    uint8_t buf[SOCK_BUF_SIZE];
+} SockIn;
+
+static bool sock_out_flush(SockOut *o)
+{
+    bool ok = sock_write_all(o->fd, o->buf, o->len);
+    o->len = 0;
+    return ok;
+}
+
+static bool sock_out_write(void *opaque, const void *data, size_t len)
+{
+    SockOut *o = opaque;
+    if (o->len + len > SOCK_BUF_SIZE && !sock_out_flush(o))
+        return false;
+    if (len >= SOCK_BUF_SIZE)
+        return sock_write_all(o->fd, data, len);
+    memcpy(o->buf + o->len, data, len);
+    o->len += len;
+    return true;
+}
+
+static bool sock_in_read(void *opaque, void *data, size_t len)
+{
+    SockIn *in = opaque;
+    uint8_t *p = data;
+    while (len) {
+        if (in->pos == in->len) {
+            if (len >= SOCK_BUF_SIZE) /* big payloads: straight into place */
+                return sock_read_all(in->fd, p, len);
+            ssize_t n;
+            while ((n = read(in->fd, in->buf, SOCK_BUF_SIZE)) < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            in->pos = 0;
+            in->len = (size_t)n;
+        }
+        size_t n = in->len - in->pos < len ? in->len - in->pos : len;
+        memcpy(p, in->buf + in->pos, n);
+        in->pos += n;
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
 typedef struct Migration {
     VirtBoard *b;
     Monitor *mon;
     int fd;
+    SockOut *out;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -39,11 +100,6 @@ typedef struct Migration {
     uint64_t ram_pages, start_ns;
     SnapSink sink;
 } Migration;
-
-static bool sock_sink_write(void *opaque, const void *data, size_t len)
-{
-    return sock_write_all(*(int *)opaque, data, len);
-}
 
 static uint64_t ram_pages(const VirtBoard *b)
 {
@@ -81,6 +137,8 @@ static void send_round(Migration *m, const uint8_t *pages)
 {
     SnapRamStats st;
     snap_ram_write(&m->sink, m->b->ram, m->b->ram_size, pages, 1, &st);
+    if (!m->sink.failed && !sock_out_flush(m->out))
+        m->sink.failed = true;
     m->ram_pages += st.pages_sent;
     m->rounds++;
 }
@@ -114,6 +172,7 @@ static void migration_free(VirtBoard *b)
     pthread_cond_destroy(&m->cond);
     free(m->send_map);
     free(m->header);
+    free(m->out);
     free(m);
     b->migration = NULL;
 }
@@ -133,22 +192,26 @@ void migrate_start(VirtBoard *b, Monitor *mon, const char *uri)
         return;
     }
     Migration *m = calloc(1, sizeof *m);
+    SockOut *out = calloc(1, sizeof *out);
     b->dirty = calloc(ram_pages(b), 1);
-    if (!m || !b->dirty || !(m->send_map = calloc(ram_pages(b), 1))) {
+    if (!m || !out || !b->dirty || !(m->send_map = calloc(ram_pages(b), 1))) {
+        free(m ? m->send_map : NULL);
         free(m);
+        free(out);
         free(b->dirty);
         b->dirty = NULL;
         monitor_printf(mon, "error: out of memory\n");
         return;
     }
-    *m = (Migration){.b = b, .mon = mon, .fd = -1, .send_map = m->send_map, .start_ns = virt_host_ns()};
+    *m = (Migration){.b = b, .mon = mon, .fd = -1, .out = out, .send_map = m->send_map, .start_ns = virt_host_ns()};
     pthread_mutex_init(&m->lock, NULL);
     pthread_cond_init(&m->cond, NULL);
     b->migration = m;
     m->header = virt_snapshot_header(b, err, sizeof err);
     if (m->header)
         m->fd = sock_uri_connect(uri, err, sizeof err);
-    m->sink = (SnapSink){sock_sink_write, &m->fd, 0, 0, false};
+    out->fd = m->fd;
+    m->sink = (SnapSink){sock_out_write, out, 0, 0, false};
     if (m->fd < 0 || (sysmem_track_dirty(&b->mem, b->dirty), pthread_create(&m->thread, NULL, precopy_main, m))) {
         monitor_printf(mon, "error: migration not started: %s\n", m->fd < 0 ? err : "cannot start a thread");
         migration_free(b);
@@ -176,7 +239,7 @@ static void finish(VirtBoard *b, Migration *m)
     send_round(m, m->send_map);
     virt_snapshot_write_devices(b, &m->sink);
     snap_write_end(&m->sink);
-    bool ok = !m->sink.failed && target_acknowledged(m->fd);
+    bool ok = !m->sink.failed && sock_out_flush(m->out) && target_acknowledged(m->fd);
     uint64_t downtime = virt_host_ns() - t0;
     if (!ok) {
         snprintf(err, sizeof err, "%s", m->sink.failed ? "the connection broke" : "the target did not confirm");
@@ -229,14 +292,9 @@ void migrate_cancel(VirtBoard *b)
 
 /* --- target -------------------------------------------------------------- */
 
-static bool sock_source_read(void *opaque, void *data, size_t len)
+static bool receive_stream(VirtBoard *b, int fd, SockIn *in, char *err, size_t errlen)
 {
-    return sock_read_all(*(int *)opaque, data, len);
-}
-
-static bool receive(VirtBoard *b, int fd, char *err, size_t errlen)
-{
-    SnapSource src = {sock_source_read, &fd, 0, 0};
+    SnapSource src = {sock_in_read, in, 0, 0};
     char *header = snap_read_header(&src, err, errlen);
     if (!header)
         return false;
@@ -249,6 +307,19 @@ static bool receive(VirtBoard *b, int fd, char *err, size_t errlen)
     if (ok)
         fprintf(stderr, "scion: incoming migration loaded (%llu bytes, %u sections)\n",
                 (unsigned long long)src.bytes, src.sections);
+    return ok;
+}
+
+static bool receive(VirtBoard *b, int fd, char *err, size_t errlen)
+{
+    SockIn *in = calloc(1, sizeof *in);
+    if (!in) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    in->fd = fd;
+    bool ok = receive_stream(b, fd, in, err, errlen);
+    free(in);
     return ok;
 }
 

@@ -599,6 +599,7 @@ int virt_run(const VirtOptions *given)
     }
     int status = run_board(b, &o);
     if (jit_mode(b->m.jit) == JIT_BACKGROUND) {
+        monitor_close(&b->mon); /* its socket file goes too */
         fflush(NULL);
         _exit(status); /* as in user mode: never tear LLVM down under the compile thread */
     }

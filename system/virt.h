@@ -19,6 +19,9 @@
 
 #define VIRT_MAX_DRIVES 8
 #define VIRT_DEFAULT_RAM (256ull << 20)
+#define VIRT_MIN_RAM (16ull << 20)
+#define VIRT_MAX_RAM (3ull << 30)
+#define VIRT_MAX_ICOUNT_SHIFT 10
 
 typedef struct VirtDrive {
     const char *path;

@@ -32,8 +32,11 @@ static void cmd_savevm(VirtBoard *b, Monitor *mon, const char *path)
         monitor_printf(mon, "error: %s\n", err);
         return;
     }
-    snprintf(b->snap_info, sizeof b->snap_info, "saved %s: %llu bytes in %.3f s at instruction %llu", path,
-             (unsigned long long)info.bytes, info.seconds, (unsigned long long)b->m.cpu.common.icount);
+    int n = snprintf(b->snap_info, sizeof b->snap_info, "saved %s: %llu bytes in %.3f s", path,
+                     (unsigned long long)info.bytes, info.seconds);
+    if (b->icount_shift >= 0 && n > 0 && (size_t)n < sizeof b->snap_info)
+        snprintf(b->snap_info + n, sizeof b->snap_info - (size_t)n, " at instruction %llu",
+                 (unsigned long long)b->m.cpu.common.icount);
     monitor_printf(mon, "%s\n", b->snap_info);
 }
 

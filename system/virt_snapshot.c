@@ -253,10 +253,11 @@ static char *locate_drive(const char *recorded, const char *snapshot_path)
     char *snap = strdup(snapshot_path), *rec = strdup(recorded);
     char *found = NULL;
     if (snap && rec) {
-        size_t n = strlen(dirname(snap)) + strlen(basename(rec)) + 2;
+        const char *dir = dirname(snap), *name = basename(rec); /* may point into their arguments */
+        size_t n = strlen(dir) + strlen(name) + 2;
         found = malloc(n);
         if (found)
-            snprintf(found, n, "%s/%s", snap, basename(rec));
+            snprintf(found, n, "%s/%s", dir, name);
     }
     free(snap);
     free(rec);
@@ -297,7 +298,7 @@ static bool config_drives(const char *header, const char *snapshot_path, VirtOpt
 
 bool virt_snapshot_config(const char *header, const char *snapshot_path, VirtOptions *o, char *err, size_t errlen)
 {
-    char machine[32];
+    char machine[32] = "";
     uint64_t ram, icount;
     if (!snap_header_get(header, "machine", machine, sizeof machine) || strcmp(machine, "virt")) {
         snprintf(err, errlen, "the snapshot is of machine '%s', not virt", machine);
@@ -305,6 +306,11 @@ bool virt_snapshot_config(const char *header, const char *snapshot_path, VirtOpt
     }
     if (!header_u64(header, "ram_size", &ram) || !header_u64(header, "icount", &icount))
         return config_error(err, errlen, "its header lacks the RAM size or the clock mode");
+    /* The same bounds as -m and -icount: a header is input like any other. */
+    if (ram < VIRT_MIN_RAM || ram > VIRT_MAX_RAM || ram % (1u << 20))
+        return config_error(err, errlen, "its RAM size is impossible");
+    if ((int64_t)icount < -1 || (int64_t)icount > VIRT_MAX_ICOUNT_SHIFT)
+        return config_error(err, errlen, "its clock mode (icount) is impossible");
     if (o->ram_size && o->ram_size != ram) {
         snprintf(err, errlen, "the snapshot has %llu MiB of RAM; -m asks for %llu MiB", (unsigned long long)(ram >> 20),
                  (unsigned long long)(o->ram_size >> 20));

@@ -44,9 +44,11 @@ static void virt_usage(FILE *out)
             "                  clones of one snapshot)\n"
             "  -monitor unix:PATH   the monitor on a UNIX socket (also Ctrl-A c)\n"
             "  -snapshot-at N -snapshot-file FILE   with -icount: save the machine\n"
-            "                  after N instructions into FILE, then exit\n"
+            "                  into FILE at the first block boundary at or after N\n"
+            "                  instructions (an idle guest may jump past N), then exit\n"
             "  -incoming unix:PATH|tcp:127.0.0.1:PORT   wait for a live migration\n"
-            "  -state-hash     print the SHA-256 of the machine state at exit\n"
+            "  -state-hash     print the SHA-256 of the machine state at exit (equal\n"
+            "                  for equal runs given -icount, -rng-seed and -rtc-base)\n"
             "Console keys: Ctrl-A x quits, Ctrl-A h helps, Ctrl-A c switches to the\n"
             "monitor and back, Ctrl-A Ctrl-A sends Ctrl-A.\n");
 }
@@ -61,7 +63,7 @@ static bool parse_ram(const char *s, uint64_t *out)
     memcpy(buf, s, n + 1);
     if (buf[n - 1] >= '0' && buf[n - 1] <= '9')
         strcat(buf, "M");
-    return cli_parse_size(buf, out) && *out >= (16u << 20) && *out <= (3ull << 30) && !(*out & 0xfffff);
+    return cli_parse_size(buf, out) && *out >= VIRT_MIN_RAM && *out <= VIRT_MAX_RAM && !(*out & 0xfffff);
 }
 
 /* -drive file=PATH,if=virtio,format=raw,readonly=on,snapshot=on */
@@ -145,7 +147,7 @@ static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfil
     } else if (!strcmp(a, "-icount")) {
         char *end;
         long n = strtol(v, &end, 10);
-        if (*end || end == v || n < 0 || n > 10)
+        if (*end || end == v || n < 0 || n > VIRT_MAX_ICOUNT_SHIFT)
             return cli_bad_usage("bad -icount '%s' (a shift from 0 to 10)", v);
         o->icount_shift = (int)n;
         o->icount_given = true;

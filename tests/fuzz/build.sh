@@ -3,7 +3,7 @@
 #
 #   tests/fuzz/build.sh OUTDIR [TARGET...]
 #
-# Targets: fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio (default: all).  Compiles
+# Targets: fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot (default: all).  Compiles
 # the scion sources each target needs directly (no meson), so it works from
 # a clean checkout after scripts/setup.sh plus clang: on Debian 12 that is
 # the packages clang-14 and libclang-rt-14-dev (the latter holds libFuzzer
@@ -19,7 +19,7 @@ out=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-targets=${*:-fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio}
+targets=${*:-fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot}
 
 if [ -z "${CC:-}" ]; then
     if command -v clang-14 >/dev/null 2>&1; then CC=clang-14; else CC=clang; fi
@@ -37,7 +37,11 @@ sources() {
     fuzz_elf) echo "user/elf_load.c user/guest_mem.c" ;;
     fuzz_boot) echo "devices/boot.c devices/fdt_virt.c" ;;
     fuzz_fdt) echo "devices/fdt_virt.c" ;;
-    fuzz_virtio) echo "devices/virtio_mmio.c devices/virtio_blk.c devices/virtio_rng.c devices/bus.c backend/log.c" ;;
+    fuzz_virtio) echo "devices/virtio_mmio.c devices/virtio_blk.c devices/virtio_rng.c devices/bus.c backend/log.c
+                      snapshot/vmstate.c backend/sha256.c" ;;
+    fuzz_snapshot) echo "snapshot/stream.c snapshot/ram.c snapshot/vmstate.c frontend/arm_vmstate.c devices/gicv2.c
+                        devices/pl011.c devices/pl031.c devices/virtio_mmio.c devices/virtio_blk.c devices/virtio_rng.c
+                        devices/bus.c backend/log.c backend/sha256.c" ;;
     *) echo "build.sh: unknown target $1" >&2; return 1 ;;
     esac
 }
@@ -45,6 +49,7 @@ sources() {
 libs() {
     case $1 in
     fuzz_boot | fuzz_fdt) echo "-lfdt" ;;
+    fuzz_snapshot) echo "-lz" ;;
     *) echo "" ;;
     esac
 }
