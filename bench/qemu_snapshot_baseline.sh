@@ -48,21 +48,10 @@ for t in qemu-system-arm qemu-img python3; do
     esac
 done
 
-paths=$("$HERE/../scripts/fetch-debian-kernel.sh")
-KERNEL=$(echo "$paths" | sed -n 1p)
-INITRD=$(echo "$paths" | sed -n 2p)
-APPEND=${APPEND:-console=ttyAMA0}
+. "$HERE/lib.sh"
+bench_kernel
 
-W=$(mktemp -d)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_workdir
 
 # HMP client: hmp.py SOCK CMD prints CMD's output (echo, escape sequences
 # and the prompt removed); with -t it prints the seconds from sending CMD

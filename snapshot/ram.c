@@ -4,6 +4,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -61,16 +62,42 @@ static uint8_t *backed_pages(const uint8_t *ram, uint64_t pages)
     return backed;
 }
 
-/* One thread's share of the chunks, encoded as records in chunk order. */
-typedef struct Encoder {
+#define MAX_WORKERS 4
+
+/* Runs fn(arg) on up to one thread per core (at most MAX_WORKERS, and no
+ * more than there are work items), the calling thread being one of them;
+ * fn takes work items from arg until none are left. */
+static void run_on_cores(void *(*fn)(void *), void *arg, uint64_t items)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (unsigned)cpus;
+    n = items < n ? 1 : n;
+    pthread_t helper[MAX_WORKERS];
+    bool started[MAX_WORKERS] = {false};
+    for (unsigned k = 0; k + 1 < n; k++)
+        started[k] = pthread_create(&helper[k], NULL, fn, arg) == 0;
+    fn(arg);
+    for (unsigned k = 0; k + 1 < n; k++)
+        if (started[k])
+            pthread_join(helper[k], NULL);
+}
+
+/* RAM is encoded in blocks of BLOCK_CHUNKS chunks (2 MiB), handed out to
+ * the encoding threads one at a time: guest data clusters (the kernel at
+ * the bottom, page cache wherever), so fixed halves would leave one thread
+ * idle.  A block's records never exceed a section, so each non-empty
+ * block becomes one section, in block order. */
+#define BLOCK_CHUNKS 8
+
+typedef struct EncodeJob {
     const uint8_t *ram, *dirty, *backed; /* backed: backed_pages(), or NULL (scan every page) */
-    uint64_t size, first_chunk, end_chunk;
+    uint64_t size, chunks;
     int level;
-    VmsBuf records;
-    SnapRamStats stats;
-    pthread_t thread;
-    bool started;
-} Encoder;
+    atomic_uint_fast64_t next_block;
+    VmsBuf *blocks;                      /* one record buffer per block */
+    atomic_uint_fast64_t pages_sent, zero_pages_sent;
+    atomic_bool failed;
+} EncodeJob;
 
 /* Compresses the data pages of one chunk into out; returns the length. */
 static size_t compress_pages(z_stream *z, const uint8_t *chunk, uint64_t data_mask, uint8_t *out)
@@ -89,73 +116,63 @@ static size_t compress_pages(z_stream *z, const uint8_t *chunk, uint64_t data_ma
     return (size_t)(z->next_out - out);
 }
 
-static void encode_chunk(Encoder *e, z_stream *z, uint8_t *scratch, uint64_t index)
+static void encode_chunk(EncodeJob *j, VmsBuf *out, z_stream *z, uint8_t *scratch, uint64_t index)
 {
-    uint64_t first = index * SNAP_CHUNK_PAGES, pages = e->size >> SNAP_PAGE_BITS;
+    uint64_t first = index * SNAP_CHUNK_PAGES, pages = j->size >> SNAP_PAGE_BITS;
     uint64_t zero_mask = 0, data_mask = 0;
     for (unsigned i = 0; i < SNAP_CHUNK_PAGES && first + i < pages; i++) {
-        if (e->dirty && !e->dirty[first + i])
+        if (j->dirty && !j->dirty[first + i])
             continue;
-        bool zero = (e->backed && !e->backed[first + i]) || page_is_zero(e->ram + ((first + i) << SNAP_PAGE_BITS));
-        if (zero && e->dirty)
+        bool zero = (j->backed && !j->backed[first + i]) || page_is_zero(j->ram + ((first + i) << SNAP_PAGE_BITS));
+        if (zero && j->dirty)
             zero_mask |= 1ull << i;
         else if (!zero)
             data_mask |= 1ull << i;
     }
     if (!zero_mask && !data_mask)
         return;
-    size_t clen = data_mask ? compress_pages(z, e->ram + (first << SNAP_PAGE_BITS), data_mask, scratch) : 0;
-    vms_buf_put_le(&e->records, index, 4);
-    vms_buf_put_le(&e->records, zero_mask, 8);
-    vms_buf_put_le(&e->records, data_mask, 8);
-    vms_buf_put_le(&e->records, clen, 4);
-    vms_buf_put(&e->records, scratch, clen);
-    e->stats.pages_sent += (uint64_t)__builtin_popcountll(zero_mask | data_mask);
-    e->stats.zero_pages_sent += (uint64_t)__builtin_popcountll(zero_mask);
+    size_t clen = data_mask ? compress_pages(z, j->ram + (first << SNAP_PAGE_BITS), data_mask, scratch) : 0;
+    vms_buf_put_le(out, index, 4);
+    vms_buf_put_le(out, zero_mask, 8);
+    vms_buf_put_le(out, data_mask, 8);
+    vms_buf_put_le(out, clen, 4);
+    vms_buf_put(out, scratch, clen);
+    atomic_fetch_add(&j->pages_sent, (uint64_t)__builtin_popcountll(zero_mask | data_mask));
+    atomic_fetch_add(&j->zero_pages_sent, (uint64_t)__builtin_popcountll(zero_mask));
 }
 
-static void *encode_range(void *opaque)
+static void *encode_blocks(void *opaque)
 {
-    Encoder *e = opaque;
+    EncodeJob *j = opaque;
     z_stream z = {0};
     uint8_t *scratch = NULL;
-    if (deflateInit(&z, e->level) != Z_OK || !(scratch = malloc(deflateBound(&z, CHUNK_BYTES))))
-        e->records.failed = true;
-    for (uint64_t c = e->first_chunk; c < e->end_chunk && !e->records.failed; c++)
-        encode_chunk(e, &z, scratch, c);
+    if (deflateInit(&z, j->level) != Z_OK || !(scratch = malloc(deflateBound(&z, CHUNK_BYTES))))
+        atomic_store(&j->failed, true);
+    uint64_t blocks = (j->chunks + BLOCK_CHUNKS - 1) / BLOCK_CHUNKS, b;
+    while (!atomic_load(&j->failed) && (b = atomic_fetch_add(&j->next_block, 1)) < blocks) {
+        for (uint64_t c = b * BLOCK_CHUNKS; c < (b + 1) * BLOCK_CHUNKS && c < j->chunks; c++)
+            encode_chunk(j, &j->blocks[b], &z, scratch, c);
+        if (j->blocks[b].failed)
+            atomic_store(&j->failed, true);
+    }
     deflateEnd(&z);
     free(scratch);
     return NULL;
 }
 
-/* Packs the encoders' records, in order, into "ram" sections. */
-static void emit_sections(SnapSink *s, uint64_t size, Encoder *enc, unsigned n, SnapRamStats *stats)
+static void emit_sections(SnapSink *s, const EncodeJob *j, SnapRamStats *stats)
 {
-    VmsBuf sec = {0};
-    for (unsigned k = 0; k <= n; k++) {
-        /* An encoder with no records has data NULL (and NULL + 0 is undefined). */
-        const uint8_t *p = k < n ? enc[k].records.data : NULL, *end = p ? p + enc[k].records.len : NULL;
-        while (p < end || k == n) {
-            size_t rec = k < n ? RECORD_HEAD + get_le(p + 20, 4) : 0;
-            if (sec.len && (k == n || sec.len + rec > SNAP_RAM_SECTION_BYTES)) {
-                snap_write_section(s, "ram", 0, SNAP_RAM_VERSION, sec.data, sec.len);
-                stats->bytes += sec.len;
-                sec.len = 0;
-            }
-            if (k == n)
-                break;
-            if (!sec.len)
-                vms_buf_put_le(&sec, size, 8);
-            vms_buf_put(&sec, p, rec);
-            p += rec;
-        }
+    uint8_t prefix[8];
+    for (unsigned i = 0; i < 8; i++)
+        prefix[i] = (uint8_t)(j->size >> (8 * i));
+    for (uint64_t b = 0; b < (j->chunks + BLOCK_CHUNKS - 1) / BLOCK_CHUNKS; b++) {
+        if (!j->blocks[b].len)
+            continue;
+        snap_write_section2(s, "ram", 0, SNAP_RAM_VERSION, prefix, sizeof prefix, j->blocks[b].data,
+                            j->blocks[b].len);
+        stats->bytes += sizeof prefix + j->blocks[b].len;
     }
-    if (sec.failed)
-        s->failed = true;
-    vms_buf_free(&sec);
 }
-
-#define MAX_ENCODERS 4
 
 void snap_ram_write(SnapSink *s, const uint8_t *ram, uint64_t size, const uint8_t *dirty, int level,
                     SnapRamStats *stats)
@@ -163,35 +180,26 @@ void snap_ram_write(SnapSink *s, const uint8_t *ram, uint64_t size, const uint8_
     SnapRamStats ignored;
     stats = stats ? stats : &ignored;
     *stats = (SnapRamStats){0};
-    /* A migration round names its pages: only a full save scans all RAM. */
-    uint8_t *backed = dirty ? NULL : backed_pages(ram, size >> SNAP_PAGE_BITS);
     uint64_t chunks = ((size >> SNAP_PAGE_BITS) + SNAP_CHUNK_PAGES - 1) / SNAP_CHUNK_PAGES;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned n = cpus < 1 ? 1 : cpus > MAX_ENCODERS ? MAX_ENCODERS : (unsigned)cpus;
-    Encoder enc[MAX_ENCODERS];
-    for (unsigned k = 0; k < n; k++) {
-        enc[k] = (Encoder){.ram = ram, .dirty = dirty, .backed = backed, .size = size, .first_chunk = chunks * k / n,
-                           .end_chunk = chunks * (k + 1) / n, .level = level};
-        /* The calling thread encodes the last share itself. */
-        enc[k].started = k + 1 < n && pthread_create(&enc[k].thread, NULL, encode_range, &enc[k]) == 0;
-        if (k + 1 == n)
-            encode_range(&enc[k]);
+    uint64_t blocks = (chunks + BLOCK_CHUNKS - 1) / BLOCK_CHUNKS;
+    /* A migration round names its pages: only a full save scans all RAM. */
+    EncodeJob j = {.ram = ram, .dirty = dirty, .backed = dirty ? NULL : backed_pages(ram, size >> SNAP_PAGE_BITS),
+                   .size = size, .chunks = chunks, .level = level, .blocks = calloc(blocks ? blocks : 1, sizeof(VmsBuf))};
+    if (!j.blocks) {
+        s->failed = true;
+        free((void *)j.backed);
+        return;
     }
-    for (unsigned k = 0; k + 1 < n; k++)
-        if (enc[k].started)
-            pthread_join(enc[k].thread, NULL);
-        else
-            encode_range(&enc[k]);
-    for (unsigned k = 0; k < n; k++) {
-        s->failed |= enc[k].records.failed;
-        stats->pages_sent += enc[k].stats.pages_sent;
-        stats->zero_pages_sent += enc[k].stats.zero_pages_sent;
-    }
+    run_on_cores(encode_blocks, &j, blocks);
+    stats->pages_sent = atomic_load(&j.pages_sent);
+    stats->zero_pages_sent = atomic_load(&j.zero_pages_sent);
+    s->failed |= atomic_load(&j.failed);
     if (!s->failed)
-        emit_sections(s, size, enc, n, stats);
-    for (unsigned k = 0; k < n; k++)
-        vms_buf_free(&enc[k].records);
-    free(backed);
+        emit_sections(s, &j, stats);
+    for (uint64_t b = 0; b < blocks; b++)
+        vms_buf_free(&j.blocks[b]);
+    free(j.blocks);
+    free((void *)j.backed);
 }
 
 /* --- loading -------------------------------------------------------------- */
@@ -226,52 +234,196 @@ static bool inflate_pages(uint8_t *chunk, uint64_t data_mask, const uint8_t *src
     return ok;
 }
 
-static bool apply_record(const uint8_t **pp, const uint8_t *end, uint8_t *ram, uint64_t size, char *err,
-                         size_t errlen)
+/* One page record, checked against the RAM size. */
+typedef struct SnapRamRecord {
+    uint64_t index, zero_mask, data_mask;
+    const uint8_t *data;
+    size_t clen;
+} SnapRamRecord;
+typedef SnapRamRecord Record;
+
+static bool parse_record(const uint8_t **pp, const uint8_t *end, uint64_t size, Record *r, char *err, size_t errlen)
 {
     const uint8_t *p = *pp;
     if ((size_t)(end - p) < RECORD_HEAD) {
         snprintf(err, errlen, "section ram: a page record is truncated");
         return false;
     }
-    uint64_t index = get_le(p, 4), zero_mask = get_le(p + 4, 8), data_mask = get_le(p + 12, 8);
-    uint64_t clen = get_le(p + 20, 4), pages = size >> SNAP_PAGE_BITS, first = index * SNAP_CHUNK_PAGES;
-    p += RECORD_HEAD;
+    *r = (Record){get_le(p, 4), get_le(p + 4, 8), get_le(p + 12, 8), p + RECORD_HEAD, get_le(p + 20, 4)};
+    uint64_t pages = size >> SNAP_PAGE_BITS, first = r->index * SNAP_CHUNK_PAGES;
     uint64_t in_chunk = first < pages ? (pages - first < SNAP_CHUNK_PAGES ? pages - first : SNAP_CHUNK_PAGES) : 0;
     uint64_t valid = in_chunk == SNAP_CHUNK_PAGES ? ~0ull : (1ull << in_chunk) - 1;
-    if (!in_chunk || ((zero_mask | data_mask) & ~valid) || (zero_mask & data_mask) || clen > (uint64_t)(end - p) ||
-        (!data_mask != !clen)) {
-        snprintf(err, errlen, "section ram: page record for chunk %llu is corrupt", (unsigned long long)index);
+    if (!in_chunk || ((r->zero_mask | r->data_mask) & ~valid) || (r->zero_mask & r->data_mask) ||
+        r->clen > (uint64_t)(end - r->data) || (!r->data_mask != !r->clen)) {
+        snprintf(err, errlen, "section ram: page record for chunk %llu is corrupt", (unsigned long long)r->index);
         return false;
     }
-    uint8_t *chunk = ram + (first << SNAP_PAGE_BITS);
-    for (unsigned i = 0; i < SNAP_CHUNK_PAGES; i++)
-        if (zero_mask >> i & 1)
-            memset(chunk + (size_t)i * SNAP_PAGE_SIZE, 0, SNAP_PAGE_SIZE);
-    if (data_mask && !inflate_pages(chunk, data_mask, p, clen)) {
-        snprintf(err, errlen, "section ram: the pages of chunk %llu do not decompress", (unsigned long long)index);
-        return false;
-    }
-    *pp = p + clen;
+    *pp = r->data + r->clen;
     return true;
 }
 
-bool snap_ram_apply(const SnapSection *sec, uint8_t *ram, uint64_t size, char *err, size_t errlen)
+static bool apply_record(const Record *r, uint8_t *ram)
+{
+    uint8_t *chunk = ram + ((r->index * SNAP_CHUNK_PAGES) << SNAP_PAGE_BITS);
+    for (unsigned i = 0; i < SNAP_CHUNK_PAGES; i++)
+        if (r->zero_mask >> i & 1)
+            memset(chunk + (size_t)i * SNAP_PAGE_SIZE, 0, SNAP_PAGE_SIZE);
+    return !r->data_mask || inflate_pages(chunk, r->data_mask, r->data, r->clen);
+}
+
+/* Records waiting to be decompressed are pooled across sections so that
+ * all threads share the work; a chunk seen again (a later migration round)
+ * first flushes the pool, so rounds apply in order. */
+#define LOADER_FLUSH_BYTES (32u << 20)
+
+typedef struct DecodeJob {
+    const Record *rec;
+    size_t count;
+    uint8_t *ram;
+    atomic_size_t next;
+    _Atomic(const Record *) bad; /* a record that did not decompress */
+} DecodeJob;
+
+static void *decode_records(void *opaque)
+{
+    DecodeJob *j = opaque;
+    size_t i;
+    while (!atomic_load(&j->bad) && (i = atomic_fetch_add(&j->next, 1)) < j->count)
+        if (!apply_record(&j->rec[i], j->ram))
+            atomic_store(&j->bad, &j->rec[i]);
+    return NULL;
+}
+
+static bool decode_pool(SnapRamLoader *l, char *err, size_t errlen)
+{
+    DecodeJob j = {.rec = l->rec, .count = l->nrec, .ram = l->ram};
+    run_on_cores(decode_records, &j, l->nrec);
+    const Record *bad = atomic_load(&j.bad);
+    if (bad)
+        snprintf(err, errlen, "section ram: the pages of chunk %llu do not decompress", (unsigned long long)bad->index);
+    for (size_t i = 0; i < l->nrec; i++)
+        l->seen[l->rec[i].index] = 0;
+    for (size_t i = 0; i < l->nheld; i++)
+        free(l->held[i]);
+    l->nrec = l->nheld = 0;
+    l->pending = 0;
+    return bad == NULL;
+}
+
+void snap_ram_loader_init(SnapRamLoader *l, uint8_t *ram, uint64_t size)
+{
+    *l = (SnapRamLoader){.ram = ram, .size = size};
+}
+
+static bool loader_reserve(SnapRamLoader *l, size_t records)
+{
+    uint64_t chunks = ((l->size >> SNAP_PAGE_BITS) + SNAP_CHUNK_PAGES - 1) / SNAP_CHUNK_PAGES;
+    if (!l->seen && !(l->seen = calloc(chunks ? chunks : 1, 1)))
+        return false;
+    if (l->nheld == l->heldcap) {
+        size_t cap = l->heldcap ? 2 * l->heldcap : 16;
+        uint8_t **held = realloc(l->held, cap * sizeof *held);
+        if (!held)
+            return false;
+        l->held = held;
+        l->heldcap = cap;
+    }
+    if (l->nrec + records > l->cap) {
+        size_t cap = l->cap ? l->cap : 256;
+        while (cap < l->nrec + records)
+            cap *= 2;
+        Record *rec = realloc(l->rec, cap * sizeof *rec);
+        if (!rec)
+            return false;
+        l->rec = rec;
+        l->cap = cap;
+    }
+    return true;
+}
+
+/* A chunk in this section already waits in the pool (an earlier round). */
+static bool collides(const SnapRamLoader *l, const SnapSection *sec)
+{
+    const uint8_t *p = sec->data + 8, *end = sec->data + sec->len;
+    Record r;
+    char ignored[8];
+    while (p < end && parse_record(&p, end, l->size, &r, ignored, sizeof ignored))
+        if (l->seen[r.index])
+            return true;
+    return false;
+}
+
+bool snap_ram_loader_add(SnapRamLoader *l, SnapSection *sec, char *err, size_t errlen)
 {
     if (sec->version > SNAP_RAM_VERSION) {
         snprintf(err, errlen, "section ram has version %u; this scion reads up to version %u", sec->version,
                  SNAP_RAM_VERSION);
         return false;
     }
-    if (sec->len < 8 || get_le(sec->data, 8) != size) {
+    if (sec->len < 8 || get_le(sec->data, 8) != l->size) {
         snprintf(err, errlen, "section ram is for %llu MiB of RAM; this machine has %llu MiB",
                  sec->len < 8 ? 0ull : (unsigned long long)(get_le(sec->data, 8) >> 20),
-                 (unsigned long long)(size >> 20));
+                 (unsigned long long)(l->size >> 20));
         return false;
     }
+    if (!loader_reserve(l, sec->len / RECORD_HEAD + 1)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    if (l->nrec && collides(l, sec) && !decode_pool(l, err, errlen))
+        return false;
     const uint8_t *p = sec->data + 8, *end = sec->data + sec->len;
-    while (p < end)
-        if (!apply_record(&p, end, ram, size, err, errlen))
+    size_t first = l->nrec;
+    while (p < end) {
+        Record *r = &l->rec[l->nrec];
+        bool ok = parse_record(&p, end, l->size, r, err, errlen);
+        if (ok && l->seen[r->index]) {
+            snprintf(err, errlen, "section ram: chunk %llu appears twice", (unsigned long long)r->index);
+            ok = false;
+        }
+        if (!ok) { /* forget this section's records; the pool stays as it was */
+            while (l->nrec > first)
+                l->seen[l->rec[--l->nrec].index] = 0;
             return false;
-    return true;
+        }
+        l->seen[r->index] = 1;
+        l->nrec++;
+    }
+    l->held[l->nheld++] = sec->data; /* the records point into it */
+    l->pending += sec->len;
+    sec->data = NULL;
+    sec->len = 0;
+    return l->pending < LOADER_FLUSH_BYTES || decode_pool(l, err, errlen);
+}
+
+bool snap_ram_loader_finish(SnapRamLoader *l, char *err, size_t errlen)
+{
+    return !l->nrec || decode_pool(l, err, errlen);
+}
+
+void snap_ram_loader_free(SnapRamLoader *l)
+{
+    for (size_t i = 0; i < l->nheld; i++)
+        free(l->held[i]);
+    free(l->held);
+    free(l->rec);
+    free(l->seen);
+    *l = (SnapRamLoader){0};
+}
+
+bool snap_ram_apply(const SnapSection *sec, uint8_t *ram, uint64_t size, char *err, size_t errlen)
+{
+    SnapSection copy = *sec;
+    copy.data = malloc(sec->len ? sec->len : 1);
+    if (!copy.data) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    memcpy(copy.data, sec->data, sec->len);
+    SnapRamLoader l;
+    snap_ram_loader_init(&l, ram, size);
+    bool ok = snap_ram_loader_add(&l, &copy, err, errlen) && snap_ram_loader_finish(&l, err, errlen);
+    free(copy.data);
+    snap_ram_loader_free(&l);
+    return ok;
 }

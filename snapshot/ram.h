@@ -40,4 +40,24 @@ void snap_ram_write(SnapSink *s, const uint8_t *ram, uint64_t size, const uint8_
  * any malformed record (ram may then be partly written: pass a staging copy). */
 bool snap_ram_apply(const SnapSection *sec, uint8_t *ram, uint64_t size, char *err, size_t errlen);
 
+/* Applies a stream's "ram" sections in order, decompressing on all cores:
+ * add checks a section's records and takes its payload (sec->data becomes
+ * NULL); the pages are written by some later add or by finish.  A failure
+ * leaves ram partly written (pass a staging copy). */
+typedef struct SnapRamLoader {
+    uint8_t *ram;
+    uint64_t size;
+    struct SnapRamRecord *rec; /* records waiting to be decompressed */
+    size_t nrec, cap;
+    uint8_t *seen;             /* per chunk: a waiting record writes it */
+    uint8_t **held;            /* the payloads those records point into */
+    size_t nheld, heldcap;
+    uint64_t pending;          /* bytes of those payloads */
+} SnapRamLoader;
+
+void snap_ram_loader_init(SnapRamLoader *l, uint8_t *ram, uint64_t size);
+bool snap_ram_loader_add(SnapRamLoader *l, SnapSection *sec, char *err, size_t errlen);
+bool snap_ram_loader_finish(SnapRamLoader *l, char *err, size_t errlen);
+void snap_ram_loader_free(SnapRamLoader *l);
+
 #endif

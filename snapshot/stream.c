@@ -14,6 +14,13 @@ static const char end_magic[4] = {'E', 'N', 'D', '.'};
  * with what the stream really holds, not with what a length claims. */
 #define READ_PIECE (8u << 20)
 
+/* zlib's crc32 restarts (returns 0) when given a NULL buffer, even of
+ * length 0: an empty payload must leave the CRC as it is. */
+static uint32_t crc_more(uint32_t crc, const void *data, size_t len)
+{
+    return len ? (uint32_t)crc32_z(crc, data, len) : crc;
+}
+
 /* --- writing ------------------------------------------------------------ */
 
 static void put(SnapSink *s, const void *data, size_t len)
@@ -50,6 +57,12 @@ void snap_write_header(SnapSink *s, const char *text)
 void snap_write_section(SnapSink *s, const char *name, uint32_t instance, uint32_t version, const void *payload,
                         size_t len)
 {
+    snap_write_section2(s, name, instance, version, payload, len, NULL, 0);
+}
+
+void snap_write_section2(SnapSink *s, const char *name, uint32_t instance, uint32_t version, const void *head,
+                         size_t head_len, const void *body, size_t body_len)
+{
     size_t nlen = strlen(name);
     uint32_t crc = 0;
     put(s, section_magic, sizeof section_magic);
@@ -58,9 +71,11 @@ void snap_write_section(SnapSink *s, const char *name, uint32_t instance, uint32
     crc = (uint32_t)crc32(crc, (const Bytef *)name, (uInt)nlen);
     put_le(s, instance, 4, &crc);
     put_le(s, version, 4, &crc);
-    put_le(s, len, 8, &crc);
-    put(s, payload, len);
-    crc = (uint32_t)crc32_z(crc, payload, len);
+    put_le(s, head_len + body_len, 8, &crc);
+    put(s, head, head_len);
+    put(s, body, body_len);
+    crc = crc_more(crc, head, head_len);
+    crc = crc_more(crc, body, body_len);
     put_le(s, crc, 4, NULL);
     s->sections++;
 }
@@ -232,7 +247,7 @@ SnapReadResult snap_read_section(SnapSource *src, SnapSection *sec, char *err, s
         return SNAP_ERROR;
     }
     sec->len = len;
-    if ((uint32_t)crc32_z(crc, sec->data, len) != stored) {
+    if (crc_more(crc, sec->data, len) != stored) {
         snprintf(err, errlen, "section %s (instance %u) of the snapshot is corrupt (CRC mismatch)", sec->name,
                  sec->instance);
         snap_section_free(sec);

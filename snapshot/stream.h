@@ -59,6 +59,9 @@ typedef enum SnapReadResult { SNAP_SECTION, SNAP_END, SNAP_ERROR } SnapReadResul
 void snap_write_header(SnapSink *s, const char *text);
 void snap_write_section(SnapSink *s, const char *name, uint32_t instance, uint32_t version, const void *payload,
                         size_t len);
+/* The same with the payload in two pieces, head then body (no copy). */
+void snap_write_section2(SnapSink *s, const char *name, uint32_t instance, uint32_t version, const void *head,
+                         size_t head_len, const void *body, size_t body_len);
 void snap_write_end(SnapSink *s);
 
 /* The header text (malloc'ed, NUL-terminated) or NULL with err set. */

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -33,6 +34,7 @@ typedef struct Staging {
     VirtioRng rng;
     BlkOverlay overlay[VIRT_MAX_DRIVES];
     uint8_t *ram;
+    SnapRamLoader ram_loader;
 } Staging;
 
 /* One kind of section: its table, the live struct(s) and their staging copies. */
@@ -372,6 +374,10 @@ static Staging *staging_new(VirtBoard *b, Part parts[PART_COUNT], BoardState *li
         free(st);
         return NULL;
     }
+    /* Loaded RAM is written densely (kernel, page cache): huge pages take
+     * one fault where 4 KiB pages take 512. */
+    madvise(st->ram, b->ram_size, MADV_HUGEPAGE);
+    snap_ram_loader_init(&st->ram_loader, st->ram, b->ram_size);
     describe_parts(b, st, live_board, parts);
     for (unsigned k = 0; k < PART_COUNT; k++)
         memcpy(parts[k].staged, parts[k].live, parts[k].desc->size * parts[k].instances);
@@ -382,6 +388,7 @@ static void staging_free(VirtBoard *b, Staging *st)
 {
     if (!st)
         return;
+    snap_ram_loader_free(&st->ram_loader);
     if (st->ram)
         munmap(st->ram, b->ram_size);
     for (unsigned i = 0; i < VIRT_MAX_DRIVES; i++)
@@ -407,11 +414,11 @@ static bool stage_overlay(VirtBoard *b, Staging *st, Seen *seen, const SnapSecti
     return virtio_blk_overlay_load(&b->blk[i], sec->data, sec->len, &st->overlay[i], err, errlen);
 }
 
-static bool stage_section(VirtBoard *b, Staging *st, Part parts[PART_COUNT], Seen *seen, const SnapSection *sec,
+static bool stage_section(VirtBoard *b, Staging *st, Part parts[PART_COUNT], Seen *seen, SnapSection *sec,
                           char *err, size_t errlen)
 {
     if (!strcmp(sec->name, "ram"))
-        return snap_ram_apply(sec, st->ram, b->ram_size, err, errlen);
+        return snap_ram_loader_add(&st->ram_loader, sec, err, errlen);
     if (!strcmp(sec->name, "blk-overlay"))
         return stage_overlay(b, st, seen, sec, err, errlen);
     for (unsigned k = 0; k < PART_COUNT; k++) {
@@ -447,17 +454,64 @@ static bool all_seen(VirtBoard *b, const Part parts[PART_COUNT], const Seen *see
     return true;
 }
 
+static void *unmap_main(void *opaque)
+{
+    void **range = opaque;
+    munmap(range[0], (size_t)(uintptr_t)range[1]);
+    free(range);
+    return NULL;
+}
+
+/* Unmapping a RAM that the guest wrote page by page frees thousands of
+ * pages (tens of milliseconds): done off the critical path. */
+static void unmap_later(void *addr, size_t len)
+{
+    void **range = malloc(2 * sizeof *range);
+    pthread_t t;
+    pthread_attr_t attr;
+    bool started = false;
+    if (range && pthread_attr_init(&attr) == 0) {
+        range[0] = addr;
+        range[1] = (void *)(uintptr_t)len;
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        started = pthread_create(&t, &attr, unmap_main, range) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) {
+        free(range);
+        munmap(addr, len);
+    }
+}
+
+/* The staged RAM takes the live RAM's place (same address, so the bus,
+ * TLBs and devices need no new pointer); the old pages go. */
+static void replace_ram(VirtBoard *b, Staging *st)
+{
+    /* mremap without a fixed target may leave a mapping where it is: move
+     * the old RAM onto a reservation of its own first. */
+    void *spare = mmap(NULL, b->ram_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *old = spare == MAP_FAILED ? MAP_FAILED
+                                    : mremap(b->ram, b->ram_size, b->ram_size, MREMAP_MAYMOVE | MREMAP_FIXED, spare);
+    if (old == spare &&
+        mremap(st->ram, b->ram_size, b->ram_size, MREMAP_MAYMOVE | MREMAP_FIXED, b->ram) == b->ram) {
+        st->ram = NULL;
+        unmap_later(old, b->ram_size);
+        return;
+    }
+    if (old == spare) /* put it back: the range is free, this cannot fail */
+        mremap(old, b->ram_size, b->ram_size, MREMAP_MAYMOVE | MREMAP_FIXED, b->ram);
+    else if (spare != MAP_FAILED)
+        munmap(spare, b->ram_size);
+    memcpy(b->ram, st->ram, b->ram_size);
+}
+
 /* From here on nothing can fail: the staged state becomes the machine's. */
 static void commit(VirtBoard *b, Staging *st, Part parts[PART_COUNT])
 {
     for (unsigned k = 0; k < PART_COUNT; k++)
         if (k != PART_BOARD)
             memcpy(parts[k].live, parts[k].staged, parts[k].desc->size * parts[k].instances);
-    void *ram = mremap(st->ram, b->ram_size, b->ram_size, MREMAP_MAYMOVE | MREMAP_FIXED, b->ram);
-    if (ram == b->ram)
-        st->ram = NULL;
-    else
-        memcpy(b->ram, st->ram, b->ram_size); /* cannot happen on Linux; stay correct anyway */
+    replace_ram(b, st);
     for (unsigned i = 0; i < b->nblk; i++)
         if (b->drive[i].snapshot)
             virtio_blk_overlay_commit(&b->blk[i], &st->overlay[i]);
@@ -486,7 +540,8 @@ bool virt_snapshot_load(VirtBoard *b, SnapSource *src, const char *header, char 
         ok = stage_section(b, st, parts, &seen, &sec, err, errlen);
         snap_section_free(&sec);
     }
-    ok = ok && r == SNAP_END && all_seen(b, parts, &seen, err, errlen);
+    ok = ok && r == SNAP_END && all_seen(b, parts, &seen, err, errlen) &&
+         snap_ram_loader_finish(&st->ram_loader, err, errlen);
     if (ok)
         commit(b, st, parts);
     staging_free(b, st);
