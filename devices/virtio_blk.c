@@ -373,7 +373,8 @@ static bool lock_image(VirtioBlk *b, bool writable)
     return errno != EWOULDBLOCK; /* filesystems without locks: go on */
 }
 
-bool virtio_blk_open(VirtioBlk *b, const char *path, bool readonly, bool snapshot, char *err, size_t errlen)
+static bool open_image(VirtioBlk *b, const char *path, bool readonly, bool snapshot, bool lock, char *err,
+                       size_t errlen)
 {
     memset(b, 0, sizeof *b);
     bool writable = !readonly && !snapshot;
@@ -390,13 +391,34 @@ bool virtio_blk_open(VirtioBlk *b, const char *path, bool readonly, bool snapsho
     off_t size = lseek(b->fd, 0, SEEK_END); /* also right for block devices */
     if (size < 0)
         return open_failed(b, err, errlen, path, strerror(errno));
-    if (!lock_image(b, writable))
+    if (lock && !lock_image(b, writable))
         return open_failed(b, err, errlen, path, "already in use (locked by another process or drive)");
     b->capacity = (uint64_t)size / VIRTIO_BLK_SECTOR;
     const char *base = strrchr(path, '/');
     virtio_blk_set_serial(b, base ? base + 1 : path);
     fill_config(b);
     return true;
+}
+
+bool virtio_blk_open(VirtioBlk *b, const char *path, bool readonly, bool snapshot, char *err, size_t errlen)
+{
+    return open_image(b, path, readonly, snapshot, true, err, errlen);
+}
+
+bool virtio_blk_open_unlocked(VirtioBlk *b, const char *path, bool readonly, bool snapshot, char *err,
+                              size_t errlen)
+{
+    return open_image(b, path, readonly, snapshot, false, err, errlen);
+}
+
+bool virtio_blk_lock(VirtioBlk *b)
+{
+    return lock_image(b, !b->readonly && !b->snapshot);
+}
+
+void virtio_blk_unlock(VirtioBlk *b)
+{
+    flock(b->fd, LOCK_UN);
 }
 
 void virtio_blk_close(VirtioBlk *b)

@@ -89,6 +89,14 @@ extern const VirtioDeviceOps virtio_blk_ops;
  * naming the path and the reason in err.  The serial defaults to the
  * file's base name (truncated to 20 bytes). */
 bool virtio_blk_open(VirtioBlk *b, const char *path, bool readonly, bool snapshot, char *err, size_t errlen);
+/* Live migration: the target opens the image before the source has let
+ * it go, then takes the lock once the source has stopped for good, which
+ * releases it with virtio_blk_unlock.  virtio_blk_lock is false while
+ * another process still holds the image. */
+bool virtio_blk_open_unlocked(VirtioBlk *b, const char *path, bool readonly, bool snapshot, char *err,
+                              size_t errlen);
+bool virtio_blk_lock(VirtioBlk *b);
+void virtio_blk_unlock(VirtioBlk *b);
 /* Replaces the GET_ID serial (truncated to 20 bytes). */
 void virtio_blk_set_serial(VirtioBlk *b, const char *serial);
 /* Closes the image and frees the snapshot overlay (safe after a failed open). */

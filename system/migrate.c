@@ -14,6 +14,7 @@
 #include "system/virt_snapshot.h"
 
 #define ACK_TIMEOUT_MS 30000
+#define LOCK_WAIT_MS 5000
 
 typedef enum MigState {
     MIG_SENDING,      /* the thread sends a round */
@@ -207,7 +208,7 @@ void migrate_start(VirtBoard *b, Monitor *mon, const char *uri)
     pthread_mutex_init(&m->lock, NULL);
     pthread_cond_init(&m->cond, NULL);
     b->migration = m;
-    m->header = virt_snapshot_header(b, err, sizeof err);
+    m->header = virt_snapshot_header(b, true, err, sizeof err);
     if (m->header)
         m->fd = sock_uri_connect(uri, err, sizeof err);
     out->fd = m->fd;
@@ -248,6 +249,8 @@ static void finish(VirtBoard *b, Migration *m)
         snprintf(msg, sizeof msg, "migration failed (%s); this machine runs on", err);
     } else {
         b->run_state = VIRT_POSTMIGRATE;
+        for (unsigned i = 0; i < b->nblk; i++) /* the target takes the disks over */
+            virtio_blk_unlock(&b->blk[i]);
         snprintf(msg, sizeof msg,
                  "migration completed: %u rounds, %llu pages, %llu bytes, total %.3f s, downtime %.1f ms", m->rounds,
                  (unsigned long long)m->ram_pages, (unsigned long long)m->sink.bytes,
@@ -323,6 +326,19 @@ static bool receive(VirtBoard *b, int fd, char *err, size_t errlen)
     return ok;
 }
 
+/* The source lets its disks go once it has our acknowledgement. */
+static void take_disk_locks(VirtBoard *b)
+{
+    for (unsigned i = 0; i < b->nblk; i++) {
+        bool locked = false;
+        for (int tries = 0; tries < LOCK_WAIT_MS / 10 && !(locked = virtio_blk_lock(&b->blk[i])); tries++)
+            usleep(10000);
+        if (!locked)
+            fprintf(stderr, "scion: warning: disk image '%s' is still locked by another process\n",
+                    b->drive_path[i]);
+    }
+}
+
 bool migrate_incoming(VirtBoard *b, const char *uri)
 {
     char err[512];
@@ -340,6 +356,8 @@ bool migrate_incoming(VirtBoard *b, const char *uri)
     if (path)
         unlink(path);
     bool ok = fd >= 0 && receive(b, fd, err, sizeof err);
+    if (ok)
+        take_disk_locks(b);
     if (!ok)
         fprintf(stderr, "scion: incoming migration failed: %s\n", fd < 0 ? strerror(errno) : err);
     if (fd >= 0)

@@ -188,7 +188,9 @@ static bool add_devices(VirtBoard *b, const VirtOptions *o, char *err, size_t er
     unsigned slot = 0;
     for (unsigned i = 0; ok && i < o->ndrives; i++, slot++) {
         const VirtDrive *d = &o->drives[i];
-        if (!virtio_blk_open(&b->blk[i], d->path, d->readonly, d->snapshot, err, errlen))
+        bool opened = o->incoming ? virtio_blk_open_unlocked(&b->blk[i], d->path, d->readonly, d->snapshot, err, errlen)
+                                  : virtio_blk_open(&b->blk[i], d->path, d->readonly, d->snapshot, err, errlen);
+        if (!opened)
             return false;
         b->nblk = i + 1;
         b->drive[i] = *d;

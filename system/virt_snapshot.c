@@ -78,7 +78,25 @@ static void hex(const uint8_t *d, size_t n, char *out)
         sprintf(out + 2 * i, "%02x", d[i]);
 }
 
-char *virt_snapshot_header(VirtBoard *b, char *err, size_t errlen)
+/* A live migration's writable disks change while RAM is copied: they are
+ * shared storage, identified by size alone ("-" for the hash). */
+#define NO_HASH "-"
+
+static bool drive_writable(const VirtDrive *d)
+{
+    return !d->readonly && !d->snapshot;
+}
+
+static bool drive_hash_hex(VirtBoard *b, unsigned i, char out[2 * SHA256_SIZE + 1])
+{
+    uint8_t digest[SHA256_SIZE];
+    if (!virtio_blk_content_hash(&b->blk[i], digest))
+        return false;
+    hex(digest, sizeof digest, out);
+    return true;
+}
+
+char *virt_snapshot_header(VirtBoard *b, bool live, char *err, size_t errlen)
 {
     VmsBuf t = {0};
     char line[PATH_MAX + 256];
@@ -86,14 +104,12 @@ char *virt_snapshot_header(VirtBoard *b, char *err, size_t errlen)
                      SCION_VERSION, (unsigned long long)b->ram_size, b->icount_shift, b->nblk);
     vms_buf_put(&t, line, (size_t)n);
     for (unsigned i = 0; i < b->nblk; i++) {
-        uint8_t digest[SHA256_SIZE];
-        char digest_hex[2 * SHA256_SIZE + 1];
-        if (!virtio_blk_content_hash(&b->blk[i], digest)) {
+        char digest_hex[2 * SHA256_SIZE + 1] = NO_HASH;
+        if (!(live && drive_writable(&b->drive[i])) && !drive_hash_hex(b, i, digest_hex)) {
             snprintf(err, errlen, "cannot read disk image '%s' to record its identity", b->drive_path[i]);
             vms_buf_free(&t);
             return NULL;
         }
-        hex(digest, sizeof digest, digest_hex);
         n = snprintf(line, sizeof line, "drive%u=%s %llu %s %s\n", i, drive_mode(&b->drive[i]),
                      (unsigned long long)(b->blk[i].capacity * VIRTIO_BLK_SECTOR), digest_hex, b->drive_path[i]);
         vms_buf_put(&t, line, (size_t)n);
@@ -135,7 +151,7 @@ void virt_snapshot_write_devices(VirtBoard *b, SnapSink *sink)
 
 bool virt_snapshot_write(VirtBoard *b, SnapSink *sink, char *err, size_t errlen)
 {
-    char *header = virt_snapshot_header(b, err, errlen);
+    char *header = virt_snapshot_header(b, false, err, errlen);
     if (!header)
         return false;
     snap_write_header(sink, header);
@@ -230,7 +246,7 @@ static bool parse_drive_record(const char *header, unsigned i, DriveRecord *d)
         return false;
     d->size = size;
     snprintf(d->path, sizeof d->path, "%s", value + used);
-    return strlen(d->hash) == 2 * SHA256_SIZE &&
+    return (strlen(d->hash) == 2 * SHA256_SIZE || !strcmp(d->hash, NO_HASH)) &&
            (!strcmp(d->mode, "rw") || !strcmp(d->mode, "ro") || !strcmp(d->mode, "snapshot"));
 }
 
@@ -331,37 +347,49 @@ bool virt_snapshot_config(const char *header, const char *snapshot_path, VirtOpt
 
 /* --- loading ---------------------------------------------------------------- */
 
+/* The disks must be the ones the snapshot was taken with: same size and,
+ * where the snapshot names one, the same content hash. */
+static bool check_drives(VirtBoard *b, const char *header, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < b->nblk; i++) {
+        DriveRecord theirs;
+        char ours[2 * SHA256_SIZE + 1];
+        if (!parse_drive_record(header, i, &theirs)) {
+            snprintf(err, errlen, "the snapshot does not fit this machine: drive %u's record is malformed", i);
+            return false;
+        }
+        bool hashed = strcmp(theirs.hash, NO_HASH) != 0;
+        if (hashed && !drive_hash_hex(b, i, ours)) {
+            snprintf(err, errlen, "cannot read disk image '%s' to check its identity", b->drive_path[i]);
+            return false;
+        }
+        if (theirs.size != b->blk[i].capacity * VIRTIO_BLK_SECTOR || (hashed && strcmp(theirs.hash, ours))) {
+            snprintf(err, errlen,
+                     "disk image '%s' has changed since the snapshot was taken (size or content differs); "
+                     "resuming would corrupt the guest's file systems", b->drive_path[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool check_header(VirtBoard *b, const char *header, char *err, size_t errlen)
 {
-    char *mine = virt_snapshot_header(b, err, errlen);
-    if (!mine)
-        return false;
+    char mine[256];
+    snprintf(mine, sizeof mine, "machine=virt\ncpu=cortex-a15\nram_size=%llu\nicount=%d\ndrives=%u\n",
+             (unsigned long long)b->ram_size, b->icount_shift, b->nblk);
     static const char *const keys[] = {"machine", "cpu", "ram_size", "icount", "drives"};
-    bool ok = true;
-    for (unsigned i = 0; i < sizeof keys / sizeof keys[0] && ok; i++) {
+    for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char a[64] = "", c[64] = "";
         snap_header_get(header, keys[i], a, sizeof a);
         snap_header_get(mine, keys[i], c, sizeof c);
         if (strcmp(a, c)) {
             snprintf(err, errlen, "the snapshot does not fit this machine: %s is %s in the snapshot, %s here", keys[i],
                      a[0] ? a : "(missing)", c);
-            ok = false;
+            return false;
         }
     }
-    for (unsigned i = 0; i < b->nblk && ok; i++) {
-        DriveRecord theirs, ours;
-        if (!parse_drive_record(header, i, &theirs) || !parse_drive_record(mine, i, &ours)) {
-            snprintf(err, errlen, "the snapshot does not fit this machine: drive %u's record is malformed", i);
-            ok = false;
-        } else if (theirs.size != ours.size || strcmp(theirs.hash, ours.hash)) {
-            snprintf(err, errlen,
-                     "disk image '%s' has changed since the snapshot was taken (size or content differs); "
-                     "resuming would corrupt the guest's file systems", b->drive_path[i]);
-            ok = false;
-        }
-    }
-    free(mine);
-    return ok;
+    return check_drives(b, header, err, errlen);
 }
 
 static Staging *staging_new(VirtBoard *b, Part parts[PART_COUNT], BoardState *live_board, char *err, size_t errlen)

@@ -42,8 +42,10 @@ typedef struct VirtSnapInfo {
 } VirtSnapInfo;
 
 /* The header text describing b's machine and configuration (malloc'ed),
- * or NULL with err set (a disk image could not be hashed). */
-char *virt_snapshot_header(VirtBoard *b, char *err, size_t errlen);
+ * or NULL with err set (a disk image could not be hashed).  live: for a
+ * migration, writable disks are identified by size only (shared storage
+ * the guest keeps writing while RAM is copied). */
+char *virt_snapshot_header(VirtBoard *b, bool live, char *err, size_t errlen);
 /* Header, device sections, RAM (all non-zero pages unless dirty says
  * which), end marker. */
 bool virt_snapshot_write(VirtBoard *b, SnapSink *sink, char *err, size_t errlen);

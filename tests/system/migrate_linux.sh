@@ -1,5 +1,6 @@
 #!/bin/sh
-# Live migration between two scion processes on this machine.
+# Live migration between two scion processes on this machine, sharing a
+# writable disk image.
 #
 # The source boots Debian's armmp kernel with the busybox initramfs's
 # `counter` workload (a line "count N" every 3 ms of guest time, forever);
@@ -67,10 +68,14 @@ wait_for() { # FILE PATTERN SECONDS
     done
 }
 
+# A writable disk, shared by both processes: the target takes its lock over
+# when the source has stopped for good.
+dd if=/dev/zero of="$W/disk.img" bs=1M count=1 2>/dev/null
+DRIVE="file=$W/disk.img,if=virtio"
 "$SCION" virt -m 256M -kernel "$KERNEL" -initrd "$INITRD" -append "console=ttyAMA0 scion.run=counter" \
-    -jit-cache off -monitor "unix:$W/src.mon" </dev/null >"$W/src.out" 2>"$W/src.err" &
+    -drive "$DRIVE" -jit-cache off -monitor "unix:$W/src.mon" </dev/null >"$W/src.out" 2>"$W/src.err" &
 SRC_PID=$!
-"$SCION" virt -m 256M -jit-cache off -incoming "unix:$W/mig.sock" -monitor "unix:$W/dst.mon" \
+"$SCION" virt -m 256M -drive "$DRIVE" -jit-cache off -incoming "unix:$W/mig.sock" -monitor "unix:$W/dst.mon" \
     </dev/null >"$W/dst.out" 2>"$W/dst.err" &
 DST_PID=$!
 wait_for "$W/src.out" "^count 200[[:space:]]*\$" 600
@@ -85,6 +90,8 @@ monitor "$W/src.mon" "migrate unix:$W/mig.sock" >"$W/mig.txt"
 wait_for "$W/src.err" "migration completed\|migration failed" 120
 grep -q "migration completed" "$W/src.err" || fail "the migration failed"
 wait_for "$W/dst.err" "incoming migration loaded" 30
+sleep 0.5
+grep -q "still locked" "$W/dst.err" && fail "the target could not take the disk's lock over"
 last=$(grep -a '^count' "$W/src.out" | tail -1)
 # Let the target count on for a while.
 n=$(grep -ac '^count' "$W/src.out")
