@@ -17,8 +17,9 @@ export GUEST_CHECK_PASSENV="ASAN_OPTIONS UBSAN_OPTIONS"
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-sanitize >&2
 meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 --suite unit --suite cli
-meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache virt-roms-jit-off virt-roms-jit-on virt-linux-jit-on
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache virt-roms-jit-off virt-roms-jit-on virt-linux-jit-on snapshot-monitor
 
 # libFuzzer targets for the untrusted inputs (ELF, kernel/DTB/initrd, user
-# DTBs, virtio queues): known crashers replayed, then a short fuzzing run.
+# DTBs, virtio queues, snapshot streams): known crashers replayed, then a
+# short fuzzing run.
 tests/fuzz/run.sh 30

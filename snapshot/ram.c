@@ -274,7 +274,7 @@ static bool apply_record(const Record *r, uint8_t *ram)
 /* Records waiting to be decompressed are pooled across sections so that
  * all threads share the work; a chunk seen again (a later migration round)
  * first flushes the pool, so rounds apply in order. */
-#define LOADER_FLUSH_BYTES (32u << 20)
+#define LOADER_FLUSH_BYTES (8u << 20)
 
 typedef struct DecodeJob {
     const Record *rec;
@@ -312,7 +312,7 @@ static bool decode_pool(SnapRamLoader *l, char *err, size_t errlen)
 
 void snap_ram_loader_init(SnapRamLoader *l, uint8_t *ram, uint64_t size)
 {
-    *l = (SnapRamLoader){.ram = ram, .size = size};
+    *l = (SnapRamLoader){.ram = ram, .size = size, .batch_bytes = LOADER_FLUSH_BYTES};
 }
 
 static bool loader_reserve(SnapRamLoader *l, size_t records)
@@ -393,7 +393,7 @@ bool snap_ram_loader_add(SnapRamLoader *l, SnapSection *sec, char *err, size_t e
     l->pending += sec->len;
     sec->data = NULL;
     sec->len = 0;
-    return l->pending < LOADER_FLUSH_BYTES || decode_pool(l, err, errlen);
+    return l->pending < l->batch_bytes || decode_pool(l, err, errlen);
 }
 
 bool snap_ram_loader_finish(SnapRamLoader *l, char *err, size_t errlen)

@@ -53,6 +53,10 @@ typedef struct SnapRamLoader {
     uint8_t **held;            /* the payloads those records point into */
     size_t nheld, heldcap;
     uint64_t pending;          /* bytes of those payloads */
+    /* Pages are written once this many bytes wait (8 MiB by default); a
+     * live stream sets 0, so a migration target decompresses the pages as
+     * they arrive, not all at the end while the guest stands still. */
+    uint64_t batch_bytes;
 } SnapRamLoader;
 
 void snap_ram_loader_init(SnapRamLoader *l, uint8_t *ram, uint64_t size);

@@ -45,6 +45,7 @@ typedef struct SnapSource {
     void *opaque;
     uint64_t bytes;     /* read so far */
     uint32_t sections;  /* sections read so far */
+    bool live;          /* a migration: data arrives over time, the source waits at the end */
 } SnapSource;
 
 typedef struct SnapSection {

@@ -297,7 +297,7 @@ void migrate_cancel(VirtBoard *b)
 
 static bool receive_stream(VirtBoard *b, int fd, SockIn *in, char *err, size_t errlen)
 {
-    SnapSource src = {sock_in_read, in, 0, 0};
+    SnapSource src = {.read = sock_in_read, .opaque = in, .live = true};
     char *header = snap_read_header(&src, err, errlen);
     if (!header)
         return false;

@@ -560,6 +560,8 @@ bool virt_snapshot_load(VirtBoard *b, SnapSource *src, const char *header, char 
     Staging *st = staging_new(b, parts, &live_board, err, errlen);
     if (!st)
         return false;
+    if (src->live)
+        st->ram_loader.batch_bytes = 0;
     Seen seen = {0};
     SnapSection sec;
     SnapReadResult r;
@@ -590,7 +592,7 @@ bool snap_file_open(SnapFile *sf, const char *path, char *err, size_t errlen)
         return false;
     }
     setvbuf(sf->f, NULL, _IOFBF, 1 << 20);
-    sf->src = (SnapSource){file_read, sf->f, 0, 0};
+    sf->src = (SnapSource){.read = file_read, .opaque = sf->f};
     char why[256];
     sf->header = snap_read_header(&sf->src, why, sizeof why);
     if (!sf->header) {

@@ -401,7 +401,7 @@ static void check_ram_round_trip(void)
     if (!copy)
         fail("out of memory", NULL);
     MemSource ms = {out.data, out.len};
-    SnapSource src = {mem_read, &ms, 0, 0};
+    SnapSource src = {.read = mem_read, .opaque = &ms};
     SnapSection sec;
     char err[256] = "";
     for (uint32_t i = 0; i < sink.sections; i++) {
@@ -462,7 +462,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         repair_crcs(copy, size - 1);
         ms.p = copy;
     }
-    SnapSource src = {mem_read, &ms, 0, 0};
+    SnapSource src = {.read = mem_read, .opaque = &ms};
     char err[256] = "";
     char *header = snap_read_header(&src, err, sizeof err);
     if (!header) {

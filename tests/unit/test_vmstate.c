@@ -597,7 +597,7 @@ static void write_test_stream(VmsBuf *out)
 static bool read_test_stream(const uint8_t *data, size_t len, char *err, size_t errlen)
 {
     MemSource m = {data, len};
-    SnapSource src = {mem_read, &m, 0, 0};
+    SnapSource src = {.read = mem_read, .opaque = &m};
     err[0] = 0;
     char *text = snap_read_header(&src, err, errlen);
     if (!text) {
@@ -693,7 +693,7 @@ static void raw_section(VmsBuf *b, const char *name, size_t nlen, uint64_t len, 
 static void expect_section_error(const VmsBuf *b, const char *fragment)
 {
     MemSource m = {b->data, b->len};
-    SnapSource src = {mem_read, &m, 0, 0};
+    SnapSource src = {.read = mem_read, .opaque = &m};
     char err[256] = "";
     char *text = snap_read_header(&src, err, sizeof err);
     ck_assert_ptr_nonnull(text);
@@ -736,7 +736,7 @@ START_TEST(test_stream_corrupt_heads)
     uint32_t crc = (uint32_t)crc32(0, head + 16, 3);
     memcpy(head + 19, &crc, 4);
     MemSource m = {head, sizeof head};
-    SnapSource src = {mem_read, &m, 0, 0};
+    SnapSource src = {.read = mem_read, .opaque = &m};
     char err[256] = "";
     ck_assert_ptr_null(snap_read_header(&src, err, sizeof err));
     ck_assert_msg(strstr(err, "header is corrupt") != NULL, "%s", err);
@@ -787,7 +787,7 @@ static void ram_transfer(const uint8_t *src, uint8_t *dst, uint64_t size, const 
     snap_ram_write(&sink, src, size, dirty, 1, stats);
     ck_assert(!sink.failed);
     MemSource m = {b.data, b.len};
-    SnapSource in = {mem_read, &m, 0, 0};
+    SnapSource in = {.read = mem_read, .opaque = &m};
     SnapSection sec;
     char err[256] = "";
     for (uint32_t i = 0; i < sink.sections; i++) {
