@@ -84,6 +84,7 @@ struct Jit {
     void *removals[REMOVAL_CAP];
     unsigned nremovals;
     bool stopping;
+    bool held;         /* jit_hold: take no new work */
     JitStats stats;
 };
 
@@ -363,7 +364,7 @@ static void *worker_main(void *arg)
     pthread_sigmask(SIG_BLOCK, &all, NULL); /* guest signals belong to the guest thread */
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        while (!j->qcount && !j->nremovals && !j->stopping)
+        while (!j->stopping && (j->held || (!j->qcount && !j->nremovals)))
             pthread_cond_wait(&j->wake, &j->lock);
         if (j->stopping)
             break;
@@ -719,6 +720,16 @@ void jit_stats(Jit *j, JitStats *out)
     pthread_mutex_lock(&j->lock);
     *out = j->stats;
     out->code_cache = code_cache_stats(j->code_cache);
+    pthread_mutex_unlock(&j->lock);
+}
+
+void jit_hold(Jit *j, bool hold)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->held = hold;
+    pthread_cond_broadcast(&j->wake);
     pthread_mutex_unlock(&j->lock);
 }
 

@@ -85,6 +85,10 @@ void jit_collect(Jit *j, CpuCommon *cpu);
 /* May a retired block be freed (false while its region compiles)? */
 bool jit_release(Jit *j, TransBlock *tb);
 void jit_stats(Jit *j, JitStats *out);
+/* While held, the compile thread finishes the unit it is on and then
+ * takes no new work: the board holds it while it saves a snapshot, so the
+ * compressing threads have the cores. */
+void jit_hold(Jit *j, bool hold);
 /* Around fork(): no compile is in progress while the process is copied, and
  * the child compiles synchronously from then on. */
 void jit_fork_prepare(Jit *j);

@@ -202,7 +202,9 @@ bool virt_snapshot_save(VirtBoard *b, const char *path, VirtSnapInfo *info, char
     setvbuf(f, NULL, _IOFBF, 1 << 20);
     SnapSink sink = {file_write, f, 0, 0, false};
     errno = 0;
+    jit_hold(b->m.jit, true);
     bool ok = virt_snapshot_write(b, &sink, err, errlen);
+    jit_hold(b->m.jit, false);
     if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
         snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
         ok = false;
