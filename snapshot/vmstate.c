@@ -10,7 +10,7 @@ static const unsigned type_bytes[] = {[VMS_T_BOOL] = 1, [VMS_T_U8] = 1, [VMS_T_U
 
 void vms_buf_put(VmsBuf *b, const void *data, size_t len)
 {
-    if (b->failed)
+    if (b->failed || len == 0) /* data may be NULL then: memcpy must not see it */
         return;
     if (b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
