@@ -7,11 +7,7 @@
 # Usage: icount.sh SCION
 set -eu
 SCION=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-paths=$("$HERE/../../scripts/fetch-debian-kernel.sh")
-KERNEL=$(echo "$paths" | sed -n 1p)
-INITRD=$(echo "$paths" | sed -n 2p)
-W=$(mktemp -d)
+. "$(dirname "$0")/debian_kernel.sh"
 trap 'rm -rf "$W"' EXIT
 for mode in off on; do
     timeout 600 "$SCION" virt -m 256M -kernel "$KERNEL" -initrd "$INITRD" \

@@ -17,11 +17,7 @@
 # Usage: migrate_linux.sh SCION
 set -eu
 SCION=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-paths=$("$HERE/../../scripts/fetch-debian-kernel.sh")
-KERNEL=$(echo "$paths" | sed -n 1p)
-INITRD=$(echo "$paths" | sed -n 2p)
-W=$(mktemp -d)
+. "$(dirname "$0")/debian_kernel.sh"
 SRC_PID="" DST_PID=""
 cleanup() {
     for p in $SRC_PID $DST_PID; do kill -9 "$p" 2>/dev/null || true; done

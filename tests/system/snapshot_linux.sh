@@ -21,11 +21,7 @@
 # Usage: snapshot_linux.sh SCION
 set -eu
 SCION=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-paths=$("$HERE/../../scripts/fetch-debian-kernel.sh")
-KERNEL=$(echo "$paths" | sed -n 1p)
-INITRD=$(echo "$paths" | sed -n 2p)
-W=$(mktemp -d)
+. "$(dirname "$0")/debian_kernel.sh"
 trap 'rm -rf "$W"' EXIT
 SHIFT=3
 
