@@ -106,6 +106,7 @@ TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32
     tb->guest_start = guest_start;
     tb->guest_end = guest_end;
     tb->ninsns = ninsns;
+    tb->cost = ninsns;
     tb->code = code;
     atomic_init(&tb->valid, true);
     atomic_init(&tb->jit_fn, NULL);

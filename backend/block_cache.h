@@ -35,6 +35,7 @@ struct TransBlock {
     uint32_t pc, mode;
     uint32_t guest_start, guest_end; /* translated bytes [start, end) */
     unsigned ninsns;
+    unsigned cost;   /* what the block adds to CpuCommon.icount (ninsns unless the board weighs it) */
     InterpCode *code;
     uint64_t exec_count;
     TransBlock *hash_next;

@@ -116,6 +116,8 @@ static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
         end = start + (r.guest_end - r.guest_start);
     }
     TransBlock *tb = block_cache_insert(m->cache, pc, mode, start, end, r.ninsns, interp_prepare(r.ir));
+    if (m->block_cost)
+        tb->cost = m->block_cost(m->block_cost_opaque, pc, mode, r.ninsns);
     if (jit_mode(m->jit) >= JIT_ALWAYS) {
         uint64_t t0 = monotonic_ns();
         jit_submit(m->jit, tb);
@@ -179,7 +181,7 @@ static int run_block(Machine *m, TransBlock *tb)
     m->stats.interp_blocks++;
     m->stats.interp_insns += tb->ninsns;
     if (m->icount)
-        cpu->common.icount += tb->ninsns; /* compiled code counts its own blocks */
+        cpu->common.icount += tb->cost; /* compiled code counts its own blocks */
     if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m)) {
         uint64_t t0 = jit_mode(m->jit) == JIT_SYNC ? monotonic_ns() : 0;
         jit_submit_region(m->jit, tb, m->jit_threshold / 2);

@@ -26,7 +26,7 @@
 #define BACKEND_MODULE "libscion-llvm.so"
 /* Bumped when the meaning of a unit's code changes in a way the key's
  * other parts (IR, guest bytes, backend module, target) do not show. */
-#define CODE_KEY_VERSION "scion-jit-1"
+#define CODE_KEY_VERSION "scion-jit-2"
 
 typedef enum RegionState { REGION_QUEUED, REGION_LIVE, REGION_RETIRED } RegionState;
 
@@ -234,7 +234,7 @@ static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
     sha256_update(&h, &r->unit.page_local_bits, sizeof r->unit.page_local_bits);
     for (unsigned i = 0; i < r->unit.nmembers; i++) {
         const JitMember *m = &r->unit.members[i];
-        uint32_t words[5] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns};
+        uint32_t words[6] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns, m->cost};
         sha256_update(&h, words, sizeof words);
         sha256_update(&h, r->bytes[i], m->guest_end - m->guest_start);
         sha256_update(&h, m->code->insns, m->code->count * sizeof *m->code->insns);
@@ -563,7 +563,7 @@ static void submit_members(Jit *j, TransBlock **blocks, unsigned n)
         copy->count = tb->code->count;
         copy->ntemps = tb->code->ntemps;
         r->unit.members[i] = (JitMember){.pc = tb->pc, .mode = tb->mode, .guest_start = tb->guest_start,
-                                         .guest_end = tb->guest_end, .ninsns = tb->ninsns, .code = copy};
+                                         .guest_end = tb->guest_end, .ninsns = tb->ninsns, .cost = tb->cost, .code = copy};
         r->bytes[i] = copy_guest_bytes(j, tb->guest_start, tb->guest_end);
     }
     r->next = j->regions;

@@ -24,6 +24,7 @@ typedef struct JitMember {
     uint32_t pc, mode;
     uint32_t guest_start, guest_end;
     unsigned ninsns;
+    unsigned cost; /* added to CpuCommon.icount when the block starts (-icount) */
     InterpCode *code; /* the unit's own copy */
 } JitMember;
 

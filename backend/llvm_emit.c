@@ -402,7 +402,7 @@ static void emit_icount_check(Emitter *e, const JitMember *mb)
     LLVMPositionBuilderAtEnd(e->b, stop);
     emit_return(e, IR_EXIT_JUMP, c32(e, mb->pc));
     LLVMPositionBuilderAtEnd(e->b, go);
-    emit_write_state(e, COMMON_OFF(icount), 8, LLVMBuildAdd(e->b, count, c64(e, mb->ninsns), ""));
+    emit_write_state(e, COMMON_OFF(icount), 8, LLVMBuildAdd(e->b, count, c64(e, mb->cost), ""));
 }
 
 static void emit_member(Emitter *e, unsigned m)

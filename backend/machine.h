@@ -63,6 +63,10 @@ typedef struct Machine {
     uint64_t jit_cache_max;   /* its size bound in bytes (0: the default) */
     bool jit_count;           /* compiled code counts blocks and instructions (--stats) */
     bool icount;              /* deterministic mode: count instructions (CpuCommon.icount) */
+    /* What a block adds to CpuCommon.icount, if not its instruction count
+     * (the GBA counts CPU cycles there); fixed when the block is translated. */
+    unsigned (*block_cost)(void *opaque, uint32_t pc, uint32_t mode, unsigned ninsns);
+    void *block_cost_opaque;
     JitLookupEntry *jit_lookup; /* the indirect-branch table (cpu.common.lookup) */
     struct StoreLog *check_log; /* -jit check */
     uint32_t collected_epoch; /* block cache epoch when retired blocks were last freed */

@@ -44,6 +44,10 @@ enum {
 /* The CPSR fields kept in ArmCpu.cpsr_rest (the others have their own words). */
 #define ARM_CPSR_REST_BITS (ARM_CPSR_E | ARM_CPSR_A | ARM_CPSR_I | ARM_CPSR_F | ARM_CPSR_M)
 
+/* CPU models: the ARMv7-A Cortex-A15 (Linux user mode, the virt board) and
+ * the ARMv4T ARM7TDMI (the Game Boy Advance). */
+typedef enum ArmModel { ARM_MODEL_CORTEX_A15, ARM_MODEL_ARM7TDMI } ArmModel;
+
 /* Register banks: r13, r14 and SPSR exist once per bank (usr and sys share). */
 enum { ARM_BANK_USR, ARM_BANK_FIQ, ARM_BANK_IRQ, ARM_BANK_SVC, ARM_BANK_ABT, ARM_BANK_UND, ARM_BANK_MON,
        ARM_BANK_HYP, ARM_BANK_COUNT };

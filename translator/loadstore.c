@@ -25,8 +25,10 @@
  *
  * Other UNPREDICTABLE encodings (pc as a dual, exclusive or writeback
  * register, odd Rt for A32 LDRD/STRD/LDREXD/STREXD, empty lists, the
- * user-bank LDM/STM forms) are made UNDEFINED.  SWP/SWPB are reported as
- * unimplemented.
+ * user-bank LDM/STM forms) are made UNDEFINED.  SWP/SWPB exist on ARMv4T
+ * only (reported as unimplemented for the Cortex-A15).  The ARMv4T rules
+ * for unaligned addresses, stores of pc and STM of the base are marked
+ * v4t.
  */
 #include "translator/families.h"
 
@@ -150,8 +152,13 @@ static LsKind a32_extra(uint32_t w, LsInsn *d)
 static LsKind a32_sync(uint32_t w, LsInsn *d)
 {
     static const unsigned sizes[4] = {4, 8, 1, 2};
-    if (!bit(w, 23)) /* SWP, SWPB: cond 0001 0B00 */
+    if (!bit(w, 23)) { /* SWP, SWPB: cond 0001 0B00 Rn Rt 0000 1001 Rt2 */
+        d->size = bit(w, 22) ? 1 : 4;
+        d->rn = (int)bits(w, 19, 16);
+        d->rt = (int)bits(w, 15, 12);
+        d->rt2 = (int)bits(w, 3, 0);
         return (bits(w, 21, 20) == 0 && bits(w, 11, 8) == 0) ? LS_SWP : LS_BAD;
+    }
     if (bits(w, 11, 8) != 0xf)
         return LS_BAD; /* ARMv8 load-acquire / store-release */
     d->load = bit(w, 20);
@@ -397,6 +404,10 @@ static LsKind ls_check(const LsInsn *d)
         if (d->list == 0 || d->rn == 15)
             return LS_UNPRED;
         break;
+    case LS_SWP:
+        if (d->rt == 15 || d->rt2 == 15 || d->rn == 15 || d->rn == d->rt || d->rn == d->rt2)
+            return LS_UNPRED;
+        break;
     case LS_LDREX:
     case LS_STREX:
         if (d->rt == 15 || d->rt2 == 15 || d->rn == 15 || d->rd == 15)
@@ -486,15 +497,57 @@ static IrTemp ls_address(LowerCtx *ctx, const LsInsn *d, IrTemp *offaddr)
     return d->index ? *offaddr : base;
 }
 
-static bool emit_single(LowerCtx *ctx, const LsInsn *d)
+/* ARMv4T (ARM7TDMI) ignores the low address bits of halfword and word
+ * accesses: a load returns the aligned unit rotated right by 8 times the
+ * dropped bits, so the addressed byte lands in bits 7:0 (LDRSH from an odd
+ * address: the addressed byte, sign-extended); a store writes the aligned
+ * unit.  Later architectures make these accesses unaligned or UNPREDICTABLE. */
+static IrTemp v4t_aligned(LowerCtx *ctx, IrTemp addr, unsigned size)
+{
+    return size == 1 ? addr : ir_op2(ctx->ir, IR_AND, addr, ir_movi(ctx->ir, ~(size - 1)));
+}
+
+static IrTemp v4t_load(LowerCtx *ctx, unsigned size, bool sign, IrTemp addr, unsigned flags)
 {
     IrBlock *b = ctx->ir;
+    IrTemp v = ir_load_al(b, load_op(size, sign), v4t_aligned(ctx, addr, size), flags);
+    if (size == 1)
+        return v;
+    IrTemp rot = ir_op2(b, IR_SHL, ir_op2(b, IR_AND, addr, ir_movi(b, size - 1)), ir_movi(b, 3));
+    return ir_op2(b, sign ? IR_ASHR : IR_ROR, v, rot);
+}
+
+/* A register as a store's data: r15 reads as the instruction + 12 on ARMv4T
+ * in ARM state (IMPLEMENTATION DEFINED + 8 or + 12; the ARM7TDMI gives 12). */
+static IrTemp store_data(LowerCtx *ctx, int reg)
+{
+    if (reg == 15 && ctx->v4t && !ctx->thumb)
+        return ir_movi(ctx->ir, ctx->pc + 12);
+    return lower_read_reg(ctx, reg);
+}
+
+static IrTemp load_single(LowerCtx *ctx, const LsInsn *d, IrTemp addr)
+{
+    if (ctx->v4t)
+        return v4t_load(ctx, d->size, d->sign, addr, single_flags(ctx, d));
+    return ir_load_al(ctx->ir, load_op(d->size, d->sign), addr, single_flags(ctx, d));
+}
+
+static void store_single(LowerCtx *ctx, const LsInsn *d, IrTemp addr, IrTemp v)
+{
+    if (ctx->v4t)
+        addr = v4t_aligned(ctx, addr, d->size);
+    ir_store_al(ctx->ir, store_op(d->size), addr, v, single_flags(ctx, d));
+}
+
+static bool emit_single(LowerCtx *ctx, const LsInsn *d)
+{
     IrTemp offaddr, addr = ls_address(ctx, d, &offaddr);
     IrTemp val = IR_NO_TEMP;
     if (d->load)
-        val = ir_load_al(b, load_op(d->size, d->sign), addr, single_flags(ctx, d));
+        val = load_single(ctx, d, addr);
     else
-        ir_store_al(b, store_op(d->size), addr, lower_read_reg(ctx, d->rt), single_flags(ctx, d));
+        store_single(ctx, d, addr, store_data(ctx, d->rt));
     if (d->wback)
         lower_write_reg(ctx, d->rn, offaddr);
     if (d->load)
@@ -546,6 +599,24 @@ static void multi_write(LowerCtx *ctx, const LsInsn *d, int i, IrTemp v)
     ir_call(b, HELPER_banked_write, ir_movi(b, ARM_MODE_USR), ir_movi(b, (uint32_t)i), v);
 }
 
+/* The final base of LDM/STM with writeback. */
+static IrTemp multi_new_base(LowerCtx *ctx, const LsInsn *d, IrTemp base)
+{
+    unsigned n = (unsigned)__builtin_popcount(d->list);
+    return d->inc ? add_imm(ctx, base, 4 * n) : ir_op2(ctx->ir, IR_SUB, base, ir_movi(ctx->ir, 4 * n));
+}
+
+/* STM with the base in the list stores the original base (ARMv7: only
+ * defined when it is the lowest register).  The ARM7TDMI writes the base
+ * back after the first transfer, so a later slot sees the new base. */
+static IrTemp stm_base_value(LowerCtx *ctx, const LsInsn *d, IrTemp base)
+{
+    bool lowest = (d->list & ((1u << d->rn) - 1)) == 0;
+    if (!ctx->v4t || !d->wback || lowest)
+        return base;
+    return multi_new_base(ctx, d, base);
+}
+
 static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
 {
     IrBlock *b = ctx->ir;
@@ -562,12 +633,12 @@ static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
         if (d->load) {
             vals[i] = ir_load_al(b, IR_LD32, addr, 3); /* LDM/STM: word aligned */
         } else {
-            IrTemp v = i == d->rn ? base : multi_read(ctx, d, i); /* STM stores the original base */
+            IrTemp v = i == d->rn ? stm_base_value(ctx, d, base) : i == 15 ? store_data(ctx, 15) : multi_read(ctx, d, i);
             ir_store_al(b, IR_ST32, addr, v, 3);
         }
     }
     if (d->wback)
-        lower_write_reg(ctx, d->rn, d->inc ? add_imm(ctx, base, 4 * n) : low);
+        lower_write_reg(ctx, d->rn, multi_new_base(ctx, d, base));
     if (!d->load)
         return true;
     for (int i = 0; i < 15; i++)
@@ -577,6 +648,16 @@ static bool emit_multi(LowerCtx *ctx, const LsInsn *d)
         lower_exception_return(ctx, vals[15]);
     else if (d->list >> 15 & 1)
         lower_write_reg_load(ctx, 15, vals[15]);
+    return true;
+}
+
+/* SWP, SWPB (ARMv4T): load then store at [Rn], as one bus-locked access. */
+static bool emit_swp(LowerCtx *ctx, const LsInsn *d)
+{
+    IrTemp addr = lower_read_reg(ctx, d->rn);
+    IrTemp old = v4t_load(ctx, d->size, false, addr, 0);
+    ir_store_al(ctx->ir, store_op(d->size), v4t_aligned(ctx, addr, d->size), lower_read_reg(ctx, d->rt2), 0);
+    lower_write_reg(ctx, d->rt, old);
     return true;
 }
 
@@ -637,7 +718,8 @@ static bool lower_kinds(LowerCtx *ctx, unsigned kinds)
     case LS_MULTI: return emit_multi(ctx, &d);
     case LS_LDREX: return emit_ldrex(ctx, &d);
     case LS_STREX: return emit_strex(ctx, &d);
-    default: return lower_unimplemented(ctx); /* SWP, SWPB */
+    default: /* SWP, SWPB: ARMv4T only (a Cortex-A15 has SCTLR.SW clear) */
+        return ctx->v4t ? emit_swp(ctx, &d) : lower_unimplemented(ctx);
     }
 }
 

@@ -52,7 +52,7 @@ void lower_write_reg_alu(LowerCtx *ctx, int n, IrTemp v)
 {
     if (n != 15)
         lower_write_reg(ctx, n, v);
-    else if (ctx->thumb)
+    else if (ctx->thumb || ctx->v4t) /* ARMv4T: ALU writes to pc never interwork */
         lower_exit_branch(ctx, v);
     else
         lower_exit_bx(ctx, v);
@@ -62,6 +62,8 @@ void lower_write_reg_load(LowerCtx *ctx, int n, IrTemp v)
 {
     if (n != 15)
         lower_write_reg(ctx, n, v);
+    else if (ctx->v4t) /* ARMv4T: LDR pc and LDM/POP {pc} stay in the current state */
+        lower_exit_branch(ctx, v);
     else
         lower_exit_bx(ctx, v);
 }

@@ -41,6 +41,8 @@ typedef struct LowerCtx {
     bool system;        /* full system: privileged instructions are real */
     bool vfp_off;       /* system mode: VFP instructions are UNDEFINED */
     bool align_all;     /* system mode with SCTLR.A: every access must be aligned */
+    bool v4t;           /* ARMv4T (ARM7TDMI): no interworking on loads and ALU writes to pc,
+                         * rotated unaligned loads, stores of pc read pc + 12 */
 } LowerCtx;
 
 /* The alignment mask of an access of size bytes that the instruction

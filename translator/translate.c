@@ -6,17 +6,24 @@
 #include <string.h>
 
 #include "translator/families.h"
+#include "translator/isa_v4t.h"
 
 struct Translator {
     ArmDecoder *dec;
     IrBlock *ir;
     TranslateFn table[ARM_INS_ENDING];
     bool system;
+    ArmModel model;
 };
 
 void translator_set_system(Translator *t, bool system)
 {
     t->system = system;
+}
+
+void translator_set_model(Translator *t, ArmModel model)
+{
+    t->model = model;
 }
 
 static void register_family(Translator *t, const TransEntry *entries, size_t n, const char *family)
@@ -86,6 +93,10 @@ static void lower_one(Translator *t, LowerCtx *ctx)
     const ArmInsn *insn = ctx->insn;
     int cond = insn_condition(insn, ctx->it_cur);
     IrLabel skip = 0;
+    if (ctx->v4t && !isa_v4t_has(insn)) {
+        lower_exit_fault(ctx, IR_EXIT_UNDEF);
+        return;
+    }
     if (cond != 14) {
         skip = ir_new_label(ctx->ir);
         ir_brz(ctx->ir, lower_cond(ctx, cond), skip);
@@ -112,7 +123,8 @@ TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque,
     out->guest_start = pc;
     out->ninsns = 0;
     LowerCtx ctx = {.ir = ir, .thumb = thumb, .it_touched = it != 0, .system = t->system,
-                    .vfp_off = (mode & ARM_MODEBIT_VFP_OFF) != 0, .align_all = (mode & ARM_MODEBIT_ALIGN) != 0};
+                    .vfp_off = (mode & ARM_MODEBIT_VFP_OFF) != 0, .align_all = (mode & ARM_MODEBIT_ALIGN) != 0,
+                    .v4t = t->model == ARM_MODEL_ARM7TDMI};
     for (;;) {
         uint8_t bytes[4];
         size_t avail = fetch(opaque, pc, bytes, 4);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "frontend/arm_cpu.h"
 #include "translator/ir.h"
 
 #define TRANSLATE_MAX_INSNS 128
@@ -44,6 +45,8 @@ void translator_free(Translator *t);
 /* Translate for a full system (privileged instructions, exceptions) rather
  * than Linux user mode. */
 void translator_set_system(Translator *t, bool system);
+/* The guest CPU (ARM_MODEL_CORTEX_A15 unless set). */
+void translator_set_model(Translator *t, ArmModel model);
 
 TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque, uint32_t pc, uint32_t mode,
                                 TranslateResult *out);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ui/cli_util.h"
+#include "ui/gba_cli.h"
 #include "ui/stats.h"
 #include "ui/virt_cli.h"
 #include "user/elf_load.h"
@@ -41,6 +42,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: scion run [options] PROGRAM [ARGS...]\n"
             "       scion virt -kernel FILE [options]   (a whole system: see scion virt --help)\n"
+            "       scion gba [options] ROM.gba         (a Game Boy Advance: see scion gba --help)\n"
             "Run a 32-bit ARM (armhf, EABI5) Linux program on this machine.\n\n"
             "Options:\n"
             "  -L DIR          ARM sysroot for the dynamic loader and libraries\n"
@@ -207,6 +209,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "virt"))
         return virt_cli_main(argc - 2, argv + 2);
+    if (argc > 1 && !strcmp(argv[1], "gba"))
+        return gba_cli_main(argc - 2, argv + 2);
     Options o = {.jit = JIT_BACKGROUND};
     int r = parse_options(argc, argv, &o);
     if (r >= 0)
