@@ -84,21 +84,28 @@ static void window_masks(const uint8_t *io, unsigned y, const GbaLineLayers *l, 
 /* Per pixel, the front-most and the second visible layer as colour |
  * layer << 16 | semi-transparent << 19. */
 #define PIXEL_LAYER_SHIFT 16
-#define PIXEL_SEMI (1u << 19)
+#define PIXEL_SEMI_SHIFT 19
+#define PIXEL_SEMI (1u << PIXEL_SEMI_SHIFT)
 
 typedef struct Targets {
     uint32_t top[GBA_SCREEN_W], below[GBA_SCREEN_W];
 } Targets;
+
+/* Puts pixel over x where cover is all ones; branch-free, because which
+ * pixels a layer covers follows the picture and predicts badly. */
+static void cover(Targets *t, unsigned x, uint32_t pixel, uint32_t cover)
+{
+    t->below[x] = (t->top[x] & cover) | (t->below[x] & ~cover);
+    t->top[x] = (pixel & cover) | (t->top[x] & ~cover);
+}
 
 /* Lays one BG over what is there, where it has a pixel and the window
  * lets it through. */
 static void cover_with_bg(Targets *t, const uint16_t *line, unsigned bg, const uint8_t *mask)
 {
     for (unsigned x = 0; x < GBA_SCREEN_W; x++) {
-        if ((line[x] & PPU_TRANSPARENT) || !(mask[x] >> bg & 1))
-            continue;
-        t->below[x] = t->top[x];
-        t->top[x] = line[x] | bg << PIXEL_LAYER_SHIFT;
+        uint32_t shows = ((line[x] >> 15) ^ 1u) & (mask[x] >> bg); /* bit 15: PPU_TRANSPARENT */
+        cover(t, x, line[x] | bg << PIXEL_LAYER_SHIFT, -(shows & 1));
     }
 }
 
@@ -106,10 +113,9 @@ static void cover_with_bg(Targets *t, const uint16_t *line, unsigned bg, const u
 static void cover_with_obj(Targets *t, const GbaObjLine *obj, unsigned prio, const uint8_t *mask)
 {
     for (unsigned x = 0; x < GBA_SCREEN_W; x++) {
-        if (obj->prio[x] != prio || !(mask[x] & (1u << LAYER_OBJ)))
-            continue;
-        t->below[x] = t->top[x];
-        t->top[x] = obj->color[x] | LAYER_OBJ << PIXEL_LAYER_SHIFT | (obj->semi[x] ? PIXEL_SEMI : 0);
+        uint32_t shows = (obj->prio[x] == prio) & (mask[x] >> LAYER_OBJ);
+        uint32_t pixel = obj->color[x] | LAYER_OBJ << PIXEL_LAYER_SHIFT | (uint32_t)obj->semi[x] << PIXEL_SEMI_SHIFT;
+        cover(t, x, pixel, -(shows & 1));
     }
 }
 
@@ -127,7 +133,7 @@ static void find_targets(const GbaLineLayers *l, const uint8_t *mask, uint16_t b
             next_bg--;
             cover_with_bg(t, l->bg[l->bg_order[next_bg]], l->bg_order[next_bg], mask);
         }
-        if (l->obj_on)
+        if (l->obj_on && (l->obj.prios_present >> prio & 1))
             cover_with_obj(t, &l->obj, (unsigned)prio, mask);
     }
 }
@@ -139,25 +145,39 @@ static unsigned channel(uint16_t c, unsigned shift)
     return (c >> shift) & 31;
 }
 
-static uint16_t alpha_blend(uint16_t a, uint16_t b, const Effects *e)
+/* BGR555 spread so that each component has 5 spare bits above it: red
+ * at bit 0, blue at bit 10, green at bit 21.  Two components times
+ * coefficients of at most 16 then add up without carrying into the next. */
+static uint32_t spread(uint16_t c)
 {
-    uint16_t out = 0;
-    for (unsigned shift = 0; shift < 15; shift += 5) {
-        unsigned v = (channel(a, shift) * e->eva + channel(b, shift) * e->evb) >> 4;
-        out |= (uint16_t)((v > 31 ? 31 : v) << shift);
-    }
-    return out;
+    return (c & 0x7c1fu) | (uint32_t)(c & 0x03e0u) << 16;
 }
 
+/* Clamps each spread component (now at most 6 bits) to 31 and packs. */
+static uint16_t saturate_pack(uint32_t v)
+{
+    unsigned r = v & 63, b = (v >> 10) & 63, g = (v >> 21) & 63;
+    r = r > 31 ? 31 : r;
+    g = g > 31 ? 31 : g;
+    b = b > 31 ? 31 : b;
+    return (uint16_t)(r | g << 5 | b << 10);
+}
+
+static uint16_t alpha_blend(uint16_t a, uint16_t b, const Effects *e)
+{
+    uint32_t sum = spread(a) * e->eva + spread(b) * e->evb;
+    /* Shift each component's sum right by 4 without mixing components. */
+    return saturate_pack((sum >> 4) & (0x3fu | 0x3fu << 10 | 0x3fu << 21));
+}
+
+/* I + (31 - I) * EVY / 16 or I - I * EVY / 16, rounded down. */
 static uint16_t brightness(uint16_t c, const Effects *e, bool brighter)
 {
-    uint16_t out = 0;
-    for (unsigned shift = 0; shift < 15; shift += 5) {
-        unsigned v = channel(c, shift);
-        v = brighter ? v + (((31 - v) * e->evy) >> 4) : v - ((v * e->evy) >> 4);
-        out |= (uint16_t)(v << shift);
-    }
-    return out;
+    const uint32_t component_mask = 0x1fu | 0x1fu << 10 | 0x1fu << 21;
+    uint32_t v = spread(c);
+    if (brighter)
+        return saturate_pack(v + ((((spread(0x7fff) - v) * e->evy) >> 4) & component_mask));
+    return saturate_pack(v - (((v * e->evy) >> 4) & component_mask));
 }
 
 /* A semi-transparent OBJ over a second target always alpha-blends, and
@@ -184,14 +204,14 @@ static uint16_t apply_effect(uint32_t top, uint32_t below, const Effects *e)
     }
 }
 
-static uint32_t expand(unsigned c5)
-{
-    return (c5 << 3) | (c5 >> 2);
-}
+/* A 5-bit component on the 8-bit screen: (c << 3) | (c >> 2). */
+static const uint8_t expand5[32] = {0,   8,   16,  24,  33,  41,  49,  57,  66,  74,  82,
+                                    90,  99,  107, 115, 123, 132, 140, 148, 156, 165, 173,
+                                    181, 189, 198, 206, 214, 222, 231, 239, 247, 255};
 
 static uint32_t to_rgb888(uint16_t c)
 {
-    return expand(channel(c, 0)) << 16 | expand(channel(c, 5)) << 8 | expand(channel(c, 10));
+    return (uint32_t)expand5[channel(c, 0)] << 16 | (uint32_t)expand5[channel(c, 5)] << 8 | expand5[channel(c, 10)];
 }
 
 void gba_compose_line(const PpuView *m, unsigned y, const GbaLineLayers *l, uint32_t *out)

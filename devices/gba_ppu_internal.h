@@ -60,6 +60,7 @@ typedef struct GbaObjLine {
     uint8_t prio[GBA_SCREEN_W];
     bool semi[GBA_SCREEN_W];   /* the pixel is from a semi-transparent OBJ */
     bool window[GBA_SCREEN_W]; /* an OBJ-window sprite covers the pixel */
+    uint8_t prios_present;     /* bit p: some pixel has priority p */
 } GbaObjLine;
 
 /* Every layer of one line, ready to be composed. */

@@ -144,6 +144,7 @@ static void plot(const Sprite *s, unsigned x, uint16_t colour, GbaObjLine *out)
         return;
     out->color[x] = colour;
     out->prio[x] = (uint8_t)prio;
+    out->prios_present |= (uint8_t)(1u << prio);
     out->semi[x] = mode == OBJ_MODE_SEMI;
 }
 
@@ -217,6 +218,7 @@ void gba_obj_line(const PpuView *m, unsigned y, GbaObjLine *out)
     memset(out->prio, 4, sizeof out->prio);
     memset(out->semi, 0, sizeof out->semi);
     memset(out->window, 0, sizeof out->window);
+    out->prios_present = 0;
     unsigned dispcnt = ppu_rd16(m->io, GBA_REG_DISPCNT);
     bool bitmap_mode = (dispcnt & DISPCNT_MODE_MASK) >= 3;
     for (unsigned i = 0; i < 128; i++) {

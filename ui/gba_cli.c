@@ -49,14 +49,15 @@ static void gba_usage(FILE *out)
             "  -scale N, -fullscreen, -mute, -keymap FILE   window options (see README)\n"
             "  -load-state FILE   start from a save state\n"
             "Headless (-display none):\n"
-            "  -frames N       run N frames (default 600, 10 s of GBA time)\n"
+            "  -frames N       run N more frames (default 600, 10 s of GBA time)\n"
             "  -keys SCRIPT    keys held from a frame on: \"FRAME:KEY+KEY,FRAME:,...\"\n"
+            "                  (frame numbers count from power-on, also after -load-state)\n"
             "                  (KEY: A B SELECT START RIGHT LEFT UP DOWN R L)\n"
             "  -screenshot FILE.png   write the last frame as PNG\n"
             "  -frame-hash     print the SHA-256 of the last frame (RGB bytes, row by row)\n"
             "  -result         print the result of one of scion's test ROMs (PASS or\n"
             "                  FAIL n); exit status 1 unless PASS\n"
-            "  -save-state-at N FILE   save a state after frame N\n"
+            "  -save-state-at N FILE   save a state when frame N (from power-on) is done\n"
             "Common:\n"
             "  -jit MODE, -jit-cache DIR|off   the LLVM tier, as for `scion run`\n"
             "  -d ITEM,...     log items (-d help); -D FILE writes them to FILE\n"
@@ -283,10 +284,11 @@ static int run_headless(Gba *g, const GbaCliOptions *o)
     double t0 = seconds_now();
     uint64_t start = gba_frame_count(g);
     for (unsigned long f = 0; f < o->frames; f++) {
-        if (o->keys && scripted_keys(o->keys, f, &keys))
+        if (o->keys && scripted_keys(o->keys, gba_frame_count(g), &keys))
             gba_set_keys(g, keys);
         gba_run_frame(g);
-        if (o->save_state_file && f + 1 == o->save_state_at && !gba_save_state(g, o->save_state_file, err, sizeof err)) {
+        if (o->save_state_file && gba_frame_count(g) == o->save_state_at &&
+            !gba_save_state(g, o->save_state_file, err, sizeof err)) {
             fprintf(stderr, "scion: %s\n", err);
             return 1;
         }
