@@ -61,7 +61,7 @@ typedef struct GbaUi {
     double fps;
     char message[160];
     Uint32 message_until;
-    char title[320];
+    char title[512];
 } GbaUi;
 
 /* --- messages ------------------------------------------------------------------ */
@@ -264,7 +264,7 @@ static bool audio_paces(const GbaUi *ui)
 
 static void snapshot_for_rewind(GbaUi *ui)
 {
-    if (ui->frames_to_snapshot-- > 0)
+    if (!ui->rewind.entries || ui->frames_to_snapshot-- > 0)
         return;
     ui->frames_to_snapshot = REWIND_INTERVAL - 1;
     uint8_t *buf;
