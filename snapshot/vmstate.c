@@ -119,13 +119,15 @@ static void field_label(const VmsField *f, uint32_t k, char *out, size_t outlen)
         snprintf(out, outlen, "%s", f->name);
 }
 
-/* One element of a scalar field, range-checked. */
+/* One element of a scalar field, range-checked.  The label is built only
+ * for a message: big arrays (a GBA cartridge save, 128 Ki elements) decode
+ * at memory speed, which rewind relies on. */
 static bool decode_elem(Decoder *dc, const VmsField *f, uint32_t k, uint8_t *base)
 {
     unsigned n = type_bytes[f->type];
     char label[64];
-    field_label(f, k, label, sizeof label);
     if ((size_t)(dc->end - dc->p) < n) {
+        field_label(f, k, label, sizeof label);
         snprintf(dc->err, dc->errlen, "section %s is too short (field %s%s)", dc->section, dc->path, label);
         return false;
     }
@@ -135,6 +137,7 @@ static bool decode_elem(Decoder *dc, const VmsField *f, uint32_t k, uint8_t *bas
     dc->p += n;
     uint64_t max = f->type == VMS_T_BOOL ? 1 : f->max;
     if (max && v > max) {
+        field_label(f, k, label, sizeof label);
         snprintf(dc->err, dc->errlen, "section %s: field %s%s = %llu is out of range (at most %llu)", dc->section,
                  dc->path, label, (unsigned long long)v, (unsigned long long)max);
         return false;

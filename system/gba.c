@@ -410,7 +410,12 @@ static bool load_cartridge(Gba *g, const GbaConfig *c, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    return gba_cart_read_save(&g->cart, g->save_path, err, errlen);
+    /* An unreadable or corrupt save is left alone (the cartridge refuses to
+     * write it back) and the game runs without it, as in mGBA. */
+    char save_err[512];
+    if (!gba_cart_read_save(&g->cart, g->save_path, save_err, sizeof save_err))
+        fprintf(stderr, "scion: warning: %s\n", save_err);
+    return true;
 }
 
 static void reset_devices(Gba *g)
