@@ -25,6 +25,7 @@
 #include "devices/gba_map.h"
 #include "devices/gba_ppu.h"
 #include "devices/gba_timer.h"
+#include "devices/gba_timing.h"
 #include "system/gba.h"
 
 /* The board's own registers and timekeeping (snapshot state). */
@@ -63,7 +64,7 @@ struct Gba {
     bool hle_bios;             /* no -bios: SWIs run in C (devices/gba_bios.c) */
     char *save_path;
     bool frame_done;           /* VBlank began: gba_run_frame returns */
-    uint8_t cycles_per_insn[16][2]; /* by address bits 27:24 of the code and Thumb; from WAITCNT */
+    GbaWaitTable waits;        /* code fetch costs by region, from WAITCNT */
     uint32_t frame[GBA_SCREEN_W * GBA_SCREEN_H];
     FILE *log_file;
 };

@@ -253,35 +253,40 @@ static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len)
     return n;
 }
 
-/* Cycles per instruction of code in a region (GBATEK "GBA Memory Map",
- * "Waitstate Control"): the sequential fetch (two halfwords for ARM code
- * on a 16-bit bus) plus one for the average data access or pipeline refill.
- * The prefetch buffer hides about half of the ROM's wait states. */
 void gba_mem_waitstates(Gba *g)
 {
-    uint16_t w = g->regs.waitcnt;
-    uint32_t rom_s[3] = {(w >> 4 & 1) ? 1u : 2u, (w >> 7 & 1) ? 1u : 4u, (w >> 10 & 1) ? 1u : 8u};
-    bool prefetch = w >> 14 & 1;
-    for (unsigned r = 0; r < 16; r++) {
-        uint32_t thumb = 1, arm = 1; /* 32-bit buses without wait states: BIOS, IWRAM, I/O, OAM */
-        if (r == 0x2) {
-            thumb = 3, arm = 6;
-        } else if (r == 0x5 || r == 0x6) {
-            thumb = 1, arm = 2;
-        } else if (r >= 0x8 && r <= 0xd) {
-            uint32_t s = 1 + rom_s[(r - 8) / 2];
-            thumb = prefetch ? (s + 1) / 2 : s;
-            arm = prefetch ? s : 2 * s;
-        }
-        g->cycles_per_insn[r][0] = (uint8_t)(arm + 1);
-        g->cycles_per_insn[r][1] = (uint8_t)(thumb + 1);
-    }
+    gba_wait_table(&g->waits, g->regs.waitcnt);
 }
 
+static uint32_t code_word(Gba *g, uint32_t addr, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        const uint8_t *p = host_byte(g, addr + i);
+        v |= (uint32_t)(p ? *p : 0) << (8 * i);
+    }
+    return v;
+}
+
+/* The cycles of a block's instructions (devices/gba_timing.h), with the
+ * wait states in force when it is translated. */
 static unsigned block_cost(void *opaque, uint32_t pc, uint32_t mode, unsigned ninsns)
 {
     Gba *g = opaque;
-    return ninsns * g->cycles_per_insn[region_of(pc)][mode & ARM_MODEBIT_THUMB ? 1 : 0];
+    bool thumb = mode & ARM_MODEBIT_THUMB;
+    unsigned cycles = 0;
+    for (unsigned i = 0; i < ninsns; i++) {
+        GbaFetchCost f = g->waits.fetch[region_of(pc)][thumb];
+        if (!thumb) {
+            cycles += gba_arm_cycles(code_word(g, pc, 4), f);
+            pc += 4;
+            continue;
+        }
+        unsigned size;
+        cycles += gba_thumb_cycles((uint16_t)code_word(g, pc, 2), (uint16_t)code_word(g, pc + 2, 2), f, &size);
+        pc += size;
+    }
+    return cycles;
 }
 
 static uint32_t bus_read_cb(void *opaque, uint32_t addr, unsigned size)
