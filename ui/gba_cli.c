@@ -16,6 +16,7 @@
 #include "ui/gba_cli.h"
 #include "ui/gba_sdl.h"
 #include "ui/png.h"
+#include "ui/wav.h"
 
 /* The result convention of roms/gba (README there): "SCNR", then 0 or the
  * number of the first failing check, at the end of EWRAM. */
@@ -33,6 +34,7 @@ typedef struct GbaCliOptions {
     const char *load_state;
     unsigned long save_state_at;
     const char *save_state_file;
+    const char *audio_dump;    /* headless: the sound as a WAV file */
     bool frame_hash, result, stats;
 } GbaCliOptions;
 
@@ -58,6 +60,7 @@ static void gba_usage(FILE *out)
             "  -result         print the result of one of scion's test ROMs (PASS or\n"
             "                  FAIL n); exit status 1 unless PASS\n"
             "  -save-state-at N FILE   save a state when frame N (from power-on) is done\n"
+            "  -audio-dump FILE.wav    write the sound of the run (16-bit stereo, 32768 Hz)\n"
             "Common:\n"
             "  -jit MODE, -jit-cache DIR|off   the LLVM tier, as for `scion run`\n"
             "  -d ITEM,...     log items (-d help); -D FILE writes them to FILE\n"
@@ -87,6 +90,7 @@ static int parse_value_option(GbaCliOptions *o, const char *a, const char *v)
     else if (!strcmp(a, "-screenshot")) o->screenshot = v;
     else if (!strcmp(a, "-keys")) o->keys = v;
     else if (!strcmp(a, "-load-state")) o->load_state = v;
+    else if (!strcmp(a, "-audio-dump")) o->audio_dump = v;
     else if (!strcmp(a, "-keymap")) o->ui.keymap_path = v;
     else if (!strcmp(a, "-scale")) {
         unsigned long s = 0;
@@ -114,7 +118,8 @@ static int parse_value_option(GbaCliOptions *o, const char *a, const char *v)
 static bool takes_value(const char *a)
 {
     static const char *const with_value[] = {"-bios", "-save", "-display", "-frames", "-screenshot", "-keys",
-                                             "-load-state", "-keymap", "-scale", "-jit", "-jit-cache", "-d", "-D"};
+                                             "-load-state", "-audio-dump", "-keymap", "-scale", "-jit",
+                                             "-jit-cache", "-d", "-D"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (!strcmp(a, with_value[i]))
             return true;
@@ -275,10 +280,36 @@ static int finish_headless(Gba *g, const GbaCliOptions *o)
     return status;
 }
 
+/* The sound of a headless run, for -audio-dump: stereo frames, grown as
+ * each GBA frame's samples are taken. */
+typedef struct AudioDump {
+    int16_t *frames;
+    size_t count, cap;
+} AudioDump;
+
+static bool audio_dump_take(AudioDump *d, Gba *g)
+{
+    for (;;) {
+        if (d->cap - d->count < GBA_AUDIO_RATE / 8) {
+            size_t cap = d->cap ? 2 * d->cap : GBA_AUDIO_RATE;
+            int16_t *p = realloc(d->frames, cap * 2 * sizeof *p);
+            if (!p)
+                return false;
+            d->frames = p;
+            d->cap = cap;
+        }
+        size_t n = gba_audio_take(g, d->frames + 2 * d->count, d->cap - d->count);
+        d->count += n;
+        if (n == 0)
+            return true;
+    }
+}
+
 static int run_headless(Gba *g, const GbaCliOptions *o)
 {
     char err[512];
     uint16_t keys;
+    AudioDump dump = {0};
     if (o->keys && !scripted_keys(o->keys, 0, &keys))
         return cli_bad_usage("bad -keys script '%s' (FRAME:KEY+KEY,...)", o->keys);
     double t0 = seconds_now();
@@ -287,8 +318,22 @@ static int run_headless(Gba *g, const GbaCliOptions *o)
         if (o->keys && scripted_keys(o->keys, gba_frame_count(g), &keys))
             gba_set_keys(g, keys);
         gba_run_frame(g);
+        if (o->audio_dump && !audio_dump_take(&dump, g)) {
+            fprintf(stderr, "scion: out of memory for -audio-dump\n");
+            free(dump.frames);
+            return 1;
+        }
         if (o->save_state_file && gba_frame_count(g) == o->save_state_at &&
             !gba_save_state(g, o->save_state_file, err, sizeof err)) {
+            fprintf(stderr, "scion: %s\n", err);
+            free(dump.frames);
+            return 1;
+        }
+    }
+    if (o->audio_dump) {
+        bool ok = wav_write_stereo16(o->audio_dump, dump.frames, dump.count, GBA_AUDIO_RATE, err, sizeof err);
+        free(dump.frames);
+        if (!ok) {
             fprintf(stderr, "scion: %s\n", err);
             return 1;
         }

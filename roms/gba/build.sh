@@ -18,8 +18,11 @@ SRC=$(cd "$(dirname "$0")" && pwd)
 CC=${GBA_CC:-arm-none-eabi-gcc}
 OBJCOPY=${CC%gcc}objcopy
 HOST_CC=${HOST_CC:-cc}
-ROMS=${GBA_ROMS:-"cpu_arm cpu_thumb irq_timer_dma bios_calls"}
-IRQ_USERS="irq_timer_dma bios_calls"   # they get lib/irq.S, the IRQ handler
+# The ppu_* ROMs are static scenes checked by frame hash (tests/gba/ppu_golden.txt).
+PPU_ROMS="ppu_text ppu_affine1 ppu_affine2 ppu_mode3 ppu_mode4 ppu_mode5 ppu_obj1d ppu_obj2d
+ ppu_window ppu_alpha ppu_brighten ppu_darken ppu_mosaic"
+ROMS=${GBA_ROMS:-"cpu_arm cpu_thumb irq_timer_dma bios_calls demo sound_test $PPU_ROMS"}
+IRQ_USERS="irq_timer_dma bios_calls demo sound_test"   # they get lib/irq.S, the IRQ handler
 
 command -v "$CC" >/dev/null 2>&1 ||
     { echo "roms/gba/build.sh: $CC not found (apt-get install gcc-arm-none-eabi)" >&2; exit 1; }
@@ -39,6 +42,21 @@ header_of() {
         cpu_thumb) echo "SCN CPU THUM:SCNT" ;;
         irq_timer_dma) echo "SCN IRQ TMR:SCNI" ;;
         bios_calls) echo "SCN BIOS:SCNB" ;;
+        ppu_text) echo "SCN PPU TEXT:SCPA" ;;
+        ppu_affine1) echo "SCN PPU AFF1:SCPB" ;;
+        ppu_affine2) echo "SCN PPU AFF2:SCPC" ;;
+        ppu_mode3) echo "SCN PPU M3:SCPD" ;;
+        ppu_mode4) echo "SCN PPU M4:SCPE" ;;
+        ppu_mode5) echo "SCN PPU M5:SCPF" ;;
+        ppu_obj1d) echo "SCN PPU OBJ1:SCPG" ;;
+        ppu_obj2d) echo "SCN PPU OBJ2:SCPH" ;;
+        ppu_window) echo "SCN PPU WIN:SCPI" ;;
+        ppu_alpha) echo "SCN PPU ALPH:SCPJ" ;;
+        ppu_brighten) echo "SCN PPU BRIT:SCPK" ;;
+        ppu_darken) echo "SCN PPU DARK:SCPL" ;;
+        ppu_mosaic) echo "SCN PPU MOSA:SCPM" ;;
+        demo) echo "SCN BREAKOUT:SCND" ;;
+        sound_test) echo "SCN SOUND:SCNS" ;;
         *) echo "$1:SCNX" ;;
     esac
 }
@@ -61,6 +79,8 @@ for rom in $ROMS; do
         [ ! -f "$f" ] || srcs="$srcs $f"
     done
     case " $IRQ_USERS " in *" $rom "*) srcs="$srcs $SRC/lib/irq.S" ;; esac
+    # ROMs in more than one C file
+    case $rom in demo) srcs="$srcs $SRC/demo_gfx.c $SRC/demo_sound.c" ;; esac
     # shellcheck disable=SC2086 # word lists
     if ! $CC $CFLAGS $LDFLAGS "-DROM_TITLE=\"$title\"" "-DROM_CODE=\"$code\"" \
             -o "$OUT/$rom.elf" $srcs ||
