@@ -1,6 +1,6 @@
 #!/bin/sh
 # Set up, build and run every test, then the sanitizer build (ASan + UBSan)
-# on the unit, command-line, guest-program and bare-metal system tests.
+# on the unit, command-line, guest-program, bare-metal system and GBA tests.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,9 +17,11 @@ export GUEST_CHECK_PASSENV="ASAN_OPTIONS UBSAN_OPTIONS"
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-sanitize >&2
 meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 --suite unit --suite cli
-meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache virt-roms-jit-off virt-roms-jit-on virt-linux-jit-on snapshot-monitor
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache virt-roms-jit-off virt-roms-jit-on virt-linux-jit-on snapshot-monitor \
+    gba-cpu_arm-jit-off gba-cpu_thumb-jit-on gba-irq_timer_dma-jit-on gba-bios_calls-jit-off gba-demo-jit-on \
+    gba-sound-jit-off
 
 # libFuzzer targets for the untrusted inputs (ELF, kernel/DTB/initrd, user
-# DTBs, virtio queues, snapshot streams): known crashers replayed, then a
+# DTBs, virtio queues, snapshot streams, GBA ROMs and saves): known crashers replayed, then a
 # short fuzzing run.
 tests/fuzz/run.sh 30

@@ -129,10 +129,13 @@ static void elf_close(ElfFile *f)
     free(f->ph);
 }
 
-/* Lowest and highest addresses of the PT_LOAD segments. */
+/* Lowest and highest addresses of the PT_LOAD segments.  They must come in
+ * ascending order without overlapping, as the ELF specification says: this
+ * also bounds the loader's work by the size of the address space, however
+ * many huge segments a hostile file lists. */
 static int load_span(const ElfFile *f, const char *path, uint32_t *lo, uint32_t *hi, char *err, size_t n)
 {
-    uint64_t min = UINT64_MAX, max = 0;
+    uint64_t min = UINT64_MAX, max = 0, prev_end = 0;
     for (unsigned i = 0; i < f->eh.e_phnum; i++) {
         const Elf32_Phdr *p = &f->ph[i];
         if (p->p_type != PT_LOAD)
@@ -141,6 +144,10 @@ static int load_span(const ElfFile *f, const char *path, uint32_t *lo, uint32_t 
             return fail(err, n, "%s: truncated or corrupt ELF segment %u", path, i);
         if ((uint64_t)p->p_vaddr + p->p_memsz > 0xffff0000u)
             return fail(err, n, "%s: ELF segment %u outside the user address space", path, i);
+        if (p->p_memsz && p->p_vaddr < prev_end)
+            return fail(err, n, "%s: ELF segment %u overlaps an earlier one or is out of order", path, i);
+        if (p->p_memsz)
+            prev_end = (uint64_t)p->p_vaddr + p->p_memsz;
         if (p->p_vaddr < min)
             min = p->p_vaddr;
         if ((uint64_t)p->p_vaddr + p->p_memsz > max)
