@@ -5,11 +5,23 @@
 #   scripts/run.sh                 the Linux shell (Ctrl-A x quits; `poweroff -f` too)
 #   scripts/run.sh PROGRAM ARGS    any ARM Linux program in user mode, with
 #                                  Debian's armhf sysroot as -L
+#   scripts/run.sh gba [ROM]       the project's GBA demo game (or ROM): in a
+#                                  window when a display is present, else
+#                                  headless for 10 s with a screenshot
 # Without a terminal on stdin, the shell runs a short demo and powers off.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
+if [ "${1:-}" = gba ]; then
+    shift
+    ROM=${1:-build/tests/gba-roms/demo.gba}
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        exec build/scion gba "$ROM"
+    fi
+    echo "scion: no display: running $ROM headless for 600 frames" >&2
+    exec build/scion gba -display none -frames 600 --stats -screenshot gba-last-frame.png "$ROM"
+fi
 if [ $# -gt 0 ]; then
     SYSROOT=$(scripts/fetch-debian-armhf.sh | tail -n 1)
     exec build/scion run -L "$SYSROOT" "$@"

@@ -12,7 +12,7 @@ const char test_name[] = "ppu_alpha";
 
 int main(void)
 {
-    blend_scene();
+    blend_scene(0x18, 0); /* components 0, 8, 16, 24: 10a + 6b is a multiple of 16 */
     REG_BLDCNT = BLD_ALPHA | BLD_FIRST(0x01) | BLD_SECOND(0x02 | 0x20);
     REG_BLDALPHA = 10 | 6 << 8;
     REG_DISPCNT = BLEND_DISPCNT;

@@ -1,10 +1,12 @@
 /*
  * PPU scene 9: mosaic (GBATEK "LCD I/O Mosaic Function").  BG0 has
  * mosaic 4x3 (MOSAIC bits 0-7 hold size minus one), BG1 beside it none;
- * sprites with OBJ mosaic 5x2 next to the same sprites without.  The
- * mosaic sprites sit at X a multiple of 5 and Y a multiple of 2, so
- * their blocks start at their own top-left corner: where a block starts
- * for a sprite not so placed is not documented precisely enough to test.
+ * sprites with OBJ mosaic 4x2 next to the same sprites without.  The
+ * mosaic sprites sit at X a multiple of 4 and Y a multiple of 2 and their
+ * sizes are multiples of the block, so blocks start at the sprite's own
+ * top-left corner and end at its edges: where blocks start for a sprite
+ * not so placed, and whether a block may reach past the sprite's right
+ * edge, GBATEK does not say (mGBA extends it, scion does not).
  */
 #include "ppu_scene.h"
 
@@ -47,7 +49,7 @@ int main(void)
     obj_hide_all();
     backgrounds();
     sprites();
-    REG_MOSAIC = (4 - 1) | (3 - 1) << 4 | (5 - 1) << 8 | (2 - 1) << 12;
+    REG_MOSAIC = (4 - 1) | (3 - 1) << 4 | (4 - 1) << 8 | (2 - 1) << 12;
     REG_DISPCNT = DCNT_MODE(0) | DCNT_BG(0) | DCNT_BG(1) | DCNT_OBJ | DCNT_OBJ_1D;
     scene_idle();
 }

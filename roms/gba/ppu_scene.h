@@ -129,6 +129,17 @@ static inline void palette_fill(volatile u16 *pal, u32 seed)
     }
 }
 
+/* Limits every colour component of a 256-entry palette to
+ * (c & keep) | set, so that a blending scene's results are exact
+ * integers (see ppu_blend.h). */
+static inline void palette_quantize(volatile u16 *pal, u32 keep, u32 set)
+{
+    for (u32 i = 0; i < 256; i++) {
+        u32 c = pal[i], r = c & 31, g = (c >> 5) & 31, b = (c >> 10) & 31;
+        pal[i] = RGB15((r & keep) | set, (g & keep) | set, (b & keep) | set);
+    }
+}
+
 /* 4-bit pixel of procedural pattern `kind` at (x, y) of an 8x8 tile:
  * colours 1-14 in diagonal bands, a few transparent (0) holes so layers
  * behind show, and a colour 15 notch in the top-left corner so that

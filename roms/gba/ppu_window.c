@@ -21,6 +21,8 @@ static void backgrounds(void)
 {
     palette_fill(BG_PALETTE, 12);
     BG_PALETTE[0] = RGB15(0, 8, 16);
+    /* Odd components: brightening by 8/16 gives whole results (ppu_blend.h). */
+    palette_quantize(BG_PALETTE, 0x1f, 1);
     for (u32 t = 0; t < 8; t++)
         tile4_make(0x0000, t, t + 2);
     for (u32 ty = 0; ty < 32; ty++)
@@ -39,6 +41,7 @@ static void backgrounds(void)
 static void sprites(void)
 {
     palette_fill(OBJ_PALETTE, 3);
+    palette_quantize(OBJ_PALETTE, 0x1f, 1);
     ObjTex t = {0, 64, 64, 0, 1};
     obj_tex_fill(&t, 5);
     obj_place(0, 90, 50, 64, 64, 0, 0, A2_BANK(4));

@@ -19,11 +19,18 @@
 # but key events injected with xdotool (XTEST or XSendEvent) never reach
 # mGBA's SDL window under a bare Xvfb, with or without a window manager.
 #
-# Colours: each 8-bit channel is reduced to its top 5 bits and expanded
-# again as scion's -frame-hash does, (c << 3) | (c >> 2).  mGBA 0.10
-# already writes that expansion (ppu_mode3, which shows all 32768
-# colours, hashes the same in both), so this is a no-op kept as a guard
-# against a renderer that pads with zeros instead.
+# Colours: scion's -frame-hash expands a 5-bit component c to
+# (c << 3) | (c >> 2), and so does mGBA 0.10 for plain colours: ppu_mode3
+# shows all 32768 colours once and mGBA's picture hashes the same as
+# scion's without any conversion.  But mGBA computes colour effects
+# (alpha, brighten, darken) at 8-bit precision, so its blended pixels are
+# not 15-bit colours at all (brightening 3 by 8/16 gives 139, between the
+# expansions of 17 and 18).  A GBA shows 5 bits per component, so every
+# channel is cut to its top 5 bits and expanded again by scion's rule
+# before hashing; the blending scenes keep every effect result an exact
+# integer, and for those the top 5 bits of mGBA's value are that integer
+# (roms/gba/ppu_blend.h).  For the other scenes the conversion changes
+# nothing.
 #
 # Each line of OUT: ROM name, frame count for scion, SHA-256 of the RGB
 # bytes row by row (what scion's -frame-hash prints).
