@@ -66,6 +66,17 @@ static uint8_t *host_byte(Gba *g, uint32_t addr)
     }
 }
 
+/* Little-endian bytes of code memory (0 where there is none). */
+static uint32_t code_word(Gba *g, uint32_t addr, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        const uint8_t *p = host_byte(g, addr + i);
+        v |= (uint32_t)(p ? *p : 0) << (8 * i);
+    }
+    return v;
+}
+
 /* --- code tracking --------------------------------------------------------- */
 
 static void invalidate_code(Gba *g, uint32_t addr, unsigned size)
@@ -99,8 +110,6 @@ static uint32_t load_le(const uint8_t *p, unsigned size)
 static uint32_t bios_read(Gba *g, uint32_t addr, unsigned size)
 {
     uint32_t pc = g->m.cpu.common.insn_pc;
-    if (addr >= GBA_BIOS_SIZE)
-        return 0;
     if (pc < GBA_BIOS_SIZE)
         return load_le(g->bios + addr, size);
     return g->regs.bios_latch >> (8 * (addr & 3)) & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
@@ -113,21 +122,36 @@ static uint32_t backup_read(Gba *g, uint32_t addr, unsigned size)
     return size == 1 ? b : size == 2 ? b * 0x0101u : b * 0x01010101u;
 }
 
+/* Where nothing answers, the bus still holds the last instruction the CPU
+ * prefetched (GBATEK "GBA Unpredictable Things"): the word at pc + 8 in
+ * ARM state, the halfword at pc + 4 on both halves in Thumb state. */
+static uint32_t open_bus(Gba *g, uint32_t addr, unsigned size)
+{
+    const CpuCommon *c = &g->m.cpu.common;
+    uint32_t v = (c->insn_mode & ARM_MODEBIT_THUMB) ? code_word(g, c->insn_pc + 4, 2) * 0x00010001u
+                                                     : code_word(g, c->insn_pc + 8, 4);
+    v >>= 8 * (addr & 3);
+    return size == 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
 uint32_t gba_bus_read(Gba *g, uint32_t addr, unsigned size)
 {
     addr &= ~(size - 1);
+    if (addr >> 28)
+        return open_bus(g, addr, size);
     switch (region_of(addr)) {
-    case 0x0: return addr >> 28 ? 0 : bios_read(g, addr, size);
-    case 0x4: return (addr & 0x00ffffffu) < GBA_IO_SIZE ? gba_io_read(g, addr & (GBA_IO_SIZE - 1), size) : 0;
+    case 0x0: return addr < GBA_BIOS_SIZE ? bios_read(g, addr, size) : open_bus(g, addr, size);
+    case 0x1: return open_bus(g, addr, size);
+    case 0x4:
+        if ((addr & 0x00ffffffu) < GBA_IO_SIZE)
+            return gba_io_read(g, addr & (GBA_IO_SIZE - 1), size);
+        return open_bus(g, addr, size);
     case 0x8: case 0x9: case 0xa: case 0xb: case 0xc: case 0xd:
         if (gba_cart_is_eeprom(&g->cart, addr))
             return gba_cart_eeprom_read(&g->cart);
         return gba_cart_rom_read(&g->cart, addr & (GBA_ROM_MAX - 1), size);
     case 0xe: case 0xf: return backup_read(g, addr, size);
-    default: {
-        uint8_t *p = addr >> 28 ? NULL : host_byte(g, addr);
-        return p ? load_le(p, size) : 0; /* unmapped: open bus, read as 0 */
-    }
+    default: return load_le(host_byte(g, addr), size); /* RAM, palette, VRAM, OAM */
     }
 }
 
@@ -256,16 +280,6 @@ static size_t fetch(void *opaque, uint32_t addr, uint8_t *buf, size_t len)
 void gba_mem_waitstates(Gba *g)
 {
     gba_wait_table(&g->waits, g->regs.waitcnt);
-}
-
-static uint32_t code_word(Gba *g, uint32_t addr, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++) {
-        const uint8_t *p = host_byte(g, addr + i);
-        v |= (uint32_t)(p ? *p : 0) << (8 * i);
-    }
-    return v;
 }
 
 /* The cycles of a block's instructions (devices/gba_timing.h), with the

@@ -41,6 +41,7 @@ main:
     bl test_psr_and_modes
     bl test_conditions
     bl test_branches
+    bl test_open_bus
     mov r0, #0
     mov r1, #0
     mov r2, #0
@@ -912,3 +913,22 @@ thumb_pc_read:
     mov r1, pc
     bx lr
     .arm
+
+@ Reads where nothing answers return the last prefetched instruction
+@ (GBATEK "GBA Unpredictable Things", open bus): in ARM state the word
+@ two instructions ahead of the load, whatever the address and width.
+test_open_bus:
+    mov r10, lr
+    group 1500
+    ldr r1, =0x01000000             @ nothing between the BIOS and EWRAM
+    ldr r0, [r1]
+    b 1f
+    .word 0xa5c3e10f                @ pc + 8 of the load above
+1:  expect r0, 0xa5c3e10f
+    ldr r1, =0x10000000             @ above the 28-bit bus
+    ldrh r0, [r1, #2]
+    b 2f
+    .word 0x7e5a1b2c
+2:  expect r0, 0x7e5a                @ the upper halfword lane
+    bx r10
+    pool
