@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev libcapstone-dev llvm-19-dev libsdl2-dev clang-14 libclang-rt-14-dev
 zlib1g-dev check libfdt-dev gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
-libunicorn-dev time cpio gcc-arm-none-eabi"
+libunicorn-dev time cpio gcc-arm-none-eabi
+xvfb xdotool x11-utils imagemagick"
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

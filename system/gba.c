@@ -159,6 +159,21 @@ static void draw_line(Gba *g)
     gba_ppu_draw_line(&g->ppu, &mem, g->regs.line, g->frame + g->regs.line * GBA_SCREEN_W);
 }
 
+/* DMA3's special timing is video capture (GBATEK "DMA3 Video Capture"):
+ * one transfer per HBlank of lines 2 to 161, then the channel stops. */
+enum { CAPTURE_FIRST_LINE = 2, CAPTURE_LAST_LINE = 161 };
+
+static void video_capture(Gba *g)
+{
+    unsigned line = g->regs.line;
+    if (!(gba_dma_waiting(&g->dma, GBA_DMA_AT_SPECIAL) & 8))
+        return;
+    if (line >= CAPTURE_FIRST_LINE && line <= CAPTURE_LAST_LINE)
+        gba_run_dma(g, GBA_DMA_AT_SPECIAL, 8);
+    if (line == CAPTURE_LAST_LINE)
+        g->dma.ch[3].control &= (uint16_t)~GBA_DMA_ENABLE;
+}
+
 static void start_hblank(Gba *g)
 {
     g->regs.in_hblank = 1;
@@ -168,6 +183,7 @@ static void start_hblank(Gba *g)
         gba_raise_irq(g, GBA_IRQ_HBLANK);
     if (g->regs.line < GBA_SCREEN_H) /* no HBlank DMA in VBlank */
         gba_run_dma(g, GBA_DMA_AT_HBLANK, 0xf);
+    video_capture(g);
 }
 
 static void start_vblank(Gba *g)

@@ -21,6 +21,7 @@ const char test_name[] = "IRQ_TIMER_DMA";
 #define DMA_WORDS (1u << 10)
 #define DMA_AT_VBLANK (1u << 12)
 #define DMA_AT_HBLANK (2u << 12)
+#define DMA_AT_SPECIAL (3u << 12) /* DMA3: video capture */
 #define DMA_IRQ (1u << 14)
 #define DMA_ENABLE (1u << 15)
 
@@ -290,6 +291,28 @@ static void test_timed_dma(void)
     check_eq(504, line_log[3], 0xffff);
 }
 
+/* DMA 3's special timing is video capture: one transfer at each HBlank of
+ * lines 2 to 161, after which the hardware stops the channel (GBATEK
+ * "DMA3 Video Capture Mode"). */
+static void test_video_capture(void)
+{
+    clear_line_log();
+    wait_line(200);
+    REG_DMA_SAD(3) = VCOUNT_ADDR;
+    REG_DMA_DAD(3) = (u32)line_log;
+    REG_DMA_CNT_L(3) = 1;
+    REG_DMA_CNT_H(3) = DMA_ENABLE | DMA_REPEAT | DMA_SRC_FIXED | DMA_AT_SPECIAL;
+    wait_line(0);
+    wait_line(170);
+    barrier();
+    u32 in_order = 0;
+    while (in_order < 232 && line_log[in_order] == in_order + 2)
+        in_order++;
+    check_eq(601, in_order, 160); /* lines 2-161, then untouched */
+    check_eq(602, REG_DMA_CNT_H(3) & DMA_ENABLE, 0);
+    REG_DMA_CNT_H(3) = 0;
+}
+
 int main(void)
 {
     test_interrupt_registers();
@@ -297,5 +320,6 @@ int main(void)
     test_timers();
     test_immediate_dma();
     test_timed_dma();
+    test_video_capture();
     return 0;
 }
