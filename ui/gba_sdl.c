@@ -49,7 +49,6 @@ typedef struct GbaUi {
 
     bool quit;
     bool paused;
-    bool advance_one;   /* N while paused: run one frame */
     bool fast_forward;  /* Tab held */
     bool rewinding;     /* Backquote held */
     unsigned frames_to_snapshot;
@@ -191,6 +190,8 @@ static void state_slot(GbaUi *ui, int slot, bool save)
 
 /* --- events ----------------------------------------------------------------------- */
 
+static void advance_one_frame(GbaUi *ui);
+
 static void on_key_down(GbaUi *ui, const SDL_KeyboardEvent *k)
 {
     SDL_Scancode sc = k->keysym.scancode;
@@ -207,7 +208,7 @@ static void on_key_down(GbaUi *ui, const SDL_KeyboardEvent *k)
     else if (sc == SDL_SCANCODE_P)
         ui->paused = !ui->paused;
     else if (sc == SDL_SCANCODE_N && ui->paused)
-        ui->advance_one = true;
+        advance_one_frame(ui); /* at once, so a screenshot or save queued behind N sees the new frame */
     else if (sc == SDL_SCANCODE_F12)
         take_screenshot(ui);
     else if (sc >= SDL_SCANCODE_F1 && sc <= SDL_SCANCODE_F9)
@@ -331,16 +332,21 @@ static void pace(GbaUi *ui)
         wait_for_timer(ui);
 }
 
+static void advance_one_frame(GbaUi *ui)
+{
+    run_frame(ui);
+    present(ui);
+}
+
 static void step(GbaUi *ui)
 {
     bool ran = true;
     if (ui->rewinding)
         rewind_frame(ui);
-    else if (!ui->paused || ui->advance_one)
+    else if (!ui->paused)
         run_frame(ui);
     else
         ran = false;
-    ui->advance_one = false;
     if (ran && present_due(ui))
         present(ui);
     update_title(ui);
