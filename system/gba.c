@@ -451,6 +451,11 @@ static void reset_devices(Gba *g)
 
 Gba *gba_new(const GbaConfig *c, char *err, size_t errlen)
 {
+    if (c->jit == JIT_CHECK) {
+        /* Running a block twice would repeat its I/O side effects. */
+        snprintf(err, errlen, "-jit check is not available on the GBA machine (use -jit always)");
+        return NULL;
+    }
     Gba *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

@@ -32,6 +32,7 @@ expect bios-size "not a 16 KiB GBA BIOS" "$SCION" gba -display none -frames 1 -b
 expect no-rom "no ROM" "$SCION" gba -display none
 expect bad-option "unknown option" "$SCION" gba -bogus "$ROM"
 expect bad-display "unknown -display" "$SCION" gba -display vga "$ROM"
+expect jit-check "jit check is not available" "$SCION" gba -display none -frames 1 -jit check "$ROM"
 expect bad-keys "bad -keys" "$SCION" gba -display none -frames 1 -keys "5:JUMP" "$ROM"
 
 # Save states: good one first, then damaged copies.
