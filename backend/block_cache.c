@@ -9,6 +9,11 @@
 struct BlockCache {
     TransBlock *hash[HASH_SIZE];
     TransBlock **pages; /* GUEST_PAGES list heads, one per guest page */
+    /* Per page, which 64-byte chunks hold translated bytes (bit k: bytes
+     * 64k..64k+63): a store next to code, the usual case for data kept
+     * beside its code, misses every block without walking the page's list.
+     * Bits are set as blocks arrive and recomputed after an invalidation. */
+    uint64_t *code_chunks;
     TransBlock *retired;
     PageCodeHook on_first_code;
     void *opaque;
@@ -31,7 +36,8 @@ BlockCache *block_cache_new(PageCodeHook on_first_code, void *opaque)
     if (!c)
         abort();
     c->pages = calloc(GUEST_PAGES, sizeof *c->pages);
-    if (!c->pages)
+    c->code_chunks = calloc(GUEST_PAGES, sizeof *c->code_chunks);
+    if (!c->pages || !c->code_chunks)
         abort();
     c->on_first_code = on_first_code;
     c->opaque = opaque;
@@ -58,6 +64,7 @@ void block_cache_free(BlockCache *c)
     block_cache_flush(c);
     block_cache_collect(c);
     free(c->pages);
+    free(c->code_chunks);
     free(c);
 }
 
@@ -87,12 +94,27 @@ static uint32_t last_page(const TransBlock *tb)
     return (tb->guest_end - 1) >> GUEST_PAGE_BITS;
 }
 
+#define CHUNK_BITS 6
+
+/* The chunks of page that [lo, hi) touches. */
+static uint64_t chunk_mask(uint32_t page, uint64_t lo, uint64_t hi)
+{
+    uint64_t base = (uint64_t)page << GUEST_PAGE_BITS;
+    uint64_t from = lo > base ? lo - base : 0, to = hi < base + GUEST_PAGE_SIZE ? hi - base : GUEST_PAGE_SIZE;
+    if (from >= to)
+        return 0;
+    unsigned first = (unsigned)(from >> CHUNK_BITS), last = (unsigned)((to - 1) >> CHUNK_BITS);
+    uint64_t upto_last = last == 63 ? ~0ull : (1ull << (last + 1)) - 1;
+    return upto_last & ~((1ull << first) - 1);
+}
+
 static void link_page(BlockCache *c, TransBlock *tb, uint32_t page, int slot)
 {
     if (!c->pages[page] && c->on_first_code)
         c->on_first_code(c->opaque, page);
     tb->page_next[slot] = c->pages[page];
     c->pages[page] = tb;
+    c->code_chunks[page] |= chunk_mask(page, tb->guest_start, tb->guest_end);
 }
 
 TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32_t guest_start, uint32_t guest_end,
@@ -134,12 +156,22 @@ static int page_slot(const TransBlock *tb, uint32_t page)
     return first_page(tb) == page ? 0 : 1;
 }
 
+static void recompute_chunks(BlockCache *c, uint32_t page)
+{
+    uint64_t mask = 0;
+    for (TransBlock *tb = c->pages[page]; tb; tb = tb->page_next[page_slot(tb, page)])
+        mask |= chunk_mask(page, tb->guest_start, tb->guest_end);
+    c->code_chunks[page] = mask;
+}
+
 static void unlink_page(BlockCache *c, TransBlock *tb, uint32_t page)
 {
     TransBlock **p = &c->pages[page];
     while (*p != tb)
         p = &(*p)->page_next[page_slot(*p, page)];
     *p = tb->page_next[page_slot(tb, page)];
+    if (!c->pages[page])
+        c->code_chunks[page] = 0; /* otherwise stale bits stay until invalidate_page recomputes */
 }
 
 static void retire(BlockCache *c, TransBlock *tb)
@@ -160,6 +192,8 @@ static void retire(BlockCache *c, TransBlock *tb)
 static unsigned invalidate_page(BlockCache *c, uint32_t page, uint32_t lo, uint64_t hi)
 {
     unsigned n = 0;
+    if (!(c->code_chunks[page] & chunk_mask(page, lo, hi)))
+        return 0; /* only data beside the code was written */
     TransBlock *tb = c->pages[page];
     while (tb) {
         TransBlock *next = tb->page_next[page_slot(tb, page)];
@@ -169,6 +203,8 @@ static unsigned invalidate_page(BlockCache *c, uint32_t page, uint32_t lo, uint6
         }
         tb = next;
     }
+    if (n)
+        recompute_chunks(c, page);
     return n;
 }
 

@@ -21,7 +21,8 @@ HOST_CC=${HOST_CC:-cc}
 # The ppu_* ROMs are static scenes checked by frame hash (tests/gba/ppu_golden.txt).
 PPU_ROMS="ppu_text ppu_affine1 ppu_affine2 ppu_mode3 ppu_mode4 ppu_mode5 ppu_obj1d ppu_obj2d
  ppu_window ppu_alpha ppu_brighten ppu_darken ppu_mosaic"
-ROMS=${GBA_ROMS:-"cpu_arm cpu_thumb irq_timer_dma bios_calls demo sound_test $PPU_ROMS"}
+# bench_* are workloads for bench/gba_bench.sh, not tests.
+ROMS=${GBA_ROMS:-"cpu_arm cpu_thumb irq_timer_dma bios_calls demo sound_test $PPU_ROMS bench_cpu bench_wait"}
 IRQ_USERS="irq_timer_dma bios_calls demo sound_test"   # they get lib/irq.S, the IRQ handler
 
 command -v "$CC" >/dev/null 2>&1 ||
@@ -57,6 +58,8 @@ header_of() {
         ppu_mosaic) echo "SCN PPU MOSA:SCPM" ;;
         demo) echo "SCN BREAKOUT:SCND" ;;
         sound_test) echo "SCN SOUND:SCNS" ;;
+        bench_cpu) echo "SCN BENCHCPU:SCBC" ;;
+        bench_wait) echo "SCN BENCH WT:SCBW" ;;
         *) echo "$1:SCNX" ;;
     esac
 }

@@ -54,6 +54,31 @@ START_TEST(invalidate_only_overlapping_blocks)
 }
 END_TEST
 
+/* The 64-byte chunk map that lets stores beside code skip the block lists
+ * must never hide a block: edges of chunks and pages, blocks re-added after
+ * an invalidation. */
+START_TEST(chunk_map_never_hides_a_block)
+{
+    BlockCache *c = block_cache_new(NULL, NULL);
+    block_cache_insert(c, 0x8030, 0, 0x8030, 0x8048, 4, dummy_code()); /* chunks 0 and 1 */
+    block_cache_insert(c, 0x8fc0, 0, 0x8fc0, 0x9000, 4, dummy_code()); /* the last chunk */
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x802c, 4), 0);  /* chunk 0, before the block */
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x8048, 8), 0);  /* chunk 1, after it */
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x8080, 64), 0); /* a chunk without code */
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x8fff, 1), 1);  /* last byte of the page */
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x8047, 1), 1);  /* last byte of the block */
+    /* A block added where one was invalidated is found again. */
+    block_cache_insert(c, 0x8040, 0, 0x8040, 0x8050, 4, dummy_code());
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x804c, 2), 1);
+    /* A block straddling two pages is found from either. */
+    block_cache_insert(c, 0x9ffc, 1, 0x9ffc, 0xa002, 2, dummy_code());
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0xa001, 1), 1);
+    ck_assert(!block_cache_page_has_code(c, 0x9));
+    block_cache_collect(c);
+    block_cache_free(c);
+}
+END_TEST
+
 START_TEST(block_straddling_pages_is_in_both)
 {
     HookLog log = {0};
@@ -101,6 +126,7 @@ int main(void)
     TCase *tc = tcase_create("cache");
     tcase_add_test(tc, lookup_by_pc_and_mode);
     tcase_add_test(tc, invalidate_only_overlapping_blocks);
+    tcase_add_test(tc, chunk_map_never_hides_a_block);
     tcase_add_test(tc, block_straddling_pages_is_in_both);
     tcase_add_test(tc, invalidate_range_at_top_of_address_space);
     tcase_add_test(tc, flush_removes_everything);
