@@ -70,16 +70,21 @@ void machine_destroy(Machine *m)
     m->check_log = NULL;
 }
 
+void machine_disasm_at(Machine *m, uint32_t pc, bool thumb, char *text, size_t len, unsigned *size)
+{
+    uint8_t bytes[4];
+    size_t n = m->fetch(m->fetch_opaque, pc, bytes, 4);
+    translator_disasm(m->translator, bytes, n, pc, thumb, text, len, size);
+}
+
 static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)
 {
     uint32_t pc = r->guest_start;
     log_printf(&m->log, "IN: %s\n", thumb ? "(thumb)" : "");
     for (unsigned i = 0; i < r->ninsns && pc < r->guest_end; i++) {
-        uint8_t bytes[4];
         char text[80];
         unsigned size;
-        size_t n = m->fetch(m->fetch_opaque, pc, bytes, 4);
-        translator_disasm(m->translator, bytes, n, pc, thumb, text, sizeof text, &size);
+        machine_disasm_at(m, pc, thumb, text, sizeof text, &size);
         log_printf(&m->log, "0x%08x:  %s\n", pc, text);
         pc += size;
     }

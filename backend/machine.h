@@ -92,6 +92,9 @@ static inline void machine_request_exit(Machine *m)
 /* Guest code in [addr, addr + len) changed or went away. */
 void machine_invalidate_code(Machine *m, uint32_t addr, uint64_t len);
 void machine_destroy(Machine *m);
+/* The instruction at guest pc, disassembled for a diagnostic ("" if the
+ * bytes cannot be fetched); *size receives its length. */
+void machine_disasm_at(Machine *m, uint32_t pc, bool thumb, char *text, size_t len, unsigned *size);
 /* Run blocks until one ends with something other than a branch (syscall,
  * exception, fault) or an exit is requested; returns that IrExitKind
  * (IR_EXIT_YIELD for an exit request) or a StepResult. */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void sync_dir_of(const char *path)
+void atomic_sync_parent_dir(const char *path)
 {
     char *copy = strdup(path);
     if (!copy)
@@ -65,6 +65,6 @@ bool atomic_write_file(const char *path, const void *data, size_t len, char *err
         unlink(tmp);
         return false;
     }
-    sync_dir_of(path);
+    atomic_sync_parent_dir(path);
     return true;
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* fsync the directory holding path, so a rename in it reaches the disk. */
+void atomic_sync_parent_dir(const char *path);
 /* False with a message naming the problem in err (the old file untouched). */
 bool atomic_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen);
 

@@ -256,11 +256,9 @@ static void report_undefined(Gba *g, const char *what)
     ArmCpu *cpu = &g->m.cpu;
     if (!log_on(&g->m.log, LOG_UNIMP))
         return;
-    uint8_t bytes[4];
     char text[80];
     unsigned size;
-    size_t n = g->m.fetch(g->m.fetch_opaque, cpu->r[15], bytes, 4);
-    translator_disasm(g->m.translator, bytes, n, cpu->r[15], cpu->thumb, text, sizeof text, &size);
+    machine_disasm_at(&g->m, cpu->r[15], cpu->thumb, text, sizeof text, &size);
     log_printf(&g->m.log, "gba: %s at 0x%08x: %s (taken as UNDEFINED)\n", what, cpu->r[15], text);
 }
 

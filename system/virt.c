@@ -307,11 +307,9 @@ static void report_unimplemented(VirtBoard *b)
     ArmCpu *cpu = &b->m.cpu;
     if (!log_on(&b->m.log, LOG_UNIMP))
         return;
-    uint8_t bytes[4];
     char text[80];
     unsigned size;
-    size_t n = b->m.fetch(b->m.fetch_opaque, cpu->r[15], bytes, 4);
-    translator_disasm(b->m.translator, bytes, n, cpu->r[15], cpu->thumb, text, sizeof text, &size);
+    machine_disasm_at(&b->m, cpu->r[15], cpu->thumb, text, sizeof text, &size);
     log_printf(&b->m.log, "unimplemented instruction at 0x%08x: %s (taken as UNDEFINED)\n", cpu->r[15], text);
 }
 

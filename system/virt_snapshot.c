@@ -12,6 +12,7 @@
 #include "backend/sha256.h"
 #include "frontend/arm_sys.h"
 #include "snapshot/vmstate.h"
+#include "system/atomic_file.h"
 #include "system/virt_snapshot.h"
 
 /* The board's own state: guest time. */
@@ -169,20 +170,6 @@ static bool file_write(void *opaque, const void *data, size_t len)
     return fwrite(data, 1, len, opaque) == len;
 }
 
-/* The directory entry must reach the disk too, or a crash may lose the rename. */
-static void sync_parent_dir(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(copy);
-}
-
 bool virt_snapshot_save(VirtBoard *b, const char *path, VirtSnapInfo *info, char *err, size_t errlen)
 {
     uint64_t t0 = virt_host_ns();
@@ -221,7 +208,7 @@ bool virt_snapshot_save(VirtBoard *b, const char *path, VirtSnapInfo *info, char
         unlink(tmp);
         return false;
     }
-    sync_parent_dir(path);
+    atomic_sync_parent_dir(path); /* or a crash may lose the rename */
     if (info)
         *info = (VirtSnapInfo){sink.bytes, 0, (double)(virt_host_ns() - t0) * 1e-9};
     return true;
