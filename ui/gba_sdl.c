@@ -52,6 +52,7 @@ typedef struct GbaUi {
     bool fast_forward;  /* Tab held */
     bool rewinding;     /* Backquote held */
     unsigned frames_to_snapshot;
+    uint64_t last_snapshot_ms; /* host time of the last rewind state */
 
     Uint64 next_frame;   /* performance-counter time of the next frame (timer pacing) */
     Uint64 last_present;
@@ -263,10 +264,20 @@ static bool audio_paces(const GbaUi *ui)
     return gba_audio_on(&ui->audio) && !ui->fast_forward && !ui->rewinding;
 }
 
+/* A rewind state every REWIND_INTERVAL frames; while fast-forwarding, no
+ * more often than that many frames take at normal speed (a state costs a
+ * copy and a compression of half a megabyte: taken every 4 frames it
+ * would halve fast-forward). */
 static void snapshot_for_rewind(GbaUi *ui)
 {
     if (!ui->rewind.entries || ui->frames_to_snapshot-- > 0)
         return;
+    uint64_t now = SDL_GetTicks64();
+    if (ui->fast_forward && now - ui->last_snapshot_ms < REWIND_INTERVAL * 1000u * GBA_CYCLES_FRAME / GBA_CPU_HZ) {
+        ui->frames_to_snapshot = 0; /* look again next frame */
+        return;
+    }
+    ui->last_snapshot_ms = now;
     ui->frames_to_snapshot = REWIND_INTERVAL - 1;
     uint8_t *buf;
     size_t len;
