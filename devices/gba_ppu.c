@@ -129,15 +129,23 @@ static void transparent_copies(const uint16_t *half, uint16_t *tiles16, uint16_t
     tiles256[0] = PPU_TRANSPARENT;
 }
 
-static void make_view(const GbaPpuMem *mem, PpuView *v)
+static void decode_palette(GbaPpu *p, const uint8_t *palette)
 {
-    v->vram = mem->vram;
-    v->oam = mem->oam;
-    v->io = mem->io;
+    if (p->palette_valid && !memcmp(p->palette_seen, palette, GBA_PALETTE_SIZE))
+        return;
+    memcpy(p->palette_seen, palette, GBA_PALETTE_SIZE);
+    p->palette_valid = true;
     for (unsigned i = 0; i < 512; i++)
-        v->colours[i] = (uint16_t)(ppu_rd16(mem->palette, i * 2) & 0x7fff);
-    transparent_copies(v->colours, v->bg_tiles16, v->bg_tiles256);
-    transparent_copies(v->colours + 256, v->obj_tiles16, v->obj_tiles256);
+        p->colours[i] = (uint16_t)(ppu_rd16(palette, i * 2) & 0x7fff);
+    transparent_copies(p->colours, p->bg_tiles16, p->bg_tiles256);
+    transparent_copies(p->colours + 256, p->obj_tiles16, p->obj_tiles256);
+}
+
+static void make_view(GbaPpu *p, const GbaPpuMem *mem, PpuView *v)
+{
+    decode_palette(p, mem->palette);
+    *v = (PpuView){mem->vram, mem->oam, mem->io, p->colours, p->bg_tiles16, p->bg_tiles256, p->obj_tiles16,
+                   p->obj_tiles256};
 }
 
 void gba_ppu_draw_line(GbaPpu *p, const GbaPpuMem *mem, unsigned y, uint32_t *out)
@@ -150,7 +158,7 @@ void gba_ppu_draw_line(GbaPpu *p, const GbaPpuMem *mem, unsigned y, uint32_t *ou
     } else {
         PpuView view;
         GbaLineLayers layers;
-        make_view(mem, &view);
+        make_view(p, mem, &view);
         draw_backgrounds(p, &view, y, &layers);
         layers.obj_on = dispcnt & DISPCNT_OBJ_ENABLE;
         if (layers.obj_on)

@@ -50,6 +50,14 @@ typedef struct GbaPpu {
     /* The reference points at the first line of the current vertical
      * mosaic block: a mosaic affine BG repeats that line's source row. */
     int32_t mosaic_ref_x[2], mosaic_ref_y[2];
+    /* Derived from the palette, not state (the snapshot table leaves it
+     * out): the decoded colours and the tile lookup tables, rebuilt only
+     * when the palette bytes differ from palette_seen, which most lines
+     * of most frames they do not. */
+    bool palette_valid;
+    uint8_t palette_seen[GBA_PALETTE_SIZE];
+    uint16_t colours[512]; /* BG colours, then OBJ colours from 256 */
+    uint16_t bg_tiles16[256], bg_tiles256[256], obj_tiles16[256], obj_tiles256[256];
 } GbaPpu;
 
 void gba_ppu_reset(GbaPpu *p);

@@ -50,8 +50,8 @@ enum { LAYER_OBJ = 4, LAYER_BACKDROP = 5 };
  * replaced by PPU_TRANSPARENT, so tile decoding needs no test per pixel. */
 typedef struct PpuView {
     const uint8_t *vram, *oam, *io;
-    uint16_t colours[512]; /* BG colours, then OBJ colours from 256 */
-    uint16_t bg_tiles16[256], bg_tiles256[256], obj_tiles16[256], obj_tiles256[256];
+    const uint16_t *colours; /* BG colours, then OBJ colours from 256 (GbaPpu's tables) */
+    const uint16_t *bg_tiles16, *bg_tiles256, *obj_tiles16, *obj_tiles256;
 } PpuView;
 
 /* The sprite layer of one line.  prio is 4 where no sprite pixel is. */
