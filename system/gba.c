@@ -478,6 +478,7 @@ Gba *gba_new(const GbaConfig *c, char *err, size_t errlen)
         reset_after_bios(g, GBA_ROM_BASE);
     } else {
         arm_cpu_reset_system(&g->m.cpu); /* the BIOS boots from its reset vector */
+        g->m.cpu.cpsr_rest &= ~ARM_CPSR_A; /* ARMv4 has no A bit */
         g->m.cpu.r[15] = 0;
     }
     if (!machine_enable_jit(&g->m, c->jit, c->jit_cache))
