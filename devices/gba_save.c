@@ -281,6 +281,8 @@ static bool write_request_complete(const GbaCart *c)
 
 void gba_cart_eeprom_write(GbaCart *c, uint16_t value)
 {
+    if (!is_eeprom_type(c->save_type))
+        return; /* no EEPROM on this cartridge: the bus goes nowhere */
     c->eeprom_reading = false; /* a new request abandons an unfinished read */
     if (c->eeprom_request_bits >= GBA_EEPROM_MAX_REQUEST_BITS)
         clear_request(c); /* overlong garbage: start over */
@@ -291,6 +293,8 @@ void gba_cart_eeprom_write(GbaCart *c, uint16_t value)
 
 uint16_t gba_cart_eeprom_read(GbaCart *c)
 {
+    if (!is_eeprom_type(c->save_type))
+        return 1;
     if (c->eeprom_request_bits)
         finish_request(c);
     if (!c->eeprom_reading)
