@@ -15,11 +15,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct GbaBiosBus {
-    uint32_t (*read)(void *opaque, uint32_t addr, unsigned size); /* size 1, 2 or 4; guest address */
-    void (*write)(void *opaque, uint32_t addr, uint32_t value, unsigned size);
-    void *opaque;
-} GbaBiosBus;
+#include "devices/gba_bus.h"
+
+/* The BIOS reaches memory the way DMA does: through the board's bus. */
+typedef GbaBus GbaBiosBus;
 
 typedef enum GbaSwiAction {
     GBA_SWI_DONE,          /* registers updated; continue after the SWI */

@@ -269,16 +269,6 @@ static uint32_t swi_number(Gba *g, uint32_t swi_addr, bool thumb)
     return gba_bus_read(g, swi_addr, 4) >> 16 & 0xff;
 }
 
-static uint32_t bios_bus_read(void *opaque, uint32_t addr, unsigned size)
-{
-    return gba_bus_read(opaque, addr, size);
-}
-
-static void bios_bus_write(void *opaque, uint32_t addr, uint32_t value, unsigned size)
-{
-    gba_bus_write(opaque, addr, value, size);
-}
-
 /* IntrWait (gba_bios_swi has discarded old flags as asked and set IME):
  * done once the BIOS interrupt flags show one of the awaited interrupts;
  * until then the CPU halts and the SWI runs again after each interrupt
@@ -308,7 +298,7 @@ static void hle_swi(Gba *g)
     ArmCpu *cpu = &g->m.cpu;
     uint32_t swi_addr = cpu->r[15] - (cpu->thumb ? 2 : 4);
     unsigned number = swi_number(g, swi_addr, cpu->thumb);
-    GbaBiosBus bus = {bios_bus_read, bios_bus_write, g};
+    const GbaBiosBus bus = g->bus;
     if (g->regs.intr_wait && (number == 4 || number == 5)) {
         intr_wait(g, &bus, swi_addr);
         return;
