@@ -15,6 +15,7 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
     m->fetch_opaque = fetch_opaque;
     m->cpu.common.machine = m;
     m->collected_epoch = block_cache_epoch(m->cache);
+    m->baseline = baseline_new(); /* NULL without executable memory: the interpreter runs everything */
     if (!m->log.out)
         m->log.out = stderr;
 }
@@ -61,6 +62,8 @@ void machine_destroy(Machine *m)
     m->cpu.common.lookup = m->jit_lookup = NULL;
     m->jit_cache_dir = NULL;
     translator_free(m->translator);
+    baseline_free(m->baseline);
+    m->baseline = NULL;
     if (m->check_log)
         store_log_free(m->check_log);
     free(m->check_log);
@@ -164,6 +167,20 @@ static bool warmed_up(const Machine *m)
     return jit_mode(m->jit) != JIT_BACKGROUND || m->stats.dispatches >= JIT_WARMUP_BLOCKS;
 }
 
+/* The block's baseline code, compiled on its first run (or again after the
+ * code arena started over), or NULL to interpret it. */
+static BaselineFn baseline_code(Machine *m, TransBlock *tb)
+{
+    if (!m->baseline || m->baseline_mode == BASELINE_OFF || tb->baseline_declined)
+        return NULL;
+    if (tb->baseline_fn && tb->baseline_gen == baseline_generation(m->baseline))
+        return tb->baseline_fn;
+    tb->baseline_fn = baseline_compile(m->baseline, tb->code, m->cpu.common.tlb != NULL);
+    tb->baseline_gen = baseline_generation(m->baseline);
+    tb->baseline_declined = tb->baseline_fn == NULL;
+    return tb->baseline_fn;
+}
+
 static int run_block(Machine *m, TransBlock *tb)
 {
     ArmCpu *cpu = &m->cpu;
@@ -183,8 +200,6 @@ static int run_block(Machine *m, TransBlock *tb)
         cpu->r[15] = (uint32_t)r;
         return (int)(r >> 32);
     }
-    m->stats.interp_blocks++;
-    m->stats.interp_insns += tb->ninsns;
     if (m->icount)
         cpu->common.icount += tb->cost; /* compiled code counts its own blocks */
     if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m)) {
@@ -193,8 +208,20 @@ static int run_block(Machine *m, TransBlock *tb)
         if (t0)
             __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
     }
+    BaselineFn base = baseline_code(m, tb);
+    if (base && __builtin_expect(m->baseline_mode == BASELINE_CHECK, 0))
+        return tier_check_baseline(m, tb, base);
     uint32_t next;
-    IrExitKind kind = interp_run(tb->code, cpu, &next);
+    IrExitKind kind;
+    if (base) {
+        m->stats.baseline_blocks++;
+        m->stats.baseline_insns += tb->ninsns;
+        kind = base(cpu, &next);
+    } else {
+        m->stats.interp_blocks++;
+        m->stats.interp_insns += tb->ninsns;
+        kind = interp_run(tb->code, cpu, &next);
+    }
     cpu->r[15] = next;
     return kind;
 }

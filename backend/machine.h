@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "backend/baseline.h"
 #include "backend/block_cache.h"
 #include "backend/jit.h"
 #include "backend/log.h"
@@ -24,6 +25,7 @@
 typedef struct ExecStats {
     uint64_t dispatches;                 /* blocks (or units) the dispatcher ran */
     uint64_t interp_blocks, interp_insns; /* counted per whole block */
+    uint64_t baseline_blocks, baseline_insns; /* the same for the baseline tier */
     uint64_t jit_dispatches;             /* units entered from the dispatcher */
     uint64_t lookup_fills;               /* indirect-branch table entries written */
     /* Time the guest waited for synchronous compilation (-jit sync/always):
@@ -56,6 +58,8 @@ typedef struct Machine {
     CodePageFn code_page;
     void *code_page_opaque;
     GuestFetchFn phys_fetch;
+    Baseline *baseline;       /* tier 0.5, NULL when the host gives no executable memory */
+    BaselineMode baseline_mode;
     Jit *jit;                 /* NULL when the LLVM tier is off */
     const atomic_uint *jit_done; /* compiled units waiting to be installed */
     unsigned jit_threshold;   /* interpreted runs before a block is compiled */

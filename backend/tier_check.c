@@ -54,7 +54,17 @@ static uint64_t field_value(const ArmCpu *c, const char *name)
     return 0;
 }
 
-int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
+/* Run the block's compiled code (LLVM unit or baseline) on a copy of the state. */
+static uint64_t run_compiled(ArmCpu *cpu, TransBlock *tb, JitFn fn, BaselineFn base)
+{
+    if (fn)
+        return fn(cpu, NULL, tb->pc);
+    uint32_t next;
+    IrExitKind kind = base(cpu, &next);
+    return (uint64_t)kind << 32 | next;
+}
+
+static int check_block(Machine *m, TransBlock *tb, JitFn fn, BaselineFn base)
 {
     if (!m->check_log && !(m->check_log = calloc(1, sizeof *m->check_log)))
         abort();
@@ -68,9 +78,12 @@ int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
     m->cpu.r[15] = next;
     uint8_t *mem = m->cpu.common.mem_base;
     store_log_capture_and_undo(log, mem);
-    uint64_t r = fn(&compiled, NULL, tb->pc);
+    uint64_t r = run_compiled(&compiled, tb, fn, base);
     compiled.r[15] = (uint32_t)r;
-    m->stats.jit_dispatches++;
+    if (fn)
+        m->stats.jit_dispatches++;
+    else
+        m->stats.baseline_blocks++;
     long bad_store = store_log_first_difference(log, mem);
     store_log_redo(log, mem);
     char buf[16];
@@ -82,4 +95,14 @@ int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
     if (bad_store >= 0)
         return report(tb, "stored bytes at", log->entries[bad_store].addr, log->entries[bad_store].new_bytes);
     return kind;
+}
+
+int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
+{
+    return check_block(m, tb, fn, NULL);
+}
+
+int tier_check_baseline(Machine *m, TransBlock *tb, BaselineFn base)
+{
+    return check_block(m, tb, NULL, base);
 }

@@ -1,5 +1,6 @@
 /*
- * -jit check: every compiled block runs twice, in the interpreter (on the
+ * -jit check and -baseline check: every compiled block (an LLVM unit or a
+ * block's baseline code) runs twice, in the interpreter (on the
  * machine's real state, so faults behave as with -jit off) and compiled (on
  * a copy, against the same memory after the interpreter's stores are
  * undone).  Any difference in registers, flags, VFP state, exit or stored
@@ -13,5 +14,6 @@
 /* Returns the block's exit kind (the interpreter's), or IR_EXIT_UNIMPL-like
  * STEP_TIER_MISMATCH after reporting a difference. */
 int tier_check_run(Machine *m, TransBlock *tb, JitFn fn);
+int tier_check_baseline(Machine *m, TransBlock *tb, BaselineFn base);
 
 #endif

@@ -17,7 +17,7 @@ export GUEST_CHECK_PASSENV="ASAN_OPTIONS UBSAN_OPTIONS"
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-sanitize >&2
 meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 --suite unit --suite cli
-meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-jit-off guest-jit-on jit-code-cache virt-roms-jit-off virt-roms-jit-on virt-linux-jit-on snapshot-monitor \
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-interp guest-jit-on jit-code-cache virt-roms-interp virt-roms-jit-on virt-linux-jit-on snapshot-monitor \
     gba-cpu_arm-jit-off gba-cpu_thumb-jit-on gba-irq_timer_dma-jit-on gba-bios_calls-jit-off gba-demo-jit-on \
     gba-sound-jit-off
 

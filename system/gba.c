@@ -471,6 +471,7 @@ Gba *gba_new(const GbaConfig *c, char *err, size_t errlen)
         g->m.cpu.cpsr_rest &= ~ARM_CPSR_A; /* ARMv4 has no A bit */
         g->m.cpu.r[15] = 0;
     }
+    g->m.baseline_mode = c->baseline;
     if (!machine_enable_jit(&g->m, c->jit, c->jit_cache))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
     return g;

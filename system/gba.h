@@ -27,6 +27,7 @@ typedef struct GbaConfig {
     const char *bios_path;  /* a 16 KiB BIOS image, or NULL for scion's HLE BIOS */
     const char *save_path;  /* the cartridge save, or NULL for ROM path with .sav */
     JitMode jit;
+    BaselineMode baseline;  /* BASELINE_ON or BASELINE_OFF */
     const char *jit_cache;  /* directory, or NULL: no persistent code cache */
     unsigned log_mask;      /* LOG_* items (-d) */
     const char *log_file;   /* or NULL for stderr */

@@ -532,6 +532,7 @@ static bool start_jit(VirtBoard *b, const VirtOptions *o)
     }
     b->m.jit_cache_max = o->jit_cache_max;
     b->m.jit_threshold = o->jit_threshold;
+    b->m.baseline_mode = o->baseline;
     b->m.jit_count = o->stats;
     b->m.icount = o->icount_shift >= 0;
     if (!machine_enable_jit(&b->m, o->jit, o->jit_cache))

@@ -40,6 +40,7 @@ typedef struct VirtOptions {
     FILE *log_out;
     bool stats;
     JitMode jit;
+    BaselineMode baseline;
     const char *jit_cache;  /* NULL: no persistent code cache */
     uint64_t jit_cache_max;
     unsigned jit_threshold;

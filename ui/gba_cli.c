@@ -63,6 +63,7 @@ static void gba_usage(FILE *out)
             "  -audio-dump FILE.wav    write the sound of the run (16-bit stereo, 32768 Hz)\n"
             "Common:\n"
             "  -jit MODE, -jit-cache DIR|off   the LLVM tier, as for `scion run`\n"
+            "  -baseline on|off  the baseline tier, or the IR interpreter in its place\n"
             "  -d ITEM,...     log items (-d help); -D FILE writes them to FILE\n"
             "  --stats         print frames and speed at exit\n");
 }
@@ -101,6 +102,9 @@ static int parse_value_option(GbaCliOptions *o, const char *a, const char *v)
     } else if (!strcmp(a, "-jit")) {
         if (!jit_parse_mode(v, &c->jit))
             return cli_bad_usage("unknown -jit mode '%s' (on, off, sync, always)", v);
+    } else if (!strcmp(a, "-baseline")) {
+        if (!baseline_parse_mode(v, &c->baseline) || c->baseline == BASELINE_CHECK)
+            return cli_bad_usage("unknown -baseline mode '%s' (on, off)", v);
     } else if (!strcmp(a, "-jit-cache")) c->jit_cache = cli_code_cache_dir(v, o->jit_cache_buf, sizeof o->jit_cache_buf);
     else if (!strcmp(a, "-d")) {
         const char *bad = NULL;
@@ -118,7 +122,7 @@ static int parse_value_option(GbaCliOptions *o, const char *a, const char *v)
 static bool takes_value(const char *a)
 {
     static const char *const with_value[] = {"-bios", "-save", "-display", "-frames", "-screenshot", "-keys",
-                                             "-load-state", "-audio-dump", "-keymap", "-scale", "-jit",
+                                             "-load-state", "-audio-dump", "-keymap", "-scale", "-jit", "-baseline",
                                              "-jit-cache", "-d", "-D"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (!strcmp(a, with_value[i]))

@@ -31,6 +31,7 @@ typedef struct Options {
     unsigned log_mask;
     bool stats;
     JitMode jit;
+    BaselineMode baseline;
     const char *jit_cache; /* directory, "off", or NULL for the default */
     uint64_t jit_cache_max; /* bytes, 0 for the default */
     unsigned jit_threshold; /* 0 for the default */
@@ -53,8 +54,12 @@ static void usage(FILE *out)
             "  -D FILE         write logs to FILE instead of stderr\n"
             "  -0 ARGV0        pass ARGV0 as the program's argv[0]\n"
             "  -jit MODE       LLVM tier: on (default, background compile), off\n"
-            "                  (interpreter only), sync, always (compile every block),\n"
-            "                  check (always, and check every block against the interpreter)\n"
+            "                  (baseline tier or interpreter only), sync, always (compile\n"
+            "                  every block), check (always, and check every block against\n"
+            "                  the interpreter)\n"
+            "  -baseline MODE  baseline tier (x86-64 code per block from its first run):\n"
+            "                  on (default), off (the IR interpreter instead), check (every\n"
+            "                  block's run checked against the interpreter)\n"
             "  -jit-cache DIR  keep compiled code in DIR for later runs, or 'off'\n"
             "                  (default: $XDG_CACHE_HOME/scion/jit)\n"
             "  -jit-threshold N  interpreted runs of a block before its region is\n"
@@ -87,6 +92,9 @@ static int parse_options(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "-jit") && has_value) {
             if (!jit_parse_mode(argv[++i], &o->jit))
                 return cli_bad_usage("unknown -jit mode '%s' (on, off, sync, always, check)", argv[i]);
+        } else if (!strcmp(a, "-baseline") && has_value) {
+            if (!baseline_parse_mode(argv[++i], &o->baseline))
+                return cli_bad_usage("unknown -baseline mode '%s' (on, off, check)", argv[i]);
         } else if (!strcmp(a, "-jit-cache") && has_value) {
             o->jit_cache = argv[++i];
             if (!*o->jit_cache)
@@ -187,6 +195,7 @@ static int run_program(const Options *o, int argc, char **argv)
     char cache_dir[PATH_MAX];
     m->jit_cache_max = o->jit_cache_max;
     m->jit_threshold = o->jit_threshold;
+    m->baseline_mode = o->baseline;
     m->jit_count = o->stats; /* counting costs compiled code a little: only when asked */
     if (!machine_enable_jit(m, o->jit, cli_code_cache_dir(o->jit_cache, cache_dir, sizeof cache_dir)))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");

@@ -33,6 +33,8 @@ static void virt_usage(FILE *out)
             "  -rtc-base SECS  the RTC's time at power-on, in seconds since 1970\n"
             "                  (default: the host's clock)\n"
             "  -jit MODE, -jit-cache DIR|off, -jit-cache-max SIZE, -jit-threshold N\n"
+            "                  as for user mode (scion run --help)\n"
+            "  -baseline on|off  the baseline tier, or the IR interpreter in its place\n"
             "                  the LLVM tier, as for `scion run`\n"
             "  -d ITEM,...     log items (-d help); -D FILE writes them to FILE\n"
             "  --stats         print execution statistics at exit\n"
@@ -103,6 +105,9 @@ static int parse_jit_option(VirtOptions *o, const char *a, const char *v)
     if (!strcmp(a, "-jit")) {
         if (!jit_parse_mode(v, &o->jit))
             return cli_bad_usage("unknown -jit mode '%s' (on, off, sync, always)", v);
+    } else if (!strcmp(a, "-baseline")) {
+        if (!baseline_parse_mode(v, &o->baseline) || o->baseline == BASELINE_CHECK)
+            return cli_bad_usage("unknown -baseline mode '%s' (on, off)", v);
     } else if (!strcmp(a, "-jit-cache")) {
         o->jit_cache = v;
     } else if (!strcmp(a, "-jit-threshold")) {
@@ -117,8 +122,8 @@ static int parse_jit_option(VirtOptions *o, const char *a, const char *v)
 
 static bool is_jit_option(const char *a)
 {
-    return !strcmp(a, "-jit") || !strcmp(a, "-jit-cache") || !strcmp(a, "-jit-threshold") ||
-           !strcmp(a, "-jit-cache-max");
+    return !strcmp(a, "-jit") || !strcmp(a, "-baseline") || !strcmp(a, "-jit-cache") ||
+           !strcmp(a, "-jit-threshold") || !strcmp(a, "-jit-cache-max");
 }
 
 /* One option with its value v (NULL if the option takes none); returns -1
@@ -176,7 +181,7 @@ static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfil
 static bool takes_value(const char *a)
 {
     static const char *const with_value[] = {"-kernel", "-initrd", "-append", "-dtb", "-m", "-drive", "-D", "-d",
-                                             "-jit", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-rng-seed", "-icount", "-rtc-base",
+                                             "-jit", "-baseline", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-rng-seed", "-icount", "-rtc-base",
                                              "-M", "-machine", "-cpu", "-serial", "-loadvm", "-snapshot-file", "-monitor", "-incoming",
                                              "-snapshot-at"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)

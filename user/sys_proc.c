@@ -70,10 +70,12 @@ static int32_t do_fork(UserProcess *p, const CloneArgs *c)
     int exit_signal = (int)(c->flags & GUEST_CSIGNAL);
     jit_fork_prepare(p->machine->jit);
     pid_t pid = exit_signal == SIGCHLD ? fork() : (pid_t)syscall(SYS_clone, (unsigned long)exit_signal, 0, 0, 0, 0);
-    if (pid == 0)
+    if (pid == 0) {
         jit_fork_child(p->machine->jit);
-    else
+        baseline_fork_child(&p->machine->baseline);
+    } else {
         jit_fork_parent(p->machine->jit);
+    }
     if (pid < 0) {
         int e = errno;
         if (vfork_like)

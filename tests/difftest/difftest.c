@@ -4,7 +4,8 @@
  * memory is a failure, printed as a one-line reproducer for --replay.
  *
  *   difftest [--seed N] [--count N] [--isa a32|t32|both] [--block 1|5|100]
- *            [--tier interp|jit|both] [--max-fail N] [--quiet]
+ *            [--tier interp|baseline|jit|both|all] [--max-fail N] [--quiet]
+ *   (both: interp and jit; all: the three tiers)
  *   difftest --replay FILE [--tier ...]
  */
 #include <errno.h>
@@ -20,7 +21,7 @@ typedef struct Options {
     unsigned long count;
     int isa;       /* DT_A32, DT_T32, or -1 for both */
     unsigned block;
-    bool interp, jit;
+    bool interp, baseline, jit;
     unsigned max_fail;
     bool quiet, minimize, trace, brief, show_skips, coverage;
     const char *replay;
@@ -39,7 +40,7 @@ typedef enum Verdict { V_PASS, V_FAIL, V_SKIP } Verdict;
 
 static const char *tier_name(DtTier t)
 {
-    return t == DT_TIER_JIT ? "scion-jit" : "scion-interp";
+    return t == DT_TIER_JIT ? "scion-jit" : t == DT_TIER_BASELINE ? "scion-baseline" : "scion-interp";
 }
 
 /* Compare one scion run with the reference; on a skip, *why says why. */
@@ -109,10 +110,12 @@ static Verdict run_case(Session *s, const DtCase *c, FILE *diff, int *sig)
     DtResult ref;
     uc_run(s->uc, c, &ref);
     Verdict out = V_PASS;
-    DtTier tiers[2];
+    DtTier tiers[3];
     unsigned nt = 0;
     if (s->opt.interp)
         tiers[nt++] = DT_TIER_INTERP;
+    if (s->opt.baseline)
+        tiers[nt++] = DT_TIER_BASELINE;
     if (s->opt.jit)
         tiers[nt++] = DT_TIER_JIT;
     for (unsigned i = 0; i < nt; i++) {
@@ -261,16 +264,18 @@ static int replay(Session *s)
 static void usage(FILE *out)
 {
     fprintf(out, "usage: difftest [--seed N] [--count N] [--isa a32|t32|both] [--block 1|5|100]\n"
-                 "                [--tier interp|jit|both] [--max-fail N] [--no-minimize] [--quiet] [--brief] [--trace]\n"
+                 "                [--tier interp|baseline|jit|both|all] [--max-fail N] [--no-minimize] [--quiet] [--brief] [--trace]\n"
                  "                [--coverage] [--show-skips]\n"
-                 "       difftest --replay FILE [--tier interp|jit|both]\n");
+                 "       difftest --replay FILE [--tier interp|baseline|jit|both|all]\n");
 }
 
 static bool parse_tier(Options *o, const char *v)
 {
-    o->interp = !strcmp(v, "interp") || !strcmp(v, "both");
-    o->jit = !strcmp(v, "jit") || !strcmp(v, "both");
-    return o->interp || o->jit;
+    bool all = !strcmp(v, "all");
+    o->interp = all || !strcmp(v, "interp") || !strcmp(v, "both");
+    o->baseline = all || !strcmp(v, "baseline");
+    o->jit = all || !strcmp(v, "jit") || !strcmp(v, "both");
+    return o->interp || o->baseline || o->jit;
 }
 
 /* Options without a value; returns false if a is none of them. */

@@ -1,4 +1,4 @@
-/* Running a case under scion: interpreter tier or LLVM tier. */
+/* Running a case under scion: interpreter, baseline tier or LLVM tier. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "backend/baseline.h"
 #include "backend/block_cache.h"
 #include "backend/interp.h"
 #include "backend/jit.h"
@@ -25,6 +26,7 @@ struct ScionRunner {
     Translator *tr;
     BlockCache *cache;
     Jit *jit;
+    Baseline *baseline;
     Log log;
     FILE *trace;
 };
@@ -96,6 +98,10 @@ ScionRunner *scion_runner_new(bool want_jit)
             exit(2);
         }
     }
+    if (!(s->baseline = baseline_new())) {
+        fprintf(stderr, "difftest: no executable memory for the baseline tier\n");
+        exit(2);
+    }
     install_handler();
     return s;
 }
@@ -108,6 +114,7 @@ void scion_runner_free(ScionRunner *s)
     jit_collect(s->jit, &s->cpu.common);
     block_cache_collect(s->cache);
     jit_free(s->jit);
+    baseline_free(s->baseline);
     block_cache_free(s->cache);
     translator_free(s->tr);
     munmap(s->base, RESERVE_SIZE);
@@ -168,6 +175,21 @@ static void set_stop(DtResult *out, DtStop stop, uint32_t pc, const char *why)
     snprintf(out->why, sizeof out->why, "%s", why);
 }
 
+static int run_baseline(ScionRunner *s, const IrBlock *ir, DtResult *out)
+{
+    InterpCode *code = interp_prepare(ir);
+    BaselineFn fn = baseline_compile(s->baseline, code, false);
+    interp_free(code); /* the host code stands alone */
+    if (!fn) {
+        set_stop(out, DT_STOP_OTHER, s->cpu.r[15], "the baseline tier declined the block");
+        return -1;
+    }
+    uint32_t next;
+    IrExitKind k = fn(&s->cpu, &next);
+    s->cpu.r[15] = next;
+    return (int)k;
+}
+
 /* Run one block; returns its exit kind (or -1 with out set). */
 static int run_block(ScionRunner *s, DtTier tier, DtResult *out)
 {
@@ -179,7 +201,7 @@ static int run_block(ScionRunner *s, DtTier tier, DtResult *out)
         return -1;
     }
     if (s->trace) {
-        fprintf(s->trace, "scion IR of the block at %08x (%s):\n", pc, tier == DT_TIER_JIT ? "jit" : "interp");
+        fprintf(s->trace, "scion IR of the block at %08x (%s):\n", pc, tier == DT_TIER_JIT ? "jit" : tier == DT_TIER_BASELINE ? "baseline" : "interp");
         ir_print(r.ir, s->trace);
     }
     if (tier == DT_TIER_INTERP) {
@@ -189,6 +211,8 @@ static int run_block(ScionRunner *s, DtTier tier, DtResult *out)
         cpu->r[15] = next;
         return (int)k;
     }
+    if (tier == DT_TIER_BASELINE)
+        return run_baseline(s, r.ir, out);
     TransBlock *tb = block_cache_insert(s->cache, pc, mode, r.guest_start, r.guest_end, r.ninsns,
                                         interp_prepare(r.ir));
     jit_submit(s->jit, tb);

@@ -15,7 +15,7 @@
 
 #include "tests/difftest/dt.h"
 
-typedef enum DtTier { DT_TIER_INTERP, DT_TIER_JIT } DtTier;
+typedef enum DtTier { DT_TIER_INTERP, DT_TIER_JIT, DT_TIER_BASELINE } DtTier;
 
 typedef struct ScionRunner ScionRunner;
 ScionRunner *scion_runner_new(bool want_jit);

@@ -5,7 +5,8 @@
 #
 # GUEST_BIN is a build of tests/guest/jitgen.c (the static variant needs no
 # sysroot; dynamic ones get -L $SYSROOT, default /usr/arm-linux-gnueabihf).
-# For each JIT mode in $MODES (default "on always"), jitgen runs twice:
+# For each JIT mode in $MODES (default "off sync always", see README.md),
+# jitgen runs twice:
 #   small: N = D/4 generations per phase (D = the default, read from the
 #          golden file's first line), must print "jitgen: OK" and exit 0;
 #   large: the default D = 4N generations per phase, stdout must equal
@@ -27,7 +28,7 @@ fi
 SCION=$1
 BIN=$2
 SYSROOT=${SYSROOT:-/usr/arm-linux-gnueabihf}
-MODES=${MODES:-on always}
+MODES=${MODES:-off sync always}
 RSS_RATIO=${RSS_RATIO:-1.10}
 RSS_SLACK_MIB=${RSS_SLACK_MIB:-12}
 RSS_CAP_MIB=${RSS_CAP_MIB:-400}

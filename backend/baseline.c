@@ -1,0 +1,569 @@
+/*
+ * Baseline tier: one pass over a block's IR, emitting x86-64 per op.
+ *
+ * Register use inside a block: rbx = guest state (CpuCommon first),
+ * r12 = where the next pc goes, r14 = host address of guest address 0 (user
+ * mode); rax, rcx, rdx, rsi, rdi are scratch within one op.  Temp t lives
+ * at [rsp + 8t], always as the interpreter holds it (32-bit results
+ * zero-extended to 64), so helpers see the same argument values.
+ *
+ * Every IR op has a case in emit_op; the switch has no default so the
+ * compiler names any op this file forgets (-Wswitch), as in interp.c.
+ */
+#include "backend/baseline.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/code_arena.h"
+#include "backend/cpu_common.h"
+#include "backend/softmmu.h"
+#include "backend/x64_asm.h"
+#include "translator/helpers.h"
+
+#define ARENA_SIZE (32u << 20)
+/* Blocks with more temps than this (a frame over 64 KiB) stay interpreted. */
+#define MAX_TEMPS 8192
+/* Upper bound of code per IR op, to reserve space before emitting. */
+#define MAX_BYTES_PER_OP 128
+
+static_assert(offsetof(CpuCommon, insn_mode) == offsetof(CpuCommon, insn_pc) + 4,
+              "one 64-bit store sets both instruction-start fields");
+static_assert(sizeof(TlbEntry) == 24, "the TLB index is scaled by 3 * 8");
+
+struct Baseline {
+    CodeArena *arena;
+    BaselineStats stats;
+};
+
+typedef struct Fixup {
+    size_t rel32_at;
+    size_t target; /* index of the LABEL op */
+} Fixup;
+
+typedef struct Emit {
+    X64Buf b;
+    const InterpCode *code;
+    bool softmmu;
+    int32_t frame;
+    bool *is_const;
+    uint64_t *konst;
+    Fixup *fixups;
+    size_t nfixups;
+    bool start_pending; /* an INSN_START not yet stored */
+    uint64_t start_imm;
+} Emit;
+
+#define RAX X64_RAX
+#define RCX X64_RCX
+#define RDX X64_RDX
+#define RBX X64_RBX
+#define RSP X64_RSP
+#define RSI X64_RSI
+#define RDI X64_RDI
+#define R12 X64_R12
+#define R14 X64_R14
+
+Baseline *baseline_new(void)
+{
+    Baseline *bl = calloc(1, sizeof *bl);
+    if (!bl)
+        return NULL;
+    if (!(bl->arena = code_arena_new(ARENA_SIZE))) {
+        free(bl);
+        return NULL;
+    }
+    return bl;
+}
+
+void baseline_free(Baseline *bl)
+{
+    if (bl) {
+        code_arena_free(bl->arena);
+        free(bl);
+    }
+}
+
+void baseline_fork_child(Baseline **bl)
+{
+    if (*bl && !code_arena_fork_child((*bl)->arena)) {
+        baseline_free(*bl); /* no memory of its own: the child interprets */
+        *bl = NULL;
+    }
+}
+
+bool baseline_parse_mode(const char *s, BaselineMode *mode)
+{
+    static const char *const names[] = {[BASELINE_ON] = "on", [BASELINE_OFF] = "off", [BASELINE_CHECK] = "check"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(s, names[i])) {
+            *mode = (BaselineMode)i;
+            return true;
+        }
+    return false;
+}
+
+uint32_t baseline_generation(const Baseline *bl)
+{
+    return code_arena_generation(bl->arena);
+}
+
+BaselineStats baseline_stats(const Baseline *bl)
+{
+    BaselineStats s = bl->stats;
+    s.resets = code_arena_resets(bl->arena);
+    return s;
+}
+
+static int32_t slot(IrTemp t)
+{
+    return (int32_t)t * 8;
+}
+
+/* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
+static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
+{
+    if (e->is_const[t])
+        x64_mov_imm(&e->b, reg, width == 4 ? (uint32_t)e->konst[t] : e->konst[t]);
+    else
+        x64_load(&e->b, width, reg, RSP, slot(t));
+}
+
+static void put(Emit *e, IrTemp t, X64Reg reg)
+{
+    x64_store(&e->b, 8, RSP, slot(t), reg);
+}
+
+/* Store a pending INSN_START: before anything that can fault, call out,
+ * leave the block or branch, the state names the current instruction. */
+static void flush_start(Emit *e)
+{
+    if (!e->start_pending)
+        return;
+    x64_mov_imm(&e->b, RAX, e->start_imm);
+    x64_store(&e->b, 8, RBX, offsetof(CpuCommon, insn_pc), RAX);
+    e->start_pending = false;
+}
+
+static void epilogue(Emit *e)
+{
+    x64_alu_imm(&e->b, 8, X64_ADD, RSP, (uint32_t)e->frame);
+    x64_pop(&e->b, R14);
+    x64_pop(&e->b, R12);
+    x64_pop(&e->b, RBX);
+    x64_ret(&e->b);
+}
+
+static void prologue(Emit *e)
+{
+    /* Entry rsp is 8 mod 16; three pushes and a 16-byte multiple frame
+     * leave it 16-byte aligned for helper calls. */
+    x64_push(&e->b, RBX);
+    x64_push(&e->b, R12);
+    x64_push(&e->b, R14);
+    x64_alu_imm(&e->b, 8, X64_SUB, RSP, (uint32_t)e->frame);
+    x64_mov_rr(&e->b, 8, RBX, RDI);
+    x64_mov_rr(&e->b, 8, R12, RSI);
+    if (!e->softmmu)
+        x64_load(&e->b, 8, R14, RBX, offsetof(CpuCommon, mem_base));
+}
+
+static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, unsigned kind)
+{
+    if (use_imm)
+        x64_store_imm(&e->b, 4, R12, 0, imm_pc);
+    else
+        x64_store(&e->b, 4, R12, 0, next_pc);
+    x64_mov_imm(&e->b, RAX, kind);
+    epilogue(e);
+}
+
+static void jump_to_label(Emit *e, size_t rel32_at, uint64_t label_index)
+{
+    e->fixups[e->nfixups++] = (Fixup){rel32_at, (size_t)label_index};
+}
+
+static void place_label(Emit *e, size_t index)
+{
+    for (size_t i = 0; i < e->nfixups; i++)
+        if (e->fixups[i].target == index)
+            x64_patch(&e->b, e->fixups[i].rel32_at);
+}
+
+static void emit_branch(Emit *e, const IrInsn *in, bool if_zero)
+{
+    if (e->is_const[in->a]) {
+        if ((e->konst[in->a] == 0) == if_zero)
+            jump_to_label(e, x64_jmp_fwd(&e->b), in->imm);
+        return;
+    }
+    get(e, RAX, in->a, 4);
+    x64_test_rr(&e->b, 4, RAX, RAX);
+    jump_to_label(e, x64_jcc_fwd(&e->b, if_zero ? X64_CC_E : X64_CC_NE), in->imm);
+}
+
+/* eax op= b, with b as an immediate when it is a constant. */
+static void alu_b(Emit *e, X64Alu op, IrTemp b)
+{
+    if (e->is_const[b])
+        x64_alu_imm(&e->b, 4, op, RAX, (uint32_t)e->konst[b]);
+    else
+        x64_alu_rm(&e->b, 4, op, RAX, RSP, slot(b));
+}
+
+static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
+{
+    get(e, RAX, in->a, 4);
+    alu_b(e, op, in->b);
+    put(e, in->dst, RAX);
+}
+
+static void emit_alu64(Emit *e, const IrInsn *in, X64Alu op)
+{
+    get(e, RAX, in->a, 8);
+    get(e, RCX, in->b, 8);
+    x64_alu_rr(&e->b, 8, op, RAX, RCX);
+    put(e, in->dst, RAX);
+}
+
+static void emit_shift(Emit *e, const IrInsn *in, unsigned width, X64Shift op)
+{
+    get(e, RAX, in->a, width);
+    if (e->is_const[in->b]) {
+        x64_shift_imm(&e->b, width, op, RAX, (uint8_t)(e->konst[in->b] & (width * 8 - 1)));
+    } else {
+        get(e, RCX, in->b, 4);
+        x64_shift_cl(&e->b, width, op, RAX); /* x86 masks the count as the IR does */
+    }
+    put(e, in->dst, RAX);
+}
+
+static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
+{
+    get(e, RAX, in->a, 4);
+    alu_b(e, X64_CMP, in->b);
+    x64_setcc(&e->b, cc, RAX);
+    put(e, in->dst, RAX);
+}
+
+static void emit_unary(Emit *e, const IrInsn *in, unsigned width, bool sign)
+{
+    get(e, RAX, in->a, 4);
+    x64_extend(&e->b, width, sign, RAX, RAX);
+    put(e, in->dst, RAX);
+}
+
+/* Carry out of a + b + c: the 64-bit sum's bit 32. */
+static void emit_addc(Emit *e, const IrInsn *in)
+{
+    get(e, RAX, in->a, 4);
+    get(e, RCX, in->b, 4);
+    x64_alu_rr(&e->b, 8, X64_ADD, RAX, RCX);
+    get(e, RCX, in->c, 4);
+    x64_alu_rr(&e->b, 8, X64_ADD, RAX, RCX);
+    x64_shift_imm(&e->b, 8, X64_SHR, RAX, 32);
+    put(e, in->dst, RAX);
+}
+
+/* Signed overflow of a + b + c: ((~(a ^ b) & (a ^ r)) >> 31. */
+static void emit_addv(Emit *e, const IrInsn *in)
+{
+    get(e, RAX, in->a, 4);
+    get(e, RCX, in->b, 4);
+    get(e, RSI, in->c, 4);
+    x64_alu_rr(&e->b, 4, X64_ADD, RSI, RAX);
+    x64_alu_rr(&e->b, 4, X64_ADD, RSI, RCX);
+    x64_alu_rr(&e->b, 4, X64_XOR, RCX, RAX);
+    x64_not(&e->b, 4, RCX);
+    x64_alu_rr(&e->b, 4, X64_XOR, RSI, RAX);
+    x64_alu_rr(&e->b, 4, X64_AND, RSI, RCX);
+    x64_shift_imm(&e->b, 4, X64_SHR, RSI, 31);
+    put(e, in->dst, RSI);
+}
+
+static void emit_select(Emit *e, const IrInsn *in)
+{
+    get(e, RCX, in->c, 4);
+    get(e, RDX, in->b, 4);
+    get(e, RAX, in->a, 4);
+    x64_test_rr(&e->b, 4, RAX, RAX);
+    x64_cmov(&e->b, 4, X64_CC_NE, RCX, RDX);
+    put(e, in->dst, RCX);
+}
+
+/* Division by zero gives 0; INT_MIN / -1 gives INT_MIN (negation wraps). */
+static void emit_div(Emit *e, const IrInsn *in, bool sign)
+{
+    get(e, RCX, in->b, 4);
+    x64_alu_rr(&e->b, 4, X64_XOR, RAX, RAX);
+    x64_test_rr(&e->b, 4, RCX, RCX);
+    size_t by_zero = x64_jcc_fwd(&e->b, X64_CC_E);
+    get(e, RAX, in->a, 4);
+    size_t done_neg = 0;
+    if (sign) {
+        x64_alu_imm(&e->b, 4, X64_CMP, RCX, 0xffffffffu);
+        size_t divide = x64_jcc_fwd(&e->b, X64_CC_NE);
+        x64_neg(&e->b, 4, RAX);
+        done_neg = x64_jmp_fwd(&e->b);
+        x64_patch(&e->b, divide);
+        x64_cdq(&e->b);
+    } else {
+        x64_alu_rr(&e->b, 4, X64_XOR, RDX, RDX);
+    }
+    x64_div(&e->b, sign, RCX);
+    x64_patch(&e->b, by_zero);
+    if (sign)
+        x64_patch(&e->b, done_neg);
+    put(e, in->dst, RAX);
+}
+
+static void emit_clz(Emit *e, const IrInsn *in)
+{
+    get(e, RAX, in->a, 4);
+    x64_mov_imm(&e->b, RCX, 63);
+    x64_bsr(&e->b, RAX, RAX);
+    x64_cmov(&e->b, 4, X64_CC_E, RAX, RCX); /* zero input: 63 ^ 31 = 32 */
+    x64_alu_imm(&e->b, 4, X64_XOR, RAX, 31);
+    put(e, in->dst, RAX);
+}
+
+/* rdx <- the TLB entry for the address in eax; flags decide which TLB.
+ * Then compare the entry's tag for this access with the key of the
+ * address (softmmu.h); returns the jump taken on a miss. */
+static size_t tlb_lookup(Emit *e, unsigned size, unsigned flags, size_t tag_off)
+{
+    X64Buf *b = &e->b;
+    x64_mov_rr(b, 4, RCX, RAX);
+    x64_shift_imm(b, 4, X64_SHR, RCX, 12);
+    x64_alu_imm(b, 4, X64_AND, RCX, TLB_SIZE - 1);
+    x64_lea(b, 8, RCX, RCX, RCX, 2, 0);
+    x64_load(b, 8, RDX, RBX, (flags & TLB_UNPRIV) ? offsetof(CpuCommon, tlb_user) : offsetof(CpuCommon, tlb));
+    x64_lea(b, 8, RDX, RDX, RCX, 8, 0);
+    x64_lea(b, 4, RCX, RAX, X64_RSP, 1, (int32_t)size - 1);
+    x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK);
+    if (flags & TLB_AMASK) {
+        x64_mov_rr(b, 4, RSI, RAX);
+        x64_alu_imm(b, 4, X64_AND, RSI, flags & TLB_AMASK);
+        x64_alu_rr(b, 4, X64_OR, RCX, RSI);
+    }
+    x64_alu_rm(b, 4, X64_CMP, RCX, RDX, (int32_t)tag_off);
+    size_t miss = x64_jcc_fwd(b, X64_CC_NE);
+    x64_load(b, 8, RDX, RDX, offsetof(TlbEntry, addend));
+    return miss;
+}
+
+static void call_slow(Emit *e, size_t fn_off)
+{
+    x64_mov_rr(&e->b, 8, RDI, RBX);
+    x64_load(&e->b, 8, RAX, RBX, (int32_t)fn_off);
+    x64_call_reg(&e->b, RAX);
+}
+
+static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
+{
+    flush_start(e);
+    get(e, RAX, in->a, 4);
+    if (!e->softmmu) {
+        x64_load_idx(&e->b, size, sign, RAX, R14, RAX);
+    } else {
+        size_t miss = tlb_lookup(e, size, in->aux, offsetof(TlbEntry, tag_read));
+        x64_load_idx(&e->b, size, sign, RAX, RDX, RAX);
+        size_t done = x64_jmp_fwd(&e->b);
+        x64_patch(&e->b, miss);
+        x64_mov_rr(&e->b, 4, RSI, RAX);
+        x64_mov_imm(&e->b, RDX, size | (unsigned)in->aux << TLB_ALIGN_SHIFT);
+        call_slow(e, offsetof(CpuCommon, load_slow));
+        if (size < 4)
+            x64_extend(&e->b, size, sign, RAX, RAX);
+        else if (size == 4)
+            x64_mov_rr(&e->b, 4, RAX, RAX);
+        x64_patch(&e->b, done);
+    }
+    put(e, in->dst, RAX);
+}
+
+static void emit_store(Emit *e, const IrInsn *in, unsigned size)
+{
+    unsigned vwidth = size == 8 ? 8 : 4;
+    flush_start(e);
+    get(e, RAX, in->a, 4);
+    if (!e->softmmu) {
+        get(e, RCX, in->b, vwidth);
+        x64_store_idx(&e->b, size, R14, RAX, RCX);
+        return;
+    }
+    size_t miss = tlb_lookup(e, size, in->aux, offsetof(TlbEntry, tag_write));
+    get(e, RCX, in->b, vwidth);
+    x64_store_idx(&e->b, size, RDX, RAX, RCX);
+    size_t done = x64_jmp_fwd(&e->b);
+    x64_patch(&e->b, miss);
+    x64_mov_rr(&e->b, 4, RSI, RAX);
+    get(e, RDX, in->b, vwidth);
+    x64_mov_imm(&e->b, RCX, size | (unsigned)in->aux << TLB_ALIGN_SHIFT);
+    call_slow(e, offsetof(CpuCommon, store_slow));
+    x64_patch(&e->b, done);
+}
+
+static void emit_call(Emit *e, const IrInsn *in)
+{
+    flush_start(e);
+    get(e, RSI, in->a, 8);
+    get(e, RDX, in->b, 8);
+    get(e, RCX, in->c, 8);
+    x64_mov_rr(&e->b, 8, RDI, RBX);
+    x64_mov_imm(&e->b, RAX, (uint64_t)(uintptr_t)helper_info[in->imm].fn);
+    x64_call_reg(&e->b, RAX);
+    put(e, in->dst, RAX);
+}
+
+static void emit_state_store(Emit *e, const IrInsn *in, unsigned width)
+{
+    int32_t off = (int32_t)in->imm;
+    if (e->is_const[in->a] && (width == 4 || (int64_t)e->konst[in->a] == (int32_t)e->konst[in->a])) {
+        x64_store_imm(&e->b, width, RBX, off, (uint32_t)e->konst[in->a]);
+        return;
+    }
+    get(e, RAX, in->a, width);
+    x64_store(&e->b, width, RBX, off, RAX);
+}
+
+static void set_const(Emit *e, IrTemp t, uint64_t v)
+{
+    e->is_const[t] = true;
+    e->konst[t] = v;
+}
+
+static void emit_op(Emit *e, const IrInsn *in, size_t index)
+{
+    X64Buf *b = &e->b;
+    switch ((IrOp)in->op) {
+    case IR_INSN_START: e->start_pending = true; e->start_imm = in->imm; break;
+    case IR_LABEL: flush_start(e); place_label(e, index); break;
+    case IR_BR: flush_start(e); jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
+    case IR_BRZ: flush_start(e); emit_branch(e, in, true); break;
+    case IR_BRNZ: flush_start(e); emit_branch(e, in, false); break;
+    case IR_EXIT: flush_start(e); exit_with(e, RAX, (uint32_t)in->imm, true, in->aux); break;
+    case IR_EXIT_IND:
+        flush_start(e);
+        get(e, RCX, in->a, 4);
+        exit_with(e, RCX, 0, false, in->aux);
+        break;
+    case IR_LDS32: x64_load(b, 4, RAX, RBX, (int32_t)in->imm); put(e, in->dst, RAX); break;
+    case IR_STS32: emit_state_store(e, in, 4); break;
+    case IR_LDS64: x64_load(b, 8, RAX, RBX, (int32_t)in->imm); put(e, in->dst, RAX); break;
+    case IR_STS64: emit_state_store(e, in, 8); break;
+    case IR_MOVI: set_const(e, in->dst, (uint32_t)in->imm); break;
+    case IR_MOVI64: set_const(e, in->dst, in->imm); break;
+    case IR_ADD: emit_alu(e, in, X64_ADD); break;
+    case IR_SUB: emit_alu(e, in, X64_SUB); break;
+    case IR_MUL:
+        get(e, RAX, in->a, 4);
+        get(e, RCX, in->b, 4);
+        x64_imul_rr(b, 4, RAX, RCX);
+        put(e, in->dst, RAX);
+        break;
+    case IR_AND: emit_alu(e, in, X64_AND); break;
+    case IR_OR: emit_alu(e, in, X64_OR); break;
+    case IR_XOR: emit_alu(e, in, X64_XOR); break;
+    case IR_NOT: get(e, RAX, in->a, 4); x64_not(b, 4, RAX); put(e, in->dst, RAX); break;
+    case IR_SHL: emit_shift(e, in, 4, X64_SHL); break;
+    case IR_LSHR: emit_shift(e, in, 4, X64_SHR); break;
+    case IR_ASHR: emit_shift(e, in, 4, X64_SAR); break;
+    case IR_ROR: emit_shift(e, in, 4, X64_ROR); break;
+    case IR_ADDC: emit_addc(e, in); break;
+    case IR_ADDV: emit_addv(e, in); break;
+    case IR_SETEQ: emit_set(e, in, X64_CC_E); break;
+    case IR_SETNE: emit_set(e, in, X64_CC_NE); break;
+    case IR_SETLTU: emit_set(e, in, X64_CC_B); break;
+    case IR_SETLTS: emit_set(e, in, X64_CC_L); break;
+    case IR_SELECT: emit_select(e, in); break;
+    case IR_UDIV: emit_div(e, in, false); break;
+    case IR_SDIV: emit_div(e, in, true); break;
+    case IR_CLZ: emit_clz(e, in); break;
+    case IR_BSWAP: get(e, RAX, in->a, 4); x64_bswap(b, RAX); put(e, in->dst, RAX); break;
+    case IR_SEXT8: emit_unary(e, in, 1, true); break;
+    case IR_SEXT16: emit_unary(e, in, 2, true); break;
+    case IR_ZEXT8: emit_unary(e, in, 1, false); break;
+    case IR_ZEXT16: emit_unary(e, in, 2, false); break;
+    case IR_ZEXT64:
+    case IR_LO32: get(e, RAX, in->a, 4); put(e, in->dst, RAX); break;
+    case IR_SEXT64: emit_unary(e, in, 4, true); break;
+    case IR_HI32:
+        if (e->is_const[in->a])
+            x64_mov_imm(b, RAX, e->konst[in->a] >> 32);
+        else
+            x64_load(b, 4, RAX, RSP, slot(in->a) + 4);
+        put(e, in->dst, RAX);
+        break;
+    case IR_PAIR64:
+        get(e, RAX, in->a, 4);
+        get(e, RCX, in->b, 4);
+        x64_shift_imm(b, 8, X64_SHL, RCX, 32);
+        x64_alu_rr(b, 8, X64_OR, RAX, RCX);
+        put(e, in->dst, RAX);
+        break;
+    case IR_ADD64: emit_alu64(e, in, X64_ADD); break;
+    case IR_SUB64: emit_alu64(e, in, X64_SUB); break;
+    case IR_MUL64:
+        get(e, RAX, in->a, 8);
+        get(e, RCX, in->b, 8);
+        x64_imul_rr(b, 8, RAX, RCX);
+        put(e, in->dst, RAX);
+        break;
+    case IR_SHL64: emit_shift(e, in, 8, X64_SHL); break;
+    case IR_LSHR64: emit_shift(e, in, 8, X64_SHR); break;
+    case IR_ASHR64: emit_shift(e, in, 8, X64_SAR); break;
+    case IR_LD8U: emit_load(e, in, 1, false); break;
+    case IR_LD8S: emit_load(e, in, 1, true); break;
+    case IR_LD16U: emit_load(e, in, 2, false); break;
+    case IR_LD16S: emit_load(e, in, 2, true); break;
+    case IR_LD32: emit_load(e, in, 4, false); break;
+    case IR_LD64: emit_load(e, in, 8, false); break;
+    case IR_ST8: emit_store(e, in, 1); break;
+    case IR_ST16: emit_store(e, in, 2); break;
+    case IR_ST32: emit_store(e, in, 4); break;
+    case IR_ST64: emit_store(e, in, 8); break;
+    case IR_CALL: emit_call(e, in); break;
+    case IR_OP_COUNT: abort();
+    }
+}
+
+static bool emit_block(Emit *e)
+{
+    const InterpCode *code = e->code;
+    e->is_const[code->ntemps - 1] = true; /* interp_prepare's zero temp */
+    prologue(e);
+    for (size_t i = 0; i < code->count && !e->b.overflow; i++)
+        emit_op(e, &code->insns[i], i);
+    return !e->b.overflow;
+}
+
+BaselineFn baseline_compile(Baseline *bl, const InterpCode *code, bool softmmu)
+{
+    if (code->ntemps > MAX_TEMPS) {
+        bl->stats.declined++;
+        return NULL;
+    }
+    size_t want = 64 + code->count * MAX_BYTES_PER_OP, cap;
+    uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
+    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .softmmu = softmmu,
+              .frame = (int32_t)((code->ntemps * 8 + 15) & ~15u)};
+    e.is_const = calloc(code->ntemps, sizeof *e.is_const);
+    e.konst = calloc(code->ntemps, sizeof *e.konst);
+    e.fixups = calloc(code->count + 1, sizeof *e.fixups);
+    if (!e.is_const || !e.konst || !e.fixups)
+        abort();
+    bool ok = emit_block(&e);
+    free(e.is_const);
+    free(e.konst);
+    free(e.fixups);
+    if (!ok) {
+        bl->stats.declined++;
+        return NULL;
+    }
+    bl->stats.compiled++;
+    bl->stats.code_bytes += e.b.len;
+    return (BaselineFn)code_arena_commit(bl->arena, e.b.len);
+}

@@ -1,0 +1,105 @@
+/* Double-mapped executable memory (see code_arena.h). */
+#include "backend/code_arena.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct CodeArena {
+    uint8_t *rw, *rx;
+    size_t size, used;
+    uint32_t generation;
+    uint64_t resets;
+};
+
+/* Map a fresh memfd of a->size bytes at two addresses. */
+static bool map_views(CodeArena *a)
+{
+    int fd = memfd_create("scion-baseline-code", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, (off_t)a->size) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    a->rw = mmap(NULL, a->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    a->rx = mmap(NULL, a->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    close(fd); /* the mappings keep the memory */
+    if (a->rw != MAP_FAILED && a->rx != MAP_FAILED)
+        return true;
+    if (a->rw != MAP_FAILED)
+        munmap(a->rw, a->size);
+    if (a->rx != MAP_FAILED)
+        munmap(a->rx, a->size);
+    return false;
+}
+
+CodeArena *code_arena_new(size_t size)
+{
+    CodeArena *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->size = size;
+    if (!map_views(a)) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+bool code_arena_fork_child(CodeArena *a)
+{
+    uint8_t *rw = a->rw, *rx = a->rx;
+    bool ok = map_views(a);
+    munmap(rw, a->size);
+    munmap(rx, a->size);
+    a->used = 0;
+    a->generation++;
+    return ok;
+}
+
+void code_arena_free(CodeArena *a)
+{
+    if (!a)
+        return;
+    munmap(a->rw, a->size);
+    munmap(a->rx, a->size);
+    free(a);
+}
+
+uint8_t *code_arena_reserve(CodeArena *a, size_t want, size_t *cap)
+{
+    if (a->size - a->used < want) {
+        /* Start over: the pages are given back, so a reset arena costs
+         * only what is written into it again. */
+        madvise(a->rw, a->size, MADV_REMOVE);
+        a->used = 0;
+        a->generation++;
+        a->resets++;
+    }
+    *cap = a->size - a->used;
+    return a->rw + a->used;
+}
+
+void *code_arena_commit(CodeArena *a, size_t used)
+{
+    void *x = a->rx + a->used;
+    a->used = (a->used + used + 15) & ~(size_t)15;
+    if (a->used > a->size)
+        a->used = a->size;
+    return x;
+}
+
+uint32_t code_arena_generation(const CodeArena *a)
+{
+    return a->generation;
+}
+
+size_t code_arena_used(const CodeArena *a)
+{
+    return a->used;
+}
+
+uint64_t code_arena_resets(const CodeArena *a)
+{
+    return a->resets;
+}
