@@ -5,7 +5,8 @@
  * r12 = where the next pc goes, r14 = host address of guest address 0 (user
  * mode); rax, rcx, rdx, rsi, rdi are scratch within one op.  Temp t lives
  * at [rsp + 8t], always as the interpreter holds it (32-bit results
- * zero-extended to 64), so helpers see the same argument values.
+ * zero-extended to 64), so helpers see the same argument values.  The
+ * frame is the same size for every block, so chained blocks share it.
  *
  * Every IR op has a case in emit_op; the switch has no default so the
  * compiler names any op this file forgets (-Wswitch), as in interp.c.
@@ -24,8 +25,10 @@
 #include "translator/helpers.h"
 
 #define ARENA_SIZE (32u << 20)
-/* Blocks with more temps than this (a frame over 64 KiB) stay interpreted. */
-#define MAX_TEMPS 8192
+/* Blocks with more temps than this stay interpreted; the frame holds this
+ * many, whatever the block. */
+#define MAX_TEMPS 4096
+#define FRAME_SIZE (MAX_TEMPS * 8)
 /* Upper bound of code per IR op, to reserve space before emitting. */
 #define MAX_BYTES_PER_OP 128
 
@@ -33,9 +36,9 @@ static_assert(offsetof(CpuCommon, insn_mode) == offsetof(CpuCommon, insn_pc) + 4
               "one 64-bit store sets both instruction-start fields");
 static_assert(sizeof(TlbEntry) == 24, "the TLB index is scaled by 3 * 8");
 
-struct Baseline {
-    CodeArena *arena;
-    BaselineStats stats;
+struct BaselineLink {
+    uint32_t site;     /* arena offset of the rel32 */
+    uint32_t unlinked; /* its value before linking (the stub) */
 };
 
 typedef struct Fixup {
@@ -46,8 +49,11 @@ typedef struct Fixup {
 typedef struct Emit {
     X64Buf b;
     const InterpCode *code;
+    const BaselineRequest *req;
     bool softmmu;
-    int32_t frame;
+    unsigned nsites;       /* linkable exits emitted */
+    size_t site_at[2];     /* their rel32 offsets in b */
+    uint32_t site_pc[2], site_mode[2];
     bool *is_const;
     uint64_t *konst;
     Fixup *fixups;
@@ -75,6 +81,7 @@ Baseline *baseline_new(void)
         free(bl);
         return NULL;
     }
+    bl->generation = code_arena_generation(bl->arena);
     return bl;
 }
 
@@ -82,16 +89,31 @@ void baseline_free(Baseline *bl)
 {
     if (bl) {
         code_arena_free(bl->arena);
+        free(bl->links);
         free(bl);
+    }
+}
+
+/* The arena started over: every link went with the code. */
+static void sync_generation(Baseline *bl)
+{
+    uint32_t g = code_arena_generation(bl->arena);
+    if (g != bl->generation) {
+        bl->generation = g;
+        bl->nlinks = 0;
     }
 }
 
 void baseline_fork_child(Baseline **bl)
 {
-    if (*bl && !code_arena_fork_child((*bl)->arena)) {
+    if (!*bl)
+        return;
+    if (!code_arena_fork_child((*bl)->arena)) {
         baseline_free(*bl); /* no memory of its own: the child interprets */
         *bl = NULL;
+        return;
     }
+    sync_generation(*bl);
 }
 
 bool baseline_parse_mode(const char *s, BaselineMode *mode)
@@ -103,11 +125,6 @@ bool baseline_parse_mode(const char *s, BaselineMode *mode)
             return true;
         }
     return false;
-}
-
-uint32_t baseline_generation(const Baseline *bl)
-{
-    return code_arena_generation(bl->arena);
 }
 
 BaselineStats baseline_stats(const Baseline *bl)
@@ -149,7 +166,7 @@ static void flush_start(Emit *e)
 
 static void epilogue(Emit *e)
 {
-    x64_alu_imm(&e->b, 8, X64_ADD, RSP, (uint32_t)e->frame);
+    x64_alu_imm(&e->b, 8, X64_ADD, RSP, FRAME_SIZE);
     x64_pop(&e->b, R14);
     x64_pop(&e->b, R12);
     x64_pop(&e->b, RBX);
@@ -163,7 +180,7 @@ static void prologue(Emit *e)
     x64_push(&e->b, RBX);
     x64_push(&e->b, R12);
     x64_push(&e->b, R14);
-    x64_alu_imm(&e->b, 8, X64_SUB, RSP, (uint32_t)e->frame);
+    x64_alu_imm(&e->b, 8, X64_SUB, RSP, FRAME_SIZE);
     x64_mov_rr(&e->b, 8, RBX, RDI);
     x64_mov_rr(&e->b, 8, R12, RSI);
     if (!e->softmmu)
@@ -178,6 +195,39 @@ static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, un
         x64_store(&e->b, 4, R12, 0, next_pc);
     x64_mov_imm(&e->b, RAX, kind);
     epilogue(e);
+}
+
+/* [rbx + off] += v (64-bit counters in CpuCommon). */
+static void add_counter(Emit *e, size_t off, uint32_t v)
+{
+    x64_load(&e->b, 8, RAX, RBX, (int32_t)off);
+    x64_alu_imm(&e->b, 8, X64_ADD, RAX, v);
+    x64_store(&e->b, 8, RBX, (int32_t)off, RAX);
+}
+
+/* A direct exit that the dispatcher can link to its successor: unless an
+ * exit is requested, jump through a rel32 that starts out pointing at the
+ * stub below, which returns with CpuCommon.baseline_exit naming this exit. */
+static void linkable_exit(Emit *e, const IrInsn *in)
+{
+    X64Buf *b = &e->b;
+    unsigned index = e->nsites++;
+    x64_load(b, 4, RAX, RBX, offsetof(CpuCommon, exit_request));
+    x64_test_rr(b, 4, RAX, RAX);
+    size_t requested = x64_jcc_fwd(b, X64_CC_NE);
+    e->site_at[index] = x64_jmp_fwd(b);
+    e->site_pc[index] = ir_exit_pc(in);
+    e->site_mode[index] = ir_exit_mode(in);
+    x64_patch(b, requested);
+    x64_patch(b, e->site_at[index]);
+    x64_mov_imm(b, RAX, e->req->tag | index);
+    x64_store(b, 8, RBX, offsetof(CpuCommon, baseline_exit), RAX);
+    exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
+}
+
+static bool is_linkable(const Emit *e, const IrInsn *in)
+{
+    return e->req->chain && e->nsites < 2 && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN;
 }
 
 static void jump_to_label(Emit *e, size_t rel32_at, uint64_t label_index)
@@ -444,7 +494,13 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_BR: flush_start(e); jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
     case IR_BRZ: flush_start(e); emit_branch(e, in, true); break;
     case IR_BRNZ: flush_start(e); emit_branch(e, in, false); break;
-    case IR_EXIT: flush_start(e); exit_with(e, RAX, (uint32_t)in->imm, true, in->aux); break;
+    case IR_EXIT:
+        flush_start(e);
+        if (is_linkable(e, in))
+            linkable_exit(e, in);
+        else
+            exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
+        break;
     case IR_EXIT_IND:
         flush_start(e);
         get(e, RCX, in->a, 4);
@@ -530,40 +586,88 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     }
 }
 
-static bool emit_block(Emit *e)
+/* Returns the offset of the body (the entry of chained jumps). */
+static size_t emit_block(Emit *e)
 {
     const InterpCode *code = e->code;
     e->is_const[code->ntemps - 1] = true; /* interp_prepare's zero temp */
     prologue(e);
+    size_t body = e->b.len;
+    if (e->req->count) {
+        add_counter(e, offsetof(CpuCommon, baseline_blocks), 1);
+        add_counter(e, offsetof(CpuCommon, baseline_insns), e->req->ninsns);
+    }
     for (size_t i = 0; i < code->count && !e->b.overflow; i++)
         emit_op(e, &code->insns[i], i);
-    return !e->b.overflow;
+    return body;
 }
 
-BaselineFn baseline_compile(Baseline *bl, const InterpCode *code, bool softmmu)
+void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineRequest *req, BaselineCode *out)
 {
+    *out = (BaselineCode){0};
     if (code->ntemps > MAX_TEMPS) {
         bl->stats.declined++;
-        return NULL;
+        out->declined = true;
+        return;
     }
-    size_t want = 64 + code->count * MAX_BYTES_PER_OP, cap;
+    size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
     uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
-    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .softmmu = softmmu,
-              .frame = (int32_t)((code->ntemps * 8 + 15) & ~15u)};
+    sync_generation(bl);
+    size_t start = code_arena_used(bl->arena);
+    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu};
     e.is_const = calloc(code->ntemps, sizeof *e.is_const);
     e.konst = calloc(code->ntemps, sizeof *e.konst);
     e.fixups = calloc(code->count + 1, sizeof *e.fixups);
     if (!e.is_const || !e.konst || !e.fixups)
         abort();
-    bool ok = emit_block(&e);
+    size_t body = emit_block(&e);
     free(e.is_const);
     free(e.konst);
     free(e.fixups);
-    if (!ok) {
+    if (e.b.overflow) {
         bl->stats.declined++;
-        return NULL;
+        out->declined = true;
+        return;
     }
     bl->stats.compiled++;
     bl->stats.code_bytes += e.b.len;
-    return (BaselineFn)code_arena_commit(bl->arena, e.b.len);
+    uint8_t *x = code_arena_commit(bl->arena, e.b.len);
+    out->fn = (BaselineFn)(void *)x;
+    out->body = x + body;
+    out->gen = bl->generation;
+    for (unsigned i = 0; i < e.nsites; i++) {
+        out->site[i] = (uint32_t)(start + e.site_at[i]);
+        out->exit_pc[i] = e.site_pc[i];
+        out->exit_mode[i] = e.site_mode[i];
+    }
+}
+
+void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to)
+{
+    if (!baseline_current(bl, from) || !baseline_current(bl, to) || !from->site[index])
+        return;
+    if (bl->nlinks == bl->links_cap) {
+        bl->links_cap = bl->links_cap ? 2 * bl->links_cap : 256;
+        if (!(bl->links = realloc(bl->links, bl->links_cap * sizeof *bl->links)))
+            abort();
+    }
+    uint32_t site = from->site[index];
+    uint8_t *rw = code_arena_writable(bl->arena, site);
+    uint32_t old, rel = (uint32_t)((uint8_t *)to->body - (code_arena_executable(bl->arena, site) + 4));
+    memcpy(&old, rw, 4);
+    if (old == rel)
+        return; /* linked already (it came back on an exit request) */
+    memcpy(rw, &rel, 4);
+    bl->links[bl->nlinks++] = (BaselineLink){site, old};
+    bl->stats.links++;
+}
+
+void baseline_unlink_all(Baseline *bl)
+{
+    if (!bl || !bl->nlinks)
+        return;
+    for (size_t i = bl->nlinks; i-- > 0;) /* newest first: a site linked twice gets its stub back last */
+        memcpy(code_arena_writable(bl->arena, bl->links[i].site), &bl->links[i].unlinked, 4);
+    bl->nlinks = 0;
+    bl->stats.unlink_rounds++;
 }

@@ -13,9 +13,19 @@
  * the interpreter), helpers are called with the interpreter's arguments.
  * Results are exactly the interpreter's: the same IR semantics, op by op.
  *
+ * Chaining: a block compiled with `chain` gets up to two linkable direct
+ * exits.  Such an exit first tests CpuCommon.exit_request, then jumps
+ * through a patchable rel32: at first to a stub that returns to the
+ * dispatcher with CpuCommon.baseline_exit = tag | exit index; once the
+ * dispatcher has found the successor it links the exit (baseline_link) and
+ * later runs go straight to the successor's body.  Every block uses the same
+ * frame, so a chained jump needs no prologue.  baseline_unlink_all undoes
+ * every link (blocks retired, or a successor got LLVM code).
+ *
  *   Baseline *bl = baseline_new();
- *   BaselineFn fn = baseline_compile(bl, tb->code, softmmu);
- *   IrExitKind why = fn(cpu, &next_pc);
+ *   BaselineCode *bc = &tb->baseline;
+ *   baseline_compile(bl, tb->code, &(BaselineRequest){.softmmu = false}, bc);
+ *   IrExitKind why = bc->fn(cpu, &next_pc);
  */
 #ifndef SCION_BASELINE_H
 #define SCION_BASELINE_H
@@ -36,29 +46,65 @@ bool baseline_parse_mode(const char *s, BaselineMode *mode);
 
 typedef IrExitKind (*BaselineFn)(void *state, uint32_t *next_pc);
 
-typedef struct Baseline Baseline;
+struct CodeArena;
+typedef struct BaselineLink BaselineLink;
+
+/* A block's baseline code, valid while gen is the arena's generation. */
+typedef struct BaselineCode {
+    BaselineFn fn;          /* entry from the dispatcher (NULL: not compiled) */
+    void *body;             /* entry of chained jumps, past the prologue */
+    uint32_t gen;
+    bool declined;          /* too large: interpret it */
+    uint32_t site[2];       /* arena offsets of linkable exits' rel32, 0 for none */
+    uint32_t exit_pc[2];    /* where those exits go */
+    uint32_t exit_mode[2];  /* and the mode they declare (never IR_MODE_UNKNOWN) */
+} BaselineCode;
+
+typedef struct BaselineRequest {
+    bool softmmu;   /* guest memory through CpuCommon's TLB (system mode), else the flat mapping */
+    bool chain;     /* emit linkable direct exits */
+    bool count;     /* count blocks and instructions in CpuCommon (--stats) */
+    unsigned ninsns;
+    uintptr_t tag;  /* the block's identity for CpuCommon.baseline_exit (low bit clear) */
+} BaselineRequest;
 
 typedef struct BaselineStats {
     uint64_t compiled, declined; /* blocks */
     uint64_t code_bytes;         /* emitted in all */
     uint64_t resets;             /* times the code arena filled up and started over */
+    uint64_t links, unlink_rounds;
 } BaselineStats;
+
+/* The dispatcher tests `generation` on every block, so the struct is
+ * visible; only baseline.c changes it. */
+typedef struct Baseline {
+    struct CodeArena *arena;
+    uint32_t generation; /* the arena's, mirrored */
+    BaselineStats stats;
+    BaselineLink *links; /* linked exits, to undo them */
+    size_t nlinks, links_cap;
+} Baseline;
 
 /* NULL when the host gives no executable memory. */
 Baseline *baseline_new(void);
 void baseline_free(Baseline *bl);
-/* Host code for a prepared block (interp_prepare's form), or NULL if the
- * block is not compiled (run it in the interpreter).  softmmu: guest memory
- * goes through CpuCommon's TLB (system mode), else the flat mapping at
- * CpuCommon.mem_base.  May reset the code arena: call only while no
- * baseline code is running, and check baseline_valid before reusing older
- * results. */
-BaselineFn baseline_compile(Baseline *bl, const InterpCode *code, bool softmmu);
+/* Host code for a prepared block (interp_prepare's form) into *out;
+ * out->fn stays NULL if the block is not compiled (interpret it).  May
+ * reset the code arena: call only while no baseline code is running;
+ * results of earlier generations are stale (baseline_current). */
+void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineRequest *req, BaselineCode *out);
+static inline bool baseline_current(const Baseline *bl, const BaselineCode *c);
+/* Point linkable exit `index` of `from` at the body of `to` (both current). */
+void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to);
+void baseline_unlink_all(Baseline *bl);
 /* In the child after fork(): forget all code (it lives in memory shared
  * with the parent) and take an arena of the child's own. */
 void baseline_fork_child(Baseline **bl);
-/* The generation that results of baseline_compile belong to now. */
-uint32_t baseline_generation(const Baseline *bl);
 BaselineStats baseline_stats(const Baseline *bl);
+
+static inline bool baseline_current(const Baseline *bl, const BaselineCode *c)
+{
+    return c->fn && c->gen == bl->generation;
+}
 
 #endif

@@ -38,11 +38,7 @@ struct TransBlock {
     unsigned ninsns;
     unsigned cost;   /* what the block adds to CpuCommon.icount (ninsns unless the board weighs it) */
     InterpCode *code;
-    /* Baseline tier (backend/baseline.h): its code, valid while the code
-     * arena's generation is baseline_gen; declined: run interpreted. */
-    BaselineFn baseline_fn;
-    uint32_t baseline_gen;
-    bool baseline_declined;
+    BaselineCode baseline; /* its baseline tier code (backend/baseline.h) */
     uint64_t exec_count;
     TransBlock *hash_next;
     TransBlock *page_next[2];  /* links in the lists of its first and last page */

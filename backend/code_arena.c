@@ -89,6 +89,16 @@ void *code_arena_commit(CodeArena *a, size_t used)
     return x;
 }
 
+uint8_t *code_arena_writable(CodeArena *a, size_t off)
+{
+    return a->rw + off;
+}
+
+uint8_t *code_arena_executable(CodeArena *a, size_t off)
+{
+    return a->rx + off;
+}
+
 uint32_t code_arena_generation(const CodeArena *a)
 {
     return a->generation;

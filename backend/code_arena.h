@@ -34,6 +34,9 @@ uint8_t *code_arena_reserve(CodeArena *a, size_t want, size_t *cap);
  * executable address. */
 void *code_arena_commit(CodeArena *a, size_t used);
 uint32_t code_arena_generation(const CodeArena *a);
+/* The two addresses of arena offset `off` (of code handed out). */
+uint8_t *code_arena_writable(CodeArena *a, size_t off);
+uint8_t *code_arena_executable(CodeArena *a, size_t off);
 /* In a child after fork(): the memfd is shared with the parent, so the
  * child takes a memory of its own, empty (a new generation).  Returns false
  * if it cannot; the arena is then unusable (code_arena_free only). */

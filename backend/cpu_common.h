@@ -61,6 +61,10 @@ typedef struct CpuCommon {
     uint64_t icount, icount_limit;
     /* Counted by compiled code: units entered, guest blocks and instructions run. */
     uint64_t jit_entries, jit_blocks, jit_insns;
+    /* The baseline tier (baseline.h): which linkable exit the last block
+     * left through (block tag | exit index, 0 for none), and its counts. */
+    uintptr_t baseline_exit;
+    uint64_t baseline_blocks, baseline_insns;
 } CpuCommon;
 
 #endif

@@ -167,18 +167,43 @@ static bool warmed_up(const Machine *m)
     return jit_mode(m->jit) != JIT_BACKGROUND || m->stats.dispatches >= JIT_WARMUP_BLOCKS;
 }
 
+/* Baseline blocks jump to each other only where the dispatcher has nothing
+ * to do between blocks: no instruction budget (-icount), no per-block
+ * logging, no checking. */
+static bool baseline_chaining(const Machine *m)
+{
+    return m->baseline_mode == BASELINE_ON && !m->icount && !(m->log.mask & (LOG_CPU | LOG_EXEC)) &&
+           jit_mode(m->jit) != JIT_CHECK;
+}
+
 /* The block's baseline code, compiled on its first run (or again after the
  * code arena started over), or NULL to interpret it. */
 static BaselineFn baseline_code(Machine *m, TransBlock *tb)
 {
-    if (!m->baseline || m->baseline_mode == BASELINE_OFF || tb->baseline_declined)
+    Baseline *bl = m->baseline;
+    if (!bl || m->baseline_mode == BASELINE_OFF || tb->baseline.declined)
         return NULL;
-    if (tb->baseline_fn && tb->baseline_gen == baseline_generation(m->baseline))
-        return tb->baseline_fn;
-    tb->baseline_fn = baseline_compile(m->baseline, tb->code, m->cpu.common.tlb != NULL);
-    tb->baseline_gen = baseline_generation(m->baseline);
-    tb->baseline_declined = tb->baseline_fn == NULL;
-    return tb->baseline_fn;
+    if (baseline_current(bl, &tb->baseline))
+        return tb->baseline.fn;
+    BaselineRequest req = {.softmmu = m->cpu.common.tlb != NULL, .chain = baseline_chaining(m),
+                           .count = m->jit_count, .ninsns = tb->ninsns, .tag = (uintptr_t)tb};
+    baseline_compile(bl, tb->code, &req, &tb->baseline);
+    return tb->baseline.fn;
+}
+
+/* The last baseline block left through linkable exit `exit` of `from`
+ * to tb: link them if every later run of that exit reaches tb too. */
+static void link_baseline(Machine *m, uintptr_t exit, TransBlock *tb)
+{
+    TransBlock *from = (TransBlock *)(exit & ~(uintptr_t)1);
+    unsigned index = exit & 1;
+    uint32_t page_bits = m->code_page ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0;
+    uint32_t want = jit_direct_target_mode(page_bits, from->pc, from->mode, from->baseline.exit_pc[index],
+                                           from->baseline.exit_mode[index]);
+    if (tb->pc != from->baseline.exit_pc[index] || want != tb->mode || atomic_load(&tb->jit_fn) ||
+        !baseline_code(m, tb))
+        return;
+    baseline_link(m->baseline, &from->baseline, index, &tb->baseline);
 }
 
 static int run_block(Machine *m, TransBlock *tb)
@@ -207,6 +232,7 @@ static int run_block(Machine *m, TransBlock *tb)
         jit_submit_region(m->jit, tb, m->jit_threshold / 2);
         if (t0)
             __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
+        baseline_unlink_all(m->baseline); /* a sync compile may have given a link target LLVM code */
     }
     BaselineFn base = baseline_code(m, tb);
     if (base && __builtin_expect(m->baseline_mode == BASELINE_CHECK, 0))
@@ -214,9 +240,7 @@ static int run_block(Machine *m, TransBlock *tb)
     uint32_t next;
     IrExitKind kind;
     if (base) {
-        m->stats.baseline_blocks++;
-        m->stats.baseline_insns += tb->ninsns;
-        kind = base(cpu, &next);
+        kind = base(cpu, &next); /* counts itself (--stats) */
     } else {
         m->stats.interp_blocks++;
         m->stats.interp_insns += tb->ninsns;
@@ -252,18 +276,23 @@ int machine_run(Machine *m)
     ArmCpu *cpu = &m->cpu;
     TransBlock *prev = NULL;
     int kind = IR_EXIT_YIELD;
+    cpu->common.baseline_exit = 0; /* the caller may have moved the pc since */
     for (;;) {
         if (block_cache_epoch(m->cache) != m->collected_epoch) {
             /* Blocks were retired (maybe the one just run): unlink compiled
              * code from them, free them, forget prev. */
             cpu->common.chain_link = NULL;
+            cpu->common.baseline_exit = 0;
+            baseline_unlink_all(m->baseline);
             jit_collect(m->jit, &cpu->common);
             block_cache_collect(m->cache);
             m->collected_epoch = block_cache_epoch(m->cache);
             prev = NULL;
         }
-        if (m->jit)
-            jit_poll(m->jit, m->jit_done);
+        if (m->jit && atomic_load_explicit(m->jit_done, memory_order_relaxed)) {
+            jit_poll_slow(m->jit);
+            baseline_unlink_all(m->baseline); /* blocks with LLVM code now are entered through it */
+        }
         uint32_t mode = arm_mode_bits(cpu), page;
         if (m->code_page) {
             if (!m->code_page(m->code_page_opaque, cpu->r[15], &page))
@@ -275,6 +304,10 @@ int machine_run(Machine *m)
             return STEP_FETCH_FAULT;
         if (m->jit && jit_mode(m->jit) != JIT_CHECK)
             link_to(m, tb, kind);
+        if (cpu->common.baseline_exit) {
+            link_baseline(m, cpu->common.baseline_exit, tb);
+            cpu->common.baseline_exit = 0;
+        }
         if (m->icount && cpu->common.icount >= cpu->common.icount_limit)
             return IR_EXIT_YIELD; /* the same block boundary compiled code stops at */
         kind = run_block(m, tb);

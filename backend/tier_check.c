@@ -83,7 +83,7 @@ static int check_block(Machine *m, TransBlock *tb, JitFn fn, BaselineFn base)
     if (fn)
         m->stats.jit_dispatches++;
     else
-        m->stats.baseline_blocks++;
+        m->stats.baseline_blocks++, m->stats.baseline_insns += tb->ninsns;
     long bad_store = store_log_first_difference(log, mem);
     store_log_redo(log, mem);
     char buf[16];

@@ -16,15 +16,17 @@ void stats_print(const Machine *m, double seconds)
     const CpuCommon *k = &m->cpu.common;
     JitStats js;
     jit_stats(m->jit, &js);
-    uint64_t insns = x->interp_insns + x->baseline_insns + k->jit_insns;
+    uint64_t baseline_blocks = x->baseline_blocks + k->baseline_blocks;
+    uint64_t insns = x->interp_insns + x->baseline_insns + k->baseline_insns + k->jit_insns;
     fprintf(stderr, "scion stats: %.3f s, %llu guest instructions (%.1f M/s), %llu blocks\n", seconds, ull(insns),
-            seconds > 0 ? (double)insns / seconds / 1e6 : 0.0, ull(x->interp_blocks + x->baseline_blocks + k->jit_blocks));
+            seconds > 0 ? (double)insns / seconds / 1e6 : 0.0, ull(x->interp_blocks + baseline_blocks + k->jit_blocks));
     fprintf(stderr, "scion stats: interpreter: %llu blocks, %llu instructions\n", ull(x->interp_blocks),
             ull(x->interp_insns));
     BaselineStats bs = m->baseline ? baseline_stats(m->baseline) : (BaselineStats){0};
     fprintf(stderr, "scion stats: baseline tier: %llu blocks, %llu instructions; %llu blocks compiled "
-            "(%llu KiB of code), %llu declined, %llu arena resets\n", ull(x->baseline_blocks), ull(x->baseline_insns),
-            ull(bs.compiled), ull(bs.code_bytes >> 10), ull(bs.declined), ull(bs.resets));
+            "(%llu KiB of code), %llu declined, %llu arena resets; %llu links, %llu unlink rounds\n",
+            ull(baseline_blocks), ull(x->baseline_insns + k->baseline_insns), ull(bs.compiled),
+            ull(bs.code_bytes >> 10), ull(bs.declined), ull(bs.resets), ull(bs.links), ull(bs.unlink_rounds));
     fprintf(stderr, "scion stats: LLVM code: %llu blocks, %llu instructions; %llu entries from the dispatcher, "
             "%llu through chains or the lookup table\n", ull(k->jit_blocks), ull(k->jit_insns), ull(x->jit_dispatches),
             ull(k->jit_entries > x->jit_dispatches ? k->jit_entries - x->jit_dispatches : 0));

@@ -178,8 +178,10 @@ static void set_stop(DtResult *out, DtStop stop, uint32_t pc, const char *why)
 static int run_baseline(ScionRunner *s, const IrBlock *ir, DtResult *out)
 {
     InterpCode *code = interp_prepare(ir);
-    BaselineFn fn = baseline_compile(s->baseline, code, false);
+    BaselineCode bc;
+    baseline_compile(s->baseline, code, &(BaselineRequest){.softmmu = false}, &bc);
     interp_free(code); /* the host code stands alone */
+    BaselineFn fn = bc.fn;
     if (!fn) {
         set_stop(out, DT_STOP_OTHER, s->cpu.r[15], "the baseline tier declined the block");
         return -1;
