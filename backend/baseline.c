@@ -3,15 +3,17 @@
  *
  * Register use inside a block: rbx = guest state (CpuCommon first),
  * r12 = where the next pc goes, r14 = host address of guest address 0 (user
- * mode); rax, rcx, rdx, rsi, rdi are scratch within one op.  Temp t lives
- * at [rsp + 8t], always as the interpreter holds it (32-bit results
- * zero-extended to 64), so helpers see the same argument values.  The
- * frame is the same size for every block, so chained blocks share it.
+ * mode); rax, rcx, rdx are scratch within one op.  Temps live in the other
+ * registers as baseline_alloc.c assigns them, else at [rsp + 8t], always as
+ * the interpreter holds them (32-bit results zero-extended to 64), so
+ * helpers see the same argument values.  The frame is the same size for
+ * every block, so chained blocks share it.
  *
  * Every IR op has a case in emit_op; the switch has no default so the
  * compiler names any op this file forgets (-Wswitch), as in interp.c.
  */
 #include "backend/baseline.h"
+#include "backend/baseline_alloc.h"
 
 #include <assert.h>
 #include <stddef.h>
@@ -56,6 +58,10 @@ typedef struct Emit {
     uint32_t site_pc[2], site_mode[2];
     bool *is_const;
     uint64_t *konst;
+    BaselineAlloc alloc;
+    size_t index;      /* of the op being emitted */
+    int32_t rsp_bias;  /* bytes pushed below the frame (around calls) */
+    int reg_owner[16]; /* the temp last put in each register, or -1 */
     Fixup *fixups;
     size_t nfixups;
     bool start_pending; /* an INSN_START not yet stored */
@@ -134,9 +140,14 @@ BaselineStats baseline_stats(const Baseline *bl)
     return s;
 }
 
-static int32_t slot(IrTemp t)
+static int32_t slot(const Emit *e, IrTemp t)
 {
-    return (int32_t)t * 8;
+    return (int32_t)t * 8 + e->rsp_bias;
+}
+
+static int reg_of(const Emit *e, IrTemp t)
+{
+    return e->alloc.reg[t];
 }
 
 /* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
@@ -144,13 +155,57 @@ static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
 {
     if (e->is_const[t])
         x64_mov_imm(&e->b, reg, width == 4 ? (uint32_t)e->konst[t] : e->konst[t]);
+    else if (reg_of(e, t) != BASELINE_NO_REG)
+        x64_mov_rr(&e->b, width, reg, (X64Reg)reg_of(e, t));
     else
-        x64_load(&e->b, width, reg, RSP, slot(t));
+        x64_load(&e->b, width, reg, RSP, slot(e, t));
 }
 
+/* temp t <- reg (all 64 bits); nothing for a temp nobody reads. */
 static void put(Emit *e, IrTemp t, X64Reg reg)
 {
-    x64_store(&e->b, 8, RSP, slot(t), reg);
+    if (e->alloc.last_use[t] <= e->alloc.def[t])
+        return;
+    if (reg_of(e, t) != BASELINE_NO_REG)
+        x64_mov_rr(&e->b, 8, (X64Reg)reg_of(e, t), reg);
+    else
+        x64_store(&e->b, 8, RSP, slot(e, t), reg);
+}
+
+/* The caller-saved registers holding temps that the current op must keep
+ * across a call; returns how many, in saved[]. */
+static unsigned live_caller_saved(const Emit *e, X64Reg saved[16])
+{
+    static const X64Reg candidates[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
+    unsigned n = 0;
+    for (size_t k = 0; k < sizeof candidates / sizeof *candidates; k++) {
+        int owner = e->reg_owner[candidates[k]];
+        if (owner >= 0 && baseline_live_across(&e->alloc, (unsigned)owner, (uint32_t)e->index))
+            saved[n++] = candidates[k];
+    }
+    return n;
+}
+
+/* Push the live caller-saved registers (keeping rsp 16-byte aligned);
+ * slots are addressed through the bias until restore_live. */
+static unsigned save_live(Emit *e, X64Reg saved[16])
+{
+    unsigned n = live_caller_saved(e, saved);
+    for (unsigned k = 0; k < n; k++)
+        x64_push(&e->b, saved[k]);
+    if (n & 1)
+        x64_alu_imm(&e->b, 8, X64_SUB, RSP, 8);
+    e->rsp_bias = (int32_t)((n + (n & 1)) * 8);
+    return n;
+}
+
+static void restore_live(Emit *e, const X64Reg saved[16], unsigned n)
+{
+    if (n & 1)
+        x64_alu_imm(&e->b, 8, X64_ADD, RSP, 8);
+    for (unsigned k = n; k-- > 0;)
+        x64_pop(&e->b, saved[k]);
+    e->rsp_bias = 0;
 }
 
 /* Store a pending INSN_START: before anything that can fault, call out,
@@ -164,23 +219,26 @@ static void flush_start(Emit *e)
     e->start_pending = false;
 }
 
+/* Callee-saved registers the blocks use, pushed in this order. */
+static const X64Reg saved_regs[] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15, X64_RBP};
+#define NSAVED (sizeof saved_regs / sizeof saved_regs[0])
+/* Entry rsp is 8 mod 16; the pushes and the frame leave it 16-byte aligned
+ * for calls. */
+#define FRAME_ALLOC (FRAME_SIZE + ((NSAVED & 1) ? 0 : 8))
+
 static void epilogue(Emit *e)
 {
-    x64_alu_imm(&e->b, 8, X64_ADD, RSP, FRAME_SIZE);
-    x64_pop(&e->b, R14);
-    x64_pop(&e->b, R12);
-    x64_pop(&e->b, RBX);
+    x64_alu_imm(&e->b, 8, X64_ADD, RSP, FRAME_ALLOC);
+    for (size_t k = NSAVED; k-- > 0;)
+        x64_pop(&e->b, saved_regs[k]);
     x64_ret(&e->b);
 }
 
 static void prologue(Emit *e)
 {
-    /* Entry rsp is 8 mod 16; three pushes and a 16-byte multiple frame
-     * leave it 16-byte aligned for helper calls. */
-    x64_push(&e->b, RBX);
-    x64_push(&e->b, R12);
-    x64_push(&e->b, R14);
-    x64_alu_imm(&e->b, 8, X64_SUB, RSP, FRAME_SIZE);
+    for (size_t k = 0; k < NSAVED; k++)
+        x64_push(&e->b, saved_regs[k]);
+    x64_alu_imm(&e->b, 8, X64_SUB, RSP, FRAME_ALLOC);
     x64_mov_rr(&e->b, 8, RBX, RDI);
     x64_mov_rr(&e->b, 8, R12, RSI);
     if (!e->softmmu)
@@ -259,8 +317,10 @@ static void alu_b(Emit *e, X64Alu op, IrTemp b)
 {
     if (e->is_const[b])
         x64_alu_imm(&e->b, 4, op, RAX, (uint32_t)e->konst[b]);
+    else if (reg_of(e, b) != BASELINE_NO_REG)
+        x64_alu_rr(&e->b, 4, op, RAX, (X64Reg)reg_of(e, b));
     else
-        x64_alu_rm(&e->b, 4, op, RAX, RSP, slot(b));
+        x64_alu_rm(&e->b, 4, op, RAX, RSP, slot(e, b));
 }
 
 static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
@@ -322,15 +382,15 @@ static void emit_addv(Emit *e, const IrInsn *in)
 {
     get(e, RAX, in->a, 4);
     get(e, RCX, in->b, 4);
-    get(e, RSI, in->c, 4);
-    x64_alu_rr(&e->b, 4, X64_ADD, RSI, RAX);
-    x64_alu_rr(&e->b, 4, X64_ADD, RSI, RCX);
+    get(e, RDX, in->c, 4);
+    x64_alu_rr(&e->b, 4, X64_ADD, RDX, RAX);
+    x64_alu_rr(&e->b, 4, X64_ADD, RDX, RCX);
     x64_alu_rr(&e->b, 4, X64_XOR, RCX, RAX);
     x64_not(&e->b, 4, RCX);
-    x64_alu_rr(&e->b, 4, X64_XOR, RSI, RAX);
-    x64_alu_rr(&e->b, 4, X64_AND, RSI, RCX);
-    x64_shift_imm(&e->b, 4, X64_SHR, RSI, 31);
-    put(e, in->dst, RSI);
+    x64_alu_rr(&e->b, 4, X64_XOR, RDX, RAX);
+    x64_alu_rr(&e->b, 4, X64_AND, RDX, RCX);
+    x64_shift_imm(&e->b, 4, X64_SHR, RDX, 31);
+    put(e, in->dst, RDX);
 }
 
 static void emit_select(Emit *e, const IrInsn *in)
@@ -379,25 +439,26 @@ static void emit_clz(Emit *e, const IrInsn *in)
     put(e, in->dst, RAX);
 }
 
-/* rdx <- the TLB entry for the address in eax; flags decide which TLB.
- * Then compare the entry's tag for this access with the key of the
- * address (softmmu.h); returns the jump taken on a miss. */
+/* rdx <- the TLB entry for the address in eax (flags decide which TLB),
+ * ecx <- the key of the access (softmmu.h); compare it with the entry's
+ * tag for this access kind; returns the jump taken on a miss, with rdx the
+ * entry's addend on a hit. */
 static size_t tlb_lookup(Emit *e, unsigned size, unsigned flags, size_t tag_off)
 {
     X64Buf *b = &e->b;
-    x64_mov_rr(b, 4, RCX, RAX);
-    x64_shift_imm(b, 4, X64_SHR, RCX, 12);
-    x64_alu_imm(b, 4, X64_AND, RCX, TLB_SIZE - 1);
-    x64_lea(b, 8, RCX, RCX, RCX, 2, 0);
-    x64_load(b, 8, RDX, RBX, (flags & TLB_UNPRIV) ? offsetof(CpuCommon, tlb_user) : offsetof(CpuCommon, tlb));
-    x64_lea(b, 8, RDX, RDX, RCX, 8, 0);
     x64_lea(b, 4, RCX, RAX, X64_RSP, 1, (int32_t)size - 1);
     x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK);
     if (flags & TLB_AMASK) {
-        x64_mov_rr(b, 4, RSI, RAX);
-        x64_alu_imm(b, 4, X64_AND, RSI, flags & TLB_AMASK);
-        x64_alu_rr(b, 4, X64_OR, RCX, RSI);
+        x64_mov_rr(b, 4, RDX, RAX);
+        x64_alu_imm(b, 4, X64_AND, RDX, flags & TLB_AMASK);
+        x64_alu_rr(b, 4, X64_OR, RCX, RDX);
     }
+    x64_mov_rr(b, 4, RDX, RAX);
+    x64_shift_imm(b, 4, X64_SHR, RDX, 12);
+    x64_alu_imm(b, 4, X64_AND, RDX, TLB_SIZE - 1);
+    x64_lea(b, 8, RDX, RDX, RDX, 2, 0);
+    x64_shift_imm(b, 8, X64_SHL, RDX, 3);
+    x64_alu_rm(b, 8, X64_ADD, RDX, RBX, (flags & TLB_UNPRIV) ? offsetof(CpuCommon, tlb_user) : offsetof(CpuCommon, tlb));
     x64_alu_rm(b, 4, X64_CMP, RCX, RDX, (int32_t)tag_off);
     size_t miss = x64_jcc_fwd(b, X64_CC_NE);
     x64_load(b, 8, RDX, RDX, offsetof(TlbEntry, addend));
@@ -422,9 +483,12 @@ static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
         x64_load_idx(&e->b, size, sign, RAX, RDX, RAX);
         size_t done = x64_jmp_fwd(&e->b);
         x64_patch(&e->b, miss);
+        X64Reg saved[16];
+        unsigned nsaved = save_live(e, saved);
         x64_mov_rr(&e->b, 4, RSI, RAX);
         x64_mov_imm(&e->b, RDX, size | (unsigned)in->aux << TLB_ALIGN_SHIFT);
         call_slow(e, offsetof(CpuCommon, load_slow));
+        restore_live(e, saved, nsaved);
         if (size < 4)
             x64_extend(&e->b, size, sign, RAX, RAX);
         else if (size == 4)
@@ -449,22 +513,31 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
     x64_store_idx(&e->b, size, RDX, RAX, RCX);
     size_t done = x64_jmp_fwd(&e->b);
     x64_patch(&e->b, miss);
-    x64_mov_rr(&e->b, 4, RSI, RAX);
+    X64Reg saved[16];
+    unsigned nsaved = save_live(e, saved);
     get(e, RDX, in->b, vwidth);
+    x64_mov_rr(&e->b, 4, RSI, RAX);
     x64_mov_imm(&e->b, RCX, size | (unsigned)in->aux << TLB_ALIGN_SHIFT);
     call_slow(e, offsetof(CpuCommon, store_slow));
+    restore_live(e, saved, nsaved);
     x64_patch(&e->b, done);
 }
 
 static void emit_call(Emit *e, const IrInsn *in)
 {
     flush_start(e);
-    get(e, RSI, in->a, 8);
+    X64Reg saved[16];
+    unsigned nsaved = save_live(e, saved);
+    /* Arguments through the scratch registers first: a temp may live in
+     * rsi or rdi, which the call's arguments overwrite. */
     get(e, RDX, in->b, 8);
     get(e, RCX, in->c, 8);
+    get(e, RAX, in->a, 8);
+    x64_mov_rr(&e->b, 8, RSI, RAX);
     x64_mov_rr(&e->b, 8, RDI, RBX);
     x64_mov_imm(&e->b, RAX, (uint64_t)(uintptr_t)helper_info[in->imm].fn);
     x64_call_reg(&e->b, RAX);
+    restore_live(e, saved, nsaved);
     put(e, in->dst, RAX);
 }
 
@@ -547,10 +620,8 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_LO32: get(e, RAX, in->a, 4); put(e, in->dst, RAX); break;
     case IR_SEXT64: emit_unary(e, in, 4, true); break;
     case IR_HI32:
-        if (e->is_const[in->a])
-            x64_mov_imm(b, RAX, e->konst[in->a] >> 32);
-        else
-            x64_load(b, 4, RAX, RSP, slot(in->a) + 4);
+        get(e, RAX, in->a, 8);
+        x64_shift_imm(b, 8, X64_SHR, RAX, 32);
         put(e, in->dst, RAX);
         break;
     case IR_PAIR64:
@@ -586,6 +657,21 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     }
 }
 
+/* Count this run of the block; at the hot count return to the dispatcher
+ * before doing anything, so it can send the block to the LLVM tier. */
+static void count_runs(Emit *e)
+{
+    X64Buf *b = &e->b;
+    x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)e->req->runs);
+    x64_load(b, 8, RCX, RAX, 0);
+    x64_alu_imm(b, 8, X64_ADD, RCX, 1);
+    x64_store(b, 8, RAX, 0, RCX);
+    x64_alu_imm(b, 8, X64_CMP, RCX, (uint32_t)e->req->hot_runs);
+    size_t cold = x64_jcc_fwd(b, X64_CC_NE);
+    exit_with(e, RAX, e->req->pc, true, IR_EXIT_JUMP);
+    x64_patch(b, cold);
+}
+
 /* Returns the offset of the body (the entry of chained jumps). */
 static size_t emit_block(Emit *e)
 {
@@ -593,12 +679,19 @@ static size_t emit_block(Emit *e)
     e->is_const[code->ntemps - 1] = true; /* interp_prepare's zero temp */
     prologue(e);
     size_t body = e->b.len;
+    if (e->req->runs)
+        count_runs(e);
     if (e->req->count) {
         add_counter(e, offsetof(CpuCommon, baseline_blocks), 1);
         add_counter(e, offsetof(CpuCommon, baseline_insns), e->req->ninsns);
     }
-    for (size_t i = 0; i < code->count && !e->b.overflow; i++)
-        emit_op(e, &code->insns[i], i);
+    for (size_t i = 0; i < code->count && !e->b.overflow; i++) {
+        const IrInsn *in = &code->insns[i];
+        e->index = i;
+        emit_op(e, in, i);
+        if (ir_op_info[in->op].result != IR_RESULT_V && reg_of(e, in->dst) != BASELINE_NO_REG)
+            e->reg_owner[reg_of(e, in->dst)] = in->dst;
+    }
     return body;
 }
 
@@ -620,7 +713,11 @@ void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineReques
     e.fixups = calloc(code->count + 1, sizeof *e.fixups);
     if (!e.is_const || !e.konst || !e.fixups)
         abort();
+    baseline_alloc(code, req->softmmu, &e.alloc);
+    for (int r = 0; r < 16; r++)
+        e.reg_owner[r] = -1;
     size_t body = emit_block(&e);
+    baseline_alloc_free(&e.alloc);
     free(e.is_const);
     free(e.konst);
     free(e.fixups);
@@ -635,6 +732,7 @@ void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineReques
     out->fn = (BaselineFn)(void *)x;
     out->body = x + body;
     out->gen = bl->generation;
+    out->counts_runs = req->runs != NULL;
     for (unsigned i = 0; i < e.nsites; i++) {
         out->site[i] = (uint32_t)(start + e.site_at[i]);
         out->exit_pc[i] = e.site_pc[i];

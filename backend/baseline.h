@@ -55,6 +55,7 @@ typedef struct BaselineCode {
     void *body;             /* entry of chained jumps, past the prologue */
     uint32_t gen;
     bool declined;          /* too large: interpret it */
+    bool counts_runs;       /* adds its runs to the request's counter */
     uint32_t site[2];       /* arena offsets of linkable exits' rel32, 0 for none */
     uint32_t exit_pc[2];    /* where those exits go */
     uint32_t exit_mode[2];  /* and the mode they declare (never IR_MODE_UNKNOWN) */
@@ -66,6 +67,11 @@ typedef struct BaselineRequest {
     bool count;     /* count blocks and instructions in CpuCommon (--stats) */
     unsigned ninsns;
     uintptr_t tag;  /* the block's identity for CpuCommon.baseline_exit (low bit clear) */
+    uint32_t pc;    /* the block's guest pc */
+    /* If not NULL, every run adds 1 here first, and the run that brings it
+     * to hot_runs returns to the dispatcher (pc unchanged) instead. */
+    uint64_t *runs;
+    uint64_t hot_runs;
 } BaselineRequest;
 
 typedef struct BaselineStats {

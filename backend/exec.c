@@ -7,6 +7,13 @@
 #include "backend/store_log.h"
 #include "backend/tier_check.h"
 
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHook on_code, void *hook_opaque)
 {
     m->translator = translator_new();
@@ -16,6 +23,7 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
     m->cpu.common.machine = m;
     m->collected_epoch = block_cache_epoch(m->cache);
     m->baseline = baseline_new(); /* NULL without executable memory: the interpreter runs everything */
+    m->started_ns = monotonic_ns();
     if (!m->log.out)
         m->log.out = stderr;
 }
@@ -94,13 +102,6 @@ static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)
     log_printf(&m->log, "\n");
 }
 
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
 {
     TranslateResult r;
@@ -164,7 +165,22 @@ static TransBlock *find_block(Machine *m, TransBlock *prev, uint32_t pc, uint32_
 
 static bool warmed_up(const Machine *m)
 {
-    return jit_mode(m->jit) != JIT_BACKGROUND || m->stats.dispatches >= JIT_WARMUP_BLOCKS;
+    return jit_mode(m->jit) != JIT_BACKGROUND || monotonic_ns() - m->started_ns >= JIT_WARMUP_NS;
+}
+
+/* tb ran often enough: compile its region, or if the run is still young,
+ * look again after half the threshold more runs. */
+static void submit_hot(Machine *m, TransBlock *tb)
+{
+    if (!warmed_up(m)) {
+        tb->exec_count = m->jit_threshold / 2;
+        return;
+    }
+    uint64_t t0 = jit_mode(m->jit) == JIT_SYNC ? monotonic_ns() : 0;
+    jit_submit_region(m->jit, tb, m->jit_threshold / 2);
+    if (t0)
+        __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
+    baseline_unlink_all(m->baseline); /* a sync compile may have given a link target LLVM code */
 }
 
 /* Baseline blocks jump to each other only where the dispatcher has nothing
@@ -185,8 +201,11 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
         return NULL;
     if (baseline_current(bl, &tb->baseline))
         return tb->baseline.fn;
+    JitMode jm = jit_mode(m->jit);
+    bool tiering = jm == JIT_BACKGROUND || jm == JIT_SYNC;
     BaselineRequest req = {.softmmu = m->cpu.common.tlb != NULL, .chain = baseline_chaining(m),
-                           .count = m->jit_count, .ninsns = tb->ninsns, .tag = (uintptr_t)tb};
+                           .count = m->jit_count, .ninsns = tb->ninsns, .tag = (uintptr_t)tb, .pc = tb->pc,
+                           .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
     return tb->baseline.fn;
 }
@@ -227,14 +246,13 @@ static int run_block(Machine *m, TransBlock *tb)
     }
     if (m->icount)
         cpu->common.icount += tb->cost; /* compiled code counts its own blocks */
-    if (m->jit && ++tb->exec_count >= m->jit_threshold && !tb->jit_tried && warmed_up(m)) {
-        uint64_t t0 = jit_mode(m->jit) == JIT_SYNC ? monotonic_ns() : 0;
-        jit_submit_region(m->jit, tb, m->jit_threshold / 2);
-        if (t0)
-            __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
-        baseline_unlink_all(m->baseline); /* a sync compile may have given a link target LLVM code */
-    }
     BaselineFn base = baseline_code(m, tb);
+    /* Baseline code counts its runs itself, chained ones included, and
+     * comes back here once when the count reaches the threshold. */
+    bool counted = base && tb->baseline.counts_runs;
+    if (m->jit && (counted ? tb->exec_count : ++tb->exec_count) >= m->jit_threshold && !tb->jit_tried)
+        submit_hot(m, tb);
+    base = baseline_code(m, tb); /* a sync compile may have reset the arena */
     if (base && __builtin_expect(m->baseline_mode == BASELINE_CHECK, 0))
         return tier_check_baseline(m, tb, base);
     uint32_t next;

@@ -35,9 +35,9 @@ typedef struct ExecStats {
 } ExecStats;
 
 #define JIT_DEFAULT_THRESHOLD 2000
-/* Blocks run before anything is compiled in the background mode: short
- * runs (busybox true, ls) finish in the interpreter without loading LLVM. */
-#define JIT_WARMUP_BLOCKS 500000
+/* Run time before anything is compiled in the background mode: short runs
+ * (busybox true, ls) finish without loading LLVM. */
+#define JIT_WARMUP_NS 100000000u
 
 struct UserProcess;
 
@@ -74,6 +74,7 @@ typedef struct Machine {
     JitLookupEntry *jit_lookup; /* the indirect-branch table (cpu.common.lookup) */
     struct StoreLog *check_log; /* -jit check */
     uint32_t collected_epoch; /* block cache epoch when retired blocks were last freed */
+    uint64_t started_ns;      /* CLOCK_MONOTONIC at machine_init */
     ExecStats stats;
 } Machine;
 

@@ -1,0 +1,97 @@
+/* Linear-scan register allocation for baseline blocks (baseline_alloc.h). */
+#include "backend/baseline_alloc.h"
+
+#include <stdlib.h>
+
+/* Caller-saved first: most temps live for an op or two and cross no call. */
+static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
+static const X64Reg callee_saved[] = {X64_R13, X64_R15, X64_RBP};
+
+bool baseline_reg_callee_saved(X64Reg r)
+{
+    return r == X64_R13 || r == X64_R15 || r == X64_RBP || r == X64_RBX || r == X64_R12 || r == X64_R14;
+}
+
+static bool is_memory_op(uint8_t op)
+{
+    return op >= IR_LD8U && op <= IR_ST64;
+}
+
+static bool calls_out(uint8_t op, bool memory_calls)
+{
+    return op == IR_CALL || (memory_calls && is_memory_op(op));
+}
+
+static bool is_constant(uint8_t op)
+{
+    return op == IR_MOVI || op == IR_MOVI64;
+}
+
+static void note_uses(const InterpCode *code, BaselineAlloc *a)
+{
+    for (uint32_t i = 0; i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        const IrTemp args[3] = {in->a, in->b, in->c};
+        for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+            if (args[k] < code->ntemps)
+                a->last_use[args[k]] = i;
+        if (ir_op_info[in->op].result != IR_RESULT_V)
+            a->def[in->dst] = i;
+    }
+}
+
+/* A free register of the preferred kind, else of the other, else none. */
+static int pick(const bool *busy, bool want_callee_saved)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        bool callee = want_callee_saved != (pass == 1);
+        const X64Reg *set = callee ? callee_saved : caller_saved;
+        size_t n = callee ? sizeof callee_saved / sizeof *callee_saved : sizeof caller_saved / sizeof *caller_saved;
+        for (size_t k = 0; k < n; k++)
+            if (!busy[set[k]])
+                return set[k];
+    }
+    return BASELINE_NO_REG;
+}
+
+void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *a)
+{
+    unsigned n = code->ntemps;
+    a->reg = malloc(n * sizeof *a->reg);
+    a->def = calloc(n, sizeof *a->def);
+    a->last_use = calloc(n, sizeof *a->last_use);
+    uint32_t *calls_before = malloc((code->count + 1) * sizeof *calls_before); /* calling ops before index i */
+    if (!a->reg || !a->def || !a->last_use || !calls_before)
+        abort();
+    for (unsigned t = 0; t < n; t++)
+        a->reg[t] = BASELINE_NO_REG;
+    note_uses(code, a);
+    calls_before[0] = 0;
+    for (uint32_t i = 0; i < code->count; i++)
+        calls_before[i + 1] = calls_before[i] + calls_out(code->insns[i].op, memory_calls);
+    bool busy[16] = {false};
+    int owner[16]; /* the temp holding each busy register */
+    for (uint32_t i = 0; i < code->count; i++) {
+        for (int r = 0; r < 16; r++) /* free registers whose temp was last read by now */
+            if (busy[r] && a->last_use[owner[r]] <= i)
+                busy[r] = false;
+        const IrInsn *in = &code->insns[i];
+        if (ir_op_info[in->op].result == IR_RESULT_V || is_constant(in->op) || a->last_use[in->dst] <= i)
+            continue;
+        bool crosses_call = calls_before[a->last_use[in->dst]] > calls_before[i + 1];
+        int r = pick(busy, crosses_call);
+        if (r != BASELINE_NO_REG) {
+            busy[r] = true;
+            owner[r] = in->dst;
+            a->reg[in->dst] = (int8_t)r;
+        }
+    }
+    free(calls_before);
+}
+
+void baseline_alloc_free(BaselineAlloc *a)
+{
+    free(a->reg);
+    free(a->def);
+    free(a->last_use);
+}

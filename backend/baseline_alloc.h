@@ -1,0 +1,41 @@
+/*
+ * Register allocation for the baseline tier: one linear scan over a
+ * block's IR.  Temps are single-assignment and control flow only goes
+ * forward, so a temp is live exactly from its defining op to its last
+ * reader in op order, on every path; each temp gets one host register for
+ * that whole range, or none (its stack slot).  Temps live across an op that
+ * calls C (helpers; in system mode, the TLB slow path of every guest memory
+ * access) prefer callee-saved registers; those left in caller-saved ones
+ * are saved around the call by the code generator.
+ */
+#ifndef SCION_BASELINE_ALLOC_H
+#define SCION_BASELINE_ALLOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/interp.h"
+#include "backend/x64_asm.h"
+
+#define BASELINE_NO_REG (-1)
+
+typedef struct BaselineAlloc {
+    int8_t *reg;        /* per temp: an X64Reg, or BASELINE_NO_REG */
+    uint32_t *def;      /* per temp: index of its defining op */
+    uint32_t *last_use; /* per temp: index of its last reader (0: never read) */
+} BaselineAlloc;
+
+/* The host registers temps may live in, and whether the C ABI keeps them
+ * across calls. */
+bool baseline_reg_callee_saved(X64Reg r);
+
+/* memory_calls: guest loads and stores may call C (system mode). */
+void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *out);
+void baseline_alloc_free(BaselineAlloc *a);
+/* Does temp t hold a value that op i must keep across a call it makes? */
+static inline bool baseline_live_across(const BaselineAlloc *a, unsigned t, uint32_t i)
+{
+    return a->def[t] < i && a->last_use[t] > i;
+}
+
+#endif
