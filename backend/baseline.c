@@ -57,6 +57,7 @@ typedef struct Emit {
     size_t site_at[2];     /* their rel32 offsets in b */
     uint32_t site_pc[2], site_mode[2];
     bool *is_const;
+    bool *is64;        /* per temp: a 64-bit value (else 32-bit, zero-extended) */
     uint64_t *konst;
     BaselineAlloc alloc;
     size_t index;      /* of the op being emitted */
@@ -65,6 +66,8 @@ typedef struct Emit {
     Fixup *fixups;
     size_t nfixups;
     bool start_pending; /* an INSN_START not yet stored */
+    bool mode_stored;   /* insn_mode holds stored_mode on every path to here */
+    uint32_t stored_mode;
     uint64_t start_imm;
 } Emit;
 
@@ -145,14 +148,17 @@ static int32_t slot(const Emit *e, IrTemp t)
     return (int32_t)t * 8 + e->rsp_bias;
 }
 
+/* Temp t's register (none for a constant, even one folded after allocation). */
 static int reg_of(const Emit *e, IrTemp t)
 {
-    return e->alloc.reg[t];
+    return e->is_const[t] ? BASELINE_NO_REG : e->alloc.reg[t];
 }
 
 /* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
 static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
 {
+    if (reg_of(e, t) == (int)reg && (width == 8 || !e->is64[t]))
+        return; /* there already */
     if (e->is_const[t])
         x64_mov_imm(&e->b, reg, width == 4 ? (uint32_t)e->konst[t] : e->konst[t]);
     else if (reg_of(e, t) != BASELINE_NO_REG)
@@ -164,12 +170,22 @@ static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
 /* temp t <- reg (all 64 bits); nothing for a temp nobody reads. */
 static void put(Emit *e, IrTemp t, X64Reg reg)
 {
-    if (e->alloc.last_use[t] <= e->alloc.def[t])
+    if (e->alloc.last_use[t] <= e->alloc.def[t] || reg_of(e, t) == (int)reg)
         return;
     if (reg_of(e, t) != BASELINE_NO_REG)
         x64_mov_rr(&e->b, 8, (X64Reg)reg_of(e, t), reg);
     else
         x64_store(&e->b, 8, RSP, slot(e, t), reg);
+}
+
+/* Where an op computes its result: the result's own register, unless an
+ * operand that is read after the result is first written lives there. */
+static X64Reg target(const Emit *e, IrTemp dst, IrTemp read_late)
+{
+    int r = reg_of(e, dst);
+    if (r == BASELINE_NO_REG || (read_late != IR_NO_TEMP && !e->is_const[read_late] && reg_of(e, read_late) == r))
+        return RAX;
+    return (X64Reg)r;
 }
 
 /* The caller-saved registers holding temps that the current op must keep
@@ -214,8 +230,12 @@ static void flush_start(Emit *e)
 {
     if (!e->start_pending)
         return;
-    x64_mov_imm(&e->b, RAX, e->start_imm);
-    x64_store(&e->b, 8, RBX, offsetof(CpuCommon, insn_pc), RAX);
+    uint32_t pc = (uint32_t)e->start_imm, mode = (uint32_t)(e->start_imm >> 32);
+    x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, insn_pc), pc);
+    if (!e->mode_stored || e->stored_mode != mode)
+        x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, insn_mode), mode);
+    e->mode_stored = true;
+    e->stored_mode = mode;
     e->start_pending = false;
 }
 
@@ -312,22 +332,52 @@ static void emit_branch(Emit *e, const IrInsn *in, bool if_zero)
     jump_to_label(e, x64_jcc_fwd(&e->b, if_zero ? X64_CC_E : X64_CC_NE), in->imm);
 }
 
-/* eax op= b, with b as an immediate when it is a constant. */
-static void alu_b(Emit *e, X64Alu op, IrTemp b)
+/* t op= b (32-bit), with b as an immediate when it is a constant. */
+static void alu_b(Emit *e, X64Alu op, X64Reg t, IrTemp b)
 {
     if (e->is_const[b])
-        x64_alu_imm(&e->b, 4, op, RAX, (uint32_t)e->konst[b]);
+        x64_alu_imm(&e->b, 4, op, t, (uint32_t)e->konst[b]);
     else if (reg_of(e, b) != BASELINE_NO_REG)
-        x64_alu_rr(&e->b, 4, op, RAX, (X64Reg)reg_of(e, b));
+        x64_alu_rr(&e->b, 4, op, t, (X64Reg)reg_of(e, b));
     else
-        x64_alu_rm(&e->b, 4, op, RAX, RSP, slot(e, b));
+        x64_alu_rm(&e->b, 4, op, t, RSP, slot(e, b));
+}
+
+static void set_const(Emit *e, IrTemp t, uint64_t v);
+
+/* Both operands constant: the result is one too (32-bit IR semantics). */
+static bool fold_alu(Emit *e, IrTemp dst, X64Alu op, uint64_t x, uint64_t y)
+{
+    uint32_t a = (uint32_t)x, b = (uint32_t)y, r;
+    switch (op) {
+    case X64_ADD: r = a + b; break;
+    case X64_SUB: r = a - b; break;
+    case X64_AND: r = a & b; break;
+    case X64_OR: r = a | b; break;
+    case X64_XOR: r = a ^ b; break;
+    default: return false;
+    }
+    set_const(e, dst, r);
+    return true;
+}
+
+static bool commutes(X64Alu op)
+{
+    return op == X64_ADD || op == X64_AND || op == X64_OR || op == X64_XOR;
 }
 
 static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
 {
-    get(e, RAX, in->a, 4);
-    alu_b(e, op, in->b);
-    put(e, in->dst, RAX);
+    IrTemp a = in->a, b = in->b;
+    if (e->is_const[a] && e->is_const[b] && fold_alu(e, in->dst, op, e->konst[a], e->konst[b]))
+        return;
+    if (commutes(op) && !e->is_const[b] && reg_of(e, b) != BASELINE_NO_REG && reg_of(e, b) == reg_of(e, in->dst))
+        a = in->b, b = in->a; /* the result's register holds b already */
+    X64Reg t = target(e, in->dst, b);
+    get(e, t, a, 4);
+    if (!(e->is_const[b] && e->konst[b] == 0 && op != X64_AND))
+        alu_b(e, op, t, b); /* x + 0, x - 0, x | 0, x ^ 0 are x */
+    put(e, in->dst, t);
 }
 
 static void emit_alu64(Emit *e, const IrInsn *in, X64Alu op)
@@ -340,57 +390,57 @@ static void emit_alu64(Emit *e, const IrInsn *in, X64Alu op)
 
 static void emit_shift(Emit *e, const IrInsn *in, unsigned width, X64Shift op)
 {
-    get(e, RAX, in->a, width);
+    X64Reg t = target(e, in->dst, IR_NO_TEMP);
     if (e->is_const[in->b]) {
-        x64_shift_imm(&e->b, width, op, RAX, (uint8_t)(e->konst[in->b] & (width * 8 - 1)));
+        get(e, t, in->a, width);
+        x64_shift_imm(&e->b, width, op, t, (uint8_t)(e->konst[in->b] & (width * 8 - 1)));
     } else {
-        get(e, RCX, in->b, 4);
-        x64_shift_cl(&e->b, width, op, RAX); /* x86 masks the count as the IR does */
+        get(e, RCX, in->b, 4); /* first: b may live where the result goes */
+        get(e, t, in->a, width);
+        x64_shift_cl(&e->b, width, op, t); /* x86 masks the count as the IR does */
     }
-    put(e, in->dst, RAX);
+    put(e, in->dst, t);
 }
 
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
-    get(e, RAX, in->a, 4);
-    alu_b(e, X64_CMP, in->b);
-    x64_setcc(&e->b, cc, RAX);
-    put(e, in->dst, RAX);
+    X64Reg t = target(e, in->dst, in->b);
+    get(e, t, in->a, 4);
+    if (e->is_const[in->b] && e->konst[in->b] == 0)
+        x64_test_rr(&e->b, 4, t, t);
+    else
+        alu_b(e, X64_CMP, t, in->b);
+    x64_setcc(&e->b, cc, t);
+    put(e, in->dst, t);
 }
 
 static void emit_unary(Emit *e, const IrInsn *in, unsigned width, bool sign)
 {
-    get(e, RAX, in->a, 4);
-    x64_extend(&e->b, width, sign, RAX, RAX);
-    put(e, in->dst, RAX);
+    X64Reg t = target(e, in->dst, IR_NO_TEMP);
+    get(e, t, in->a, 4);
+    x64_extend(&e->b, width, sign, t, t);
+    put(e, in->dst, t);
 }
 
-/* Carry out of a + b + c: the 64-bit sum's bit 32. */
-static void emit_addc(Emit *e, const IrInsn *in)
+/* The carry or the signed overflow of a + b + c (c is 0 or 1), from the
+ * host's own add with carry. */
+static void emit_add_flag(Emit *e, const IrInsn *in, X64Cond flag)
 {
-    get(e, RAX, in->a, 4);
-    get(e, RCX, in->b, 4);
-    x64_alu_rr(&e->b, 8, X64_ADD, RAX, RCX);
-    get(e, RCX, in->c, 4);
-    x64_alu_rr(&e->b, 8, X64_ADD, RAX, RCX);
-    x64_shift_imm(&e->b, 8, X64_SHR, RAX, 32);
-    put(e, in->dst, RAX);
-}
-
-/* Signed overflow of a + b + c: ((~(a ^ b) & (a ^ r)) >> 31. */
-static void emit_addv(Emit *e, const IrInsn *in)
-{
-    get(e, RAX, in->a, 4);
-    get(e, RCX, in->b, 4);
-    get(e, RDX, in->c, 4);
-    x64_alu_rr(&e->b, 4, X64_ADD, RDX, RAX);
-    x64_alu_rr(&e->b, 4, X64_ADD, RDX, RCX);
-    x64_alu_rr(&e->b, 4, X64_XOR, RCX, RAX);
-    x64_not(&e->b, 4, RCX);
-    x64_alu_rr(&e->b, 4, X64_XOR, RDX, RAX);
-    x64_alu_rr(&e->b, 4, X64_AND, RDX, RCX);
-    x64_shift_imm(&e->b, 4, X64_SHR, RDX, 31);
-    put(e, in->dst, RDX);
+    X64Reg t = target(e, in->dst, in->b);
+    if (!e->is_const[in->c]) {
+        get(e, RCX, in->c, 4);
+        x64_neg(&e->b, 4, RCX); /* CF = (c != 0) */
+    }
+    get(e, t, in->a, 4); /* mov does not touch the flags */
+    if (e->is_const[in->c] && e->konst[in->c] == 0) {
+        alu_b(e, X64_ADD, t, in->b);
+    } else {
+        if (e->is_const[in->c])
+            x64_stc(&e->b);
+        alu_b(e, X64_ADC, t, in->b);
+    }
+    x64_setcc(&e->b, flag, t);
+    put(e, in->dst, t);
 }
 
 static void emit_select(Emit *e, const IrInsn *in)
@@ -472,13 +522,27 @@ static void call_slow(Emit *e, size_t fn_off)
     x64_call_reg(&e->b, RAX);
 }
 
+/* A register holding the guest address temp a, zero-extended: its own, or
+ * rax loaded with it. */
+static X64Reg address(Emit *e, IrTemp a)
+{
+    if (reg_of(e, a) != BASELINE_NO_REG && !e->is64[a])
+        return (X64Reg)reg_of(e, a);
+    get(e, RAX, a, 4);
+    return RAX;
+}
+
 static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
 {
     flush_start(e);
-    get(e, RAX, in->a, 4);
     if (!e->softmmu) {
-        x64_load_idx(&e->b, size, sign, RAX, R14, RAX);
-    } else {
+        X64Reg addr = address(e, in->a), t = target(e, in->dst, IR_NO_TEMP);
+        x64_load_idx(&e->b, size, sign, t, R14, addr);
+        put(e, in->dst, t);
+        return;
+    }
+    get(e, RAX, in->a, 4);
+    {
         size_t miss = tlb_lookup(e, size, in->aux, offsetof(TlbEntry, tag_read));
         x64_load_idx(&e->b, size, sign, RAX, RDX, RAX);
         size_t done = x64_jmp_fwd(&e->b);
@@ -502,12 +566,16 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
 {
     unsigned vwidth = size == 8 ? 8 : 4;
     flush_start(e);
-    get(e, RAX, in->a, 4);
     if (!e->softmmu) {
-        get(e, RCX, in->b, vwidth);
-        x64_store_idx(&e->b, size, R14, RAX, RCX);
+        X64Reg addr = address(e, in->a), v = RCX;
+        if (reg_of(e, in->b) != BASELINE_NO_REG && (vwidth == 8 || !e->is64[in->b]))
+            v = (X64Reg)reg_of(e, in->b);
+        else
+            get(e, RCX, in->b, vwidth);
+        x64_store_idx(&e->b, size, R14, addr, v);
         return;
     }
+    get(e, RAX, in->a, 4);
     size_t miss = tlb_lookup(e, size, in->aux, offsetof(TlbEntry, tag_write));
     get(e, RCX, in->b, vwidth);
     x64_store_idx(&e->b, size, RDX, RAX, RCX);
@@ -548,9 +616,14 @@ static void emit_state_store(Emit *e, const IrInsn *in, unsigned width)
         x64_store_imm(&e->b, width, RBX, off, (uint32_t)e->konst[in->a]);
         return;
     }
-    get(e, RAX, in->a, width);
-    x64_store(&e->b, width, RBX, off, RAX);
+    X64Reg v = RAX;
+    if (reg_of(e, in->a) != BASELINE_NO_REG && (width == 8 || !e->is64[in->a]))
+        v = (X64Reg)reg_of(e, in->a);
+    else
+        get(e, RAX, in->a, width);
+    x64_store(&e->b, width, RBX, off, v);
 }
+
 
 static void set_const(Emit *e, IrTemp t, uint64_t v)
 {
@@ -563,7 +636,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     X64Buf *b = &e->b;
     switch ((IrOp)in->op) {
     case IR_INSN_START: e->start_pending = true; e->start_imm = in->imm; break;
-    case IR_LABEL: flush_start(e); place_label(e, index); break;
+    case IR_LABEL: flush_start(e); place_label(e, index); e->mode_stored = false; break;
     case IR_BR: flush_start(e); jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
     case IR_BRZ: flush_start(e); emit_branch(e, in, true); break;
     case IR_BRNZ: flush_start(e); emit_branch(e, in, false); break;
@@ -579,7 +652,12 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         get(e, RCX, in->a, 4);
         exit_with(e, RCX, 0, false, in->aux);
         break;
-    case IR_LDS32: x64_load(b, 4, RAX, RBX, (int32_t)in->imm); put(e, in->dst, RAX); break;
+    case IR_LDS32: {
+        X64Reg t = target(e, in->dst, IR_NO_TEMP);
+        x64_load(b, 4, t, RBX, (int32_t)in->imm);
+        put(e, in->dst, t);
+        break;
+    }
     case IR_STS32: emit_state_store(e, in, 4); break;
     case IR_LDS64: x64_load(b, 8, RAX, RBX, (int32_t)in->imm); put(e, in->dst, RAX); break;
     case IR_STS64: emit_state_store(e, in, 8); break;
@@ -596,13 +674,23 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_AND: emit_alu(e, in, X64_AND); break;
     case IR_OR: emit_alu(e, in, X64_OR); break;
     case IR_XOR: emit_alu(e, in, X64_XOR); break;
-    case IR_NOT: get(e, RAX, in->a, 4); x64_not(b, 4, RAX); put(e, in->dst, RAX); break;
+    case IR_NOT: {
+        if (e->is_const[in->a]) {
+            set_const(e, in->dst, (uint32_t)~e->konst[in->a]);
+            break;
+        }
+        X64Reg t = target(e, in->dst, IR_NO_TEMP);
+        get(e, t, in->a, 4);
+        x64_not(b, 4, t);
+        put(e, in->dst, t);
+        break;
+    }
     case IR_SHL: emit_shift(e, in, 4, X64_SHL); break;
     case IR_LSHR: emit_shift(e, in, 4, X64_SHR); break;
     case IR_ASHR: emit_shift(e, in, 4, X64_SAR); break;
     case IR_ROR: emit_shift(e, in, 4, X64_ROR); break;
-    case IR_ADDC: emit_addc(e, in); break;
-    case IR_ADDV: emit_addv(e, in); break;
+    case IR_ADDC: emit_add_flag(e, in, X64_CC_B); break;
+    case IR_ADDV: emit_add_flag(e, in, X64_CC_O); break;
     case IR_SETEQ: emit_set(e, in, X64_CC_E); break;
     case IR_SETNE: emit_set(e, in, X64_CC_NE); break;
     case IR_SETLTU: emit_set(e, in, X64_CC_B); break;
@@ -677,6 +765,9 @@ static size_t emit_block(Emit *e)
 {
     const InterpCode *code = e->code;
     e->is_const[code->ntemps - 1] = true; /* interp_prepare's zero temp */
+    for (size_t i = 0; i < code->count; i++)
+        if (ir_op_info[code->insns[i].op].result == IR_RESULT_I64)
+            e->is64[code->insns[i].dst] = true;
     prologue(e);
     size_t body = e->b.len;
     if (e->req->runs)
@@ -709,9 +800,10 @@ void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineReques
     size_t start = code_arena_used(bl->arena);
     Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu};
     e.is_const = calloc(code->ntemps, sizeof *e.is_const);
+    e.is64 = calloc(code->ntemps, sizeof *e.is64);
     e.konst = calloc(code->ntemps, sizeof *e.konst);
     e.fixups = calloc(code->count + 1, sizeof *e.fixups);
-    if (!e.is_const || !e.konst || !e.fixups)
+    if (!e.is_const || !e.is64 || !e.konst || !e.fixups)
         abort();
     baseline_alloc(code, req->softmmu, &e.alloc);
     for (int r = 0; r < 16; r++)
@@ -719,6 +811,7 @@ void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineReques
     size_t body = emit_block(&e);
     baseline_alloc_free(&e.alloc);
     free(e.is_const);
+    free(e.is64);
     free(e.konst);
     free(e.fixups);
     if (e.b.overflow) {

@@ -227,6 +227,11 @@ void x64_cdq(X64Buf *b)
     x64_byte(b, 0x99);
 }
 
+void x64_stc(X64Buf *b)
+{
+    x64_byte(b, 0xf9);
+}
+
 void x64_test_rr(X64Buf *b, unsigned width, X64Reg a, X64Reg c)
 {
     prefix(b, false, width == 8, c, 0, a, 0);

@@ -30,14 +30,14 @@ typedef enum X64Reg {
 
 /* The ALU group: its /digit in the 0x81 immediate form, and (digit << 3 | 3)
  * is the "op reg, r/m" opcode. */
-typedef enum X64Alu { X64_ADD = 0, X64_OR = 1, X64_AND = 4, X64_SUB = 5, X64_XOR = 6, X64_CMP = 7 } X64Alu;
+typedef enum X64Alu { X64_ADD = 0, X64_OR = 1, X64_ADC = 2, X64_AND = 4, X64_SUB = 5, X64_XOR = 6, X64_CMP = 7 } X64Alu;
 
 /* Shift group /digit (0xD3 by cl, 0xC1 by imm8). */
 typedef enum X64Shift { X64_ROR = 1, X64_SHL = 4, X64_SHR = 5, X64_SAR = 7 } X64Shift;
 
 /* Condition codes (the low nibble of Jcc, SETcc, CMOVcc). */
 typedef enum X64Cond {
-    X64_CC_B = 0x2, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_L = 0xc,
+    X64_CC_O = 0x0, X64_CC_B = 0x2, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_L = 0xc,
 } X64Cond;
 
 typedef struct X64Buf {
@@ -77,6 +77,7 @@ void x64_neg(X64Buf *b, unsigned width, X64Reg reg);
 /* edx:eax / reg (unsigned or signed), width 4. */
 void x64_div(X64Buf *b, bool sign, X64Reg reg);
 void x64_cdq(X64Buf *b);
+void x64_stc(X64Buf *b); /* set the carry flag */
 void x64_test_rr(X64Buf *b, unsigned width, X64Reg a, X64Reg c);
 void x64_shift_cl(X64Buf *b, unsigned width, X64Shift op, X64Reg reg);
 void x64_shift_imm(X64Buf *b, unsigned width, X64Shift op, X64Reg reg, uint8_t n);
