@@ -14,6 +14,7 @@
  */
 #include "backend/baseline.h"
 #include "backend/baseline_alloc.h"
+#include "backend/baseline_opt.h"
 
 #include <assert.h>
 #include <stddef.h>
@@ -786,14 +787,17 @@ static size_t emit_block(Emit *e)
     return body;
 }
 
-void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineRequest *req, BaselineCode *out)
+void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRequest *req, BaselineCode *out)
 {
     *out = (BaselineCode){0};
-    if (code->ntemps > MAX_TEMPS) {
+    if (prepared->ntemps > MAX_TEMPS) {
         bl->stats.declined++;
         out->declined = true;
         return;
     }
+    InterpCode optimized;
+    baseline_optimize(prepared, req->softmmu, &optimized);
+    const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
     uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
     sync_generation(bl);
@@ -814,6 +818,7 @@ void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineReques
     free(e.is64);
     free(e.konst);
     free(e.fixups);
+    free(optimized.insns);
     if (e.b.overflow) {
         bl->stats.declined++;
         out->declined = true;

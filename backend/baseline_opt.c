@@ -1,0 +1,190 @@
+/* State reuse, dead state stores and dead ops (baseline_opt.h). */
+#include "backend/baseline_opt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE 0xffffffffu
+
+/* Per state word: the temp known to hold it and the store not yet
+ * observed, each valid only in the generation it was set in, so that
+ * "forget everything" is one increment. */
+typedef struct Word {
+    uint32_t known, known_gen;
+    uint32_t pending, pending_gen;
+} Word;
+
+typedef struct Pass {
+    InterpCode *c;
+    bool *removed;
+    bool *is64;
+    IrTemp *alias;
+    Word *words;
+    size_t nwords;
+    uint32_t known_gen, pending_gen;
+    bool memory_calls;
+} Pass;
+
+static bool is_guest_memory(uint8_t op)
+{
+    return op >= IR_LD8U && op <= IR_ST64;
+}
+
+static bool is_guest_load(uint8_t op)
+{
+    return op >= IR_LD8U && op <= IR_LD64;
+}
+
+static Word *word(Pass *p, uint64_t off)
+{
+    size_t w = (size_t)(off / 4);
+    return w < p->nwords ? &p->words[w] : NULL;
+}
+
+static void forget_word(Pass *p, uint64_t off)
+{
+    Word *w = word(p, off);
+    if (w)
+        w->known_gen = w->pending_gen = 0; /* generations start at 1 */
+}
+
+static void load32(Pass *p, IrInsn *in, size_t i)
+{
+    Word *w = word(p, in->imm);
+    if (!w || in->imm % 4)
+        return;
+    if (w->known_gen == p->known_gen) {
+        p->alias[in->dst] = (IrTemp)w->known;
+        p->removed[i] = true;
+        return;
+    }
+    w->known = in->dst;
+    w->known_gen = p->known_gen;
+    w->pending_gen = 0; /* the store before is observed */
+}
+
+static void store32(Pass *p, IrInsn *in, size_t i)
+{
+    Word *w = word(p, in->imm);
+    if (!w || in->imm % 4)
+        return;
+    if (w->pending_gen == p->pending_gen)
+        p->removed[w->pending] = true; /* overwritten before anyone looked */
+    w->pending = (uint32_t)i;
+    w->pending_gen = p->pending_gen;
+    w->known = in->a;
+    w->known_gen = p->is64[in->a] ? 0 : p->known_gen;
+}
+
+static void forward_pass(Pass *p)
+{
+    InterpCode *c = p->c;
+    for (size_t i = 0; i < c->count; i++) {
+        IrInsn *in = &c->insns[i];
+        IrTemp *args[3] = {&in->a, &in->b, &in->c};
+        for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+            if (*args[k] < c->ntemps)
+                *args[k] = p->alias[*args[k]];
+        switch (in->op) {
+        case IR_LDS32: load32(p, in, i); break;
+        case IR_STS32: store32(p, in, i); break;
+        case IR_LDS64:
+        case IR_STS64: forget_word(p, in->imm); forget_word(p, in->imm + 4); break;
+        case IR_LABEL: p->known_gen++; p->pending_gen++; break;
+        case IR_CALL: p->known_gen++; p->pending_gen++; break;
+        case IR_BR: case IR_BRZ: case IR_BRNZ: case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; break;
+        default:
+            if (is_guest_memory(in->op)) {
+                p->pending_gen++; /* a fault shows the state as it is */
+                p->known_gen += p->memory_calls; /* and a slow path may change it */
+            }
+            break;
+        }
+    }
+}
+
+static bool removable_if_unused(uint8_t op)
+{
+    return ir_op_info[op].result != IR_RESULT_V && op != IR_CALL && !is_guest_load(op);
+}
+
+static void dead_code_pass(Pass *p)
+{
+    InterpCode *c = p->c;
+    unsigned *uses = calloc(c->ntemps, sizeof *uses);
+    if (!uses)
+        abort();
+    for (size_t i = 0; i < c->count; i++) {
+        if (p->removed[i])
+            continue;
+        const IrInsn *in = &c->insns[i];
+        const IrTemp args[3] = {in->a, in->b, in->c};
+        for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+            if (args[k] < c->ntemps)
+                uses[args[k]]++;
+    }
+    for (size_t i = c->count; i-- > 0;) {
+        const IrInsn *in = &c->insns[i];
+        if (p->removed[i] || !removable_if_unused(in->op) || uses[in->dst])
+            continue;
+        p->removed[i] = true;
+        const IrTemp args[3] = {in->a, in->b, in->c};
+        for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+            if (args[k] < c->ntemps)
+                uses[args[k]]--;
+    }
+    free(uses);
+}
+
+/* Drop the removed ops; branch targets follow their labels. */
+static void compact(Pass *p)
+{
+    InterpCode *c = p->c;
+    size_t *new_index = malloc(c->count * sizeof *new_index), n = 0;
+    if (!new_index)
+        abort();
+    for (size_t i = 0; i < c->count; i++) {
+        new_index[i] = n;
+        if (!p->removed[i])
+            c->insns[n++] = c->insns[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        IrInsn *in = &c->insns[i];
+        if (in->op == IR_BR || in->op == IR_BRZ || in->op == IR_BRNZ)
+            in->imm = new_index[in->imm];
+    }
+    c->count = n;
+    free(new_index);
+}
+
+void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out)
+{
+    size_t max_off = 0;
+    for (size_t i = 0; i < code->count; i++) {
+        uint8_t op = code->insns[i].op;
+        if ((op == IR_LDS32 || op == IR_STS32 || op == IR_LDS64 || op == IR_STS64) && code->insns[i].imm > max_off)
+            max_off = code->insns[i].imm;
+    }
+    *out = (InterpCode){.count = code->count, .ntemps = code->ntemps};
+    Pass p = {.c = out, .nwords = max_off / 4 + 3, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls};
+    out->insns = malloc((code->count + 1) * sizeof *out->insns);
+    p.removed = calloc(code->count + 1, sizeof *p.removed);
+    p.is64 = calloc(code->ntemps, sizeof *p.is64);
+    p.alias = malloc(code->ntemps * sizeof *p.alias);
+    p.words = calloc(p.nwords, sizeof *p.words);
+    if (!out->insns || !p.removed || !p.is64 || !p.alias || !p.words)
+        abort();
+    memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
+    for (unsigned t = 0; t < code->ntemps; t++)
+        p.alias[t] = (IrTemp)t;
+    for (size_t i = 0; i < code->count; i++)
+        if (ir_op_info[code->insns[i].op].result == IR_RESULT_I64)
+            p.is64[code->insns[i].dst] = true;
+    forward_pass(&p);
+    dead_code_pass(&p);
+    compact(&p);
+    free(p.removed);
+    free(p.is64);
+    free(p.alias);
+    free(p.words);
+}
