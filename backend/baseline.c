@@ -42,6 +42,7 @@ static_assert(sizeof(TlbEntry) == 24, "the TLB index is scaled by 3 * 8");
 struct BaselineLink {
     uint32_t site;     /* arena offset of the rel32 */
     uint32_t unlinked; /* its value before linking (the stub) */
+    const BaselineCode *target; /* NULL for a call of LLVM code (baseline_link_call) */
 };
 
 typedef struct Fixup {
@@ -838,24 +839,55 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     }
 }
 
-void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to)
+/* Patch exit site `site` to jump to executable address `to`, remembering
+ * how to undo it. */
+static void patch_site(Baseline *bl, uint32_t site, const uint8_t *to, const BaselineCode *target)
 {
-    if (!baseline_current(bl, from) || !baseline_current(bl, to) || !from->site[index])
-        return;
     if (bl->nlinks == bl->links_cap) {
         bl->links_cap = bl->links_cap ? 2 * bl->links_cap : 256;
         if (!(bl->links = realloc(bl->links, bl->links_cap * sizeof *bl->links)))
             abort();
     }
-    uint32_t site = from->site[index];
     uint8_t *rw = code_arena_writable(bl->arena, site);
-    uint32_t old, rel = (uint32_t)((uint8_t *)to->body - (code_arena_executable(bl->arena, site) + 4));
+    uint32_t old, rel = (uint32_t)(to - (code_arena_executable(bl->arena, site) + 4));
     memcpy(&old, rw, 4);
     if (old == rel)
         return; /* linked already (it came back on an exit request) */
     memcpy(rw, &rel, 4);
-    bl->links[bl->nlinks++] = (BaselineLink){site, old};
+    bl->links[bl->nlinks++] = (BaselineLink){site, old, target};
     bl->stats.links++;
+}
+
+void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, void *fn, uint32_t pc)
+{
+    if (!baseline_current(bl, from) || !from->site[index])
+        return;
+    size_t cap;
+    uint8_t *w = code_arena_reserve(bl->arena, 128, &cap);
+    sync_generation(bl);
+    if (!baseline_current(bl, from))
+        return; /* the arena started over: from's code is gone */
+    Emit e = {.b = {.p = w, .cap = cap}};
+    X64Buf *b = &e.b;
+    x64_mov_rr(b, 8, RDI, RBX);
+    x64_alu_rr(b, 4, X64_XOR, RSI, RSI);
+    x64_mov_imm(b, RDX, pc);
+    x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)fn);
+    x64_call_reg(b, RAX);
+    x64_store(b, 4, R12, 0, RAX); /* JitFn returns kind << 32 | next pc */
+    x64_shift_imm(b, 8, X64_SHR, RAX, 32);
+    epilogue(&e);
+    if (b->overflow)
+        return;
+    const uint8_t *x = code_arena_commit(bl->arena, b->len);
+    patch_site(bl, from->site[index], x, NULL);
+}
+
+void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to)
+{
+    if (!baseline_current(bl, from) || !baseline_current(bl, to) || !from->site[index])
+        return;
+    patch_site(bl, from->site[index], to->body, to);
 }
 
 void baseline_unlink_all(Baseline *bl)
@@ -866,4 +898,19 @@ void baseline_unlink_all(Baseline *bl)
         memcpy(code_arena_writable(bl->arena, bl->links[i].site), &bl->links[i].unlinked, 4);
     bl->nlinks = 0;
     bl->stats.unlink_rounds++;
+}
+
+void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const BaselineCode *target), void *opaque)
+{
+    if (!bl)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < bl->nlinks; i++) {
+        BaselineLink *l = &bl->links[i];
+        if (l->target && leave(opaque, l->target))
+            memcpy(code_arena_writable(bl->arena, l->site), &l->unlinked, 4);
+        else
+            bl->links[kept++] = *l;
+    }
+    bl->nlinks = kept;
 }

@@ -103,6 +103,12 @@ static inline bool baseline_current(const Baseline *bl, const BaselineCode *c);
 /* Point linkable exit `index` of `from` at the body of `to` (both current). */
 void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to);
 void baseline_unlink_all(Baseline *bl);
+/* Point linkable exit `index` of `from` at a call of the LLVM tier's code
+ * `fn` (jit_unit.h's JitFn) for pc, whose result becomes this block's exit:
+ * the dispatcher sees the LLVM unit's exit, as if it had entered it. */
+void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, void *fn, uint32_t pc);
+/* Undo the links whose target `leave(opaque, target)` names. */
+void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const BaselineCode *target), void *opaque);
 /* In the child after fork(): forget all code (it lives in memory shared
  * with the parent) and take an arena of the child's own. */
 void baseline_fork_child(Baseline **bl);

@@ -163,6 +163,14 @@ static TransBlock *find_block(Machine *m, TransBlock *prev, uint32_t pc, uint32_
     return tb;
 }
 
+/* A block whose baseline code is this one has LLVM code now. */
+static bool has_llvm_code(void *opaque, const BaselineCode *code)
+{
+    (void)opaque;
+    const TransBlock *tb = (const TransBlock *)((const char *)code - offsetof(TransBlock, baseline));
+    return atomic_load_explicit(&tb->jit_fn, memory_order_relaxed) != NULL;
+}
+
 static bool warmed_up(const Machine *m)
 {
     return jit_mode(m->jit) != JIT_BACKGROUND || monotonic_ns() - m->started_ns >= JIT_WARMUP_NS;
@@ -176,11 +184,15 @@ static void submit_hot(Machine *m, TransBlock *tb)
         tb->exec_count = m->jit_threshold / 2;
         return;
     }
-    uint64_t t0 = jit_mode(m->jit) == JIT_SYNC ? monotonic_ns() : 0;
+    if (jit_mode(m->jit) != JIT_SYNC) {
+        jit_submit_region(m->jit, tb, m->jit_threshold / 2); /* installed later by jit_poll */
+        return;
+    }
+    uint64_t t0 = monotonic_ns();
     jit_submit_region(m->jit, tb, m->jit_threshold / 2);
-    if (t0)
-        __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
-    baseline_unlink_all(m->baseline); /* a sync compile may have given a link target LLVM code */
+    __atomic_fetch_add(&m->stats.stalled_ns, monotonic_ns() - t0, __ATOMIC_RELAXED);
+    if (atomic_load(&tb->jit_fn))
+        baseline_unlink_into(m->baseline, has_llvm_code, NULL); /* entered through that code from now on */
 }
 
 /* Baseline blocks jump to each other only where the dispatcher has nothing
@@ -219,10 +231,13 @@ static void link_baseline(Machine *m, uintptr_t exit, TransBlock *tb)
     uint32_t page_bits = m->code_page ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0;
     uint32_t want = jit_direct_target_mode(page_bits, from->pc, from->mode, from->baseline.exit_pc[index],
                                            from->baseline.exit_mode[index]);
-    if (tb->pc != from->baseline.exit_pc[index] || want != tb->mode || atomic_load(&tb->jit_fn) ||
-        !baseline_code(m, tb))
+    if (tb->pc != from->baseline.exit_pc[index] || want != tb->mode)
         return;
-    baseline_link(m->baseline, &from->baseline, index, &tb->baseline);
+    JitFn fn = atomic_load(&tb->jit_fn);
+    if (fn)
+        baseline_link_call(m->baseline, &from->baseline, index, (void *)fn, tb->pc);
+    else if (baseline_code(m, tb))
+        baseline_link(m->baseline, &from->baseline, index, &tb->baseline);
 }
 
 static int run_block(Machine *m, TransBlock *tb)
@@ -309,7 +324,7 @@ int machine_run(Machine *m)
         }
         if (m->jit && atomic_load_explicit(m->jit_done, memory_order_relaxed)) {
             jit_poll_slow(m->jit);
-            baseline_unlink_all(m->baseline); /* blocks with LLVM code now are entered through it */
+            baseline_unlink_into(m->baseline, has_llvm_code, NULL); /* entered through that code from now on */
         }
         uint32_t mode = arm_mode_bits(cpu), page;
         if (m->code_page) {
