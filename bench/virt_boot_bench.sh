@@ -5,10 +5,12 @@
 # kernel, initramfs and command line), side by side; then a CPU-bound job
 # in the guest (sha256sum of 16 MiB from /dev/zero), timed by the guest.
 # Usage: bench/virt_boot_bench.sh [RUNS]     (prints medians and ratios)
+# SCION_OPTS adds options to both scion runs (e.g. "-jit off").
 set -eu
 RUNS=${1:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SCION=${SCION:-$HERE/../build/scion}
+SCION_OPTS=${SCION_OPTS:-}
 paths=$("$HERE/../scripts/fetch-debian-kernel.sh")
 KERNEL=$(echo "$paths" | sed -n 1p)
 INITRD=$(echo "$paths" | sed -n 2p)
@@ -18,6 +20,23 @@ trap 'rm -rf "$W"' EXIT
 
 now() { date +%s.%N; }
 
+for t in qemu-system-arm bc; do
+    command -v "$t" >/dev/null || { echo "virt_boot_bench: $t missing: apt-get install -y qemu-system-arm bc" >&2; exit 1; }
+done
+
+# wait_for PATTERN INTERVAL: until the run's output has PATTERN; fails if
+# the emulator has exited first (a hang here would hide its error).
+wait_for() {
+    until grep -q "$1" "$W/out" 2>/dev/null; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "virt_boot_bench: $name exited before printing '$1':" >&2
+            tail -n 5 "$W/out" >&2
+            exit 1
+        fi
+        sleep "$2"
+    done
+}
+
 # run_boot NAME COMMAND...: seconds to the marker; then the guest job; then poweroff.
 run_boot() {
     name=$1; shift
@@ -26,11 +45,11 @@ run_boot() {
     "$@" < "$W/in" > "$W/out" 2>&1 &
     pid=$!
     exec 3> "$W/in"
-    until grep -q SCION-INIT-READY "$W/out" 2>/dev/null; do sleep 0.02; done
+    wait_for SCION-INIT-READY 0.02
     t_boot=$(echo "$(now) - $start" | bc)
-    until grep -q "/ #" "$W/out" 2>/dev/null; do sleep 0.05; done
+    wait_for "/ #" 0.05
     printf 'a=$(cut -d" " -f1 /proc/uptime); dd if=/dev/zero bs=1M count=16 2>/dev/null | sha256sum; b=$(cut -d" " -f1 /proc/uptime); echo "JOB $a $b"\n' >&3
-    until grep -q "^JOB" "$W/out" 2>/dev/null; do sleep 0.05; done
+    wait_for "^JOB" 0.05
     t_job=$(grep "^JOB" "$W/out" | tr -d '\r' | awk '{print $3 - $2}')
     printf 'poweroff -f\n' >&3
     wait $pid || true
@@ -44,10 +63,12 @@ for i in $(seq "$RUNS"); do
     run_boot qemu qemu-system-arm -M virt -cpu cortex-a15 -m 256M -nographic -nic none \
         -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND"
     rm -rf "$W/cache"
+    # shellcheck disable=SC2086  # SCION_OPTS is a list of options
     run_boot scion-cold "$SCION" virt -m 256M -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND" \
-        -jit-cache "$W/cache"
+        -jit-cache "$W/cache" $SCION_OPTS
+    # shellcheck disable=SC2086
     run_boot scion-warm "$SCION" virt -m 256M -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND" \
-        -jit-cache "$W/cache"
+        -jit-cache "$W/cache" $SCION_OPTS
 done > "$W/results"
 for k in qemu scion-cold scion-warm; do
     b=$(grep "^$k " "$W/results" | awk '{print $2}' | median)

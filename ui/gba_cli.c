@@ -357,7 +357,7 @@ static bool display_present(void)
 
 int gba_cli_main(int argc, char **argv)
 {
-    GbaCliOptions o = {.frames = 600, .config = {.jit = JIT_BACKGROUND}};
+    GbaCliOptions o = {.frames = 600, .config = {.jit = JIT_OFF}};
     o.config.jit_cache = cli_code_cache_dir(NULL, o.jit_cache_buf, sizeof o.jit_cache_buf);
     int r = parse_options(argc, argv, &o);
     if (r >= 0)

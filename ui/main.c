@@ -53,10 +53,10 @@ static void usage(FILE *out)
             "  -d ITEM,...     log items; -d help lists them\n"
             "  -D FILE         write logs to FILE instead of stderr\n"
             "  -0 ARGV0        pass ARGV0 as the program's argv[0]\n"
-            "  -jit MODE       LLVM tier: on (default, background compile), off\n"
-            "                  (baseline tier or interpreter only), sync, always (compile\n"
-            "                  every block), check (always, and check every block against\n"
-            "                  the interpreter)\n"
+            "  -jit MODE       LLVM tier: off (default: the baseline tier alone), on\n"
+            "                  (hot regions compiled in the background), sync (compiled\n"
+            "                  before they run again), always (every block), check (always,\n"
+            "                  and every block checked against the interpreter)\n"
             "  -baseline MODE  baseline tier (x86-64 code per block from its first run):\n"
             "                  on (default), off (the IR interpreter instead), check (every\n"
             "                  block's run checked against the interpreter)\n"
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
         return virt_cli_main(argc - 2, argv + 2);
     if (argc > 1 && !strcmp(argv[1], "gba"))
         return gba_cli_main(argc - 2, argv + 2);
-    Options o = {.jit = JIT_BACKGROUND};
+    Options o = {.jit = JIT_OFF}; /* the baseline tier alone: faster than tiering to LLVM so far (BENCHMARKS.md) */
     int r = parse_options(argc, argv, &o);
     if (r >= 0)
         return r;

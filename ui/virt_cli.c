@@ -240,7 +240,7 @@ static int parse_virt_options(int argc, char **argv, VirtOptions *o, const char 
 
 int virt_cli_main(int argc, char **argv)
 {
-    VirtOptions o = {.jit = JIT_BACKGROUND, .icount_shift = -1, .rtc_base = -1}; /* ram_size 0: the default */
+    VirtOptions o = {.jit = JIT_OFF, .icount_shift = -1, .rtc_base = -1}; /* ram_size 0: the default */
     const char *logfile = NULL;
     int r = parse_virt_options(argc, argv, &o, &logfile);
     if (r >= 0)

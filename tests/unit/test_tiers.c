@@ -1,9 +1,10 @@
 /*
- * Both executors handle every IR op, with the same result: for each op in
- * ir_ops.h a small block using it runs in the interpreter and as LLVM code
- * (compiled alone, -jit sync), and the guest states must agree.  An op the
- * interpreter lacks does not build (-Wswitch); one the emitter lacks aborts
- * the compile, failing this test.
+ * Every executor handles every IR op, with the same result: for each op in
+ * ir_ops.h a small block using it runs in the interpreter, as baseline code
+ * and as LLVM code (compiled alone, -jit sync), and the guest states must
+ * agree.  An op the interpreter or the baseline tier lacks does not build
+ * (-Wswitch); one the LLVM emitter lacks aborts the compile, failing this
+ * test.
  */
 #include <check.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "backend/baseline.h"
 #include "backend/jit.h"
 #include "frontend/arm_cpu.h"
 #include "translator/helpers.h"
@@ -90,6 +92,18 @@ static IrTemp operand(IrBlock *b, IrOp op, unsigned k)
     return ir_lds32(b, R(k + 2));
 }
 
+/* The compiled run (state, exit, memory) must match the interpreter's. */
+static void expect_same(const char *tier, IrOp op, const ArmCpu *interp, const ArmCpu *other, uint64_t exit_interp,
+                        uint64_t exit_other, const uint8_t *mem_interp, const uint8_t *mem)
+{
+    const char *name = ir_op_info[op].name;
+    ck_assert_msg(exit_interp == exit_other, "%s (%s): exit differs", name, tier);
+    ck_assert_msg(!memcmp(interp->r, other->r, sizeof interp->r), "%s (%s): registers differ", name, tier);
+    ck_assert_msg(!memcmp(interp->vfp.d, other->vfp.d, sizeof interp->vfp.d), "%s (%s): d registers differ", name,
+                  tier);
+    ck_assert_msg(!memcmp(mem_interp, mem, 4096), "%s (%s): memory differs", name, tier);
+}
+
 /* A block whose result depends on op; every block also branches and exits. */
 static void build_block(IrBlock *b, IrOp op)
 {
@@ -137,10 +151,12 @@ static bool block_uses(const IrBlock *b, IrOp op)
     return false;
 }
 
-START_TEST(every_op_runs_the_same_in_both_tiers)
+START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
     env_init(&e);
+    Baseline *bl = baseline_new();
+    ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
     IrBlock *b = ir_block_new();
     for (unsigned op = 0; op < IR_OP_COUNT; op++) {
         ir_block_reset(b);
@@ -160,12 +176,18 @@ START_TEST(every_op_runs_the_same_in_both_tiers)
         ck_assert_msg(fn != NULL, "%s: LLVM compilation failed", ir_op_info[op].name);
         cpu_init(&e, &compiled);
         uint64_t r = fn(&compiled, NULL, 0x8000);
-        ck_assert_msg((int)(r >> 32) == (int)kind && (uint32_t)r == next, "%s: exit differs", ir_op_info[op].name);
-        ck_assert_msg(!memcmp(interp.r, compiled.r, sizeof interp.r), "%s: registers differ", ir_op_info[op].name);
-        ck_assert_msg(!memcmp(interp.vfp.d, compiled.vfp.d, sizeof interp.vfp.d), "%s: d registers differ",
-                      ir_op_info[op].name);
-        ck_assert_msg(!memcmp(mem_interp, e.mem, sizeof mem_interp), "%s: memory differs", ir_op_info[op].name);
+        uint64_t interp_exit = (uint64_t)kind << 32 | next;
+        expect_same("LLVM", (IrOp)op, &interp, &compiled, interp_exit, r, mem_interp, e.mem);
+        BaselineCode bc;
+        baseline_compile(bl, code, &(BaselineRequest){.chain = true, .tag = 0x1000}, &bc);
+        ck_assert_msg(bc.fn != NULL, "%s: the baseline tier declined", ir_op_info[op].name);
+        cpu_init(&e, &compiled);
+        uint32_t base_next;
+        IrExitKind base_kind = bc.fn(&compiled, &base_next);
+        expect_same("baseline", (IrOp)op, &interp, &compiled, interp_exit, (uint64_t)base_kind << 32 | base_next,
+                    mem_interp, e.mem);
     }
+    baseline_free(bl);
     ir_block_free(b);
     env_free(&e);
 }
@@ -176,7 +198,7 @@ int main(void)
     Suite *s = suite_create("tiers");
     TCase *tc = tcase_create("ops");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, every_op_runs_the_same_in_both_tiers);
+    tcase_add_test(tc, every_op_runs_the_same_in_every_tier);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
