@@ -83,6 +83,21 @@ typedef struct Emit {
 #define R12 X64_R12
 #define R14 X64_R14
 
+/* No entry matches: no guest pc is odd in its key. */
+#define LOOKUP_EMPTY 1u
+
+static void clear_lookup(Baseline *bl)
+{
+    for (unsigned i = 0; i < JIT_LOOKUP_SIZE; i++)
+        bl->lookup[i] = (JitLookupEntry){.pc = LOOKUP_EMPTY};
+}
+
+void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to)
+{
+    if (bl && baseline_current(bl, to))
+        bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc, .mode = mode, .fn = to->body};
+}
+
 Baseline *baseline_new(void)
 {
     Baseline *bl = calloc(1, sizeof *bl);
@@ -93,6 +108,9 @@ Baseline *baseline_new(void)
         return NULL;
     }
     bl->generation = code_arena_generation(bl->arena);
+    if (!(bl->lookup = malloc(JIT_LOOKUP_SIZE * sizeof *bl->lookup)))
+        abort();
+    clear_lookup(bl);
     return bl;
 }
 
@@ -101,6 +119,7 @@ void baseline_free(Baseline *bl)
     if (bl) {
         code_arena_free(bl->arena);
         free(bl->links);
+        free(bl->lookup);
         free(bl);
     }
 }
@@ -112,6 +131,7 @@ static void sync_generation(Baseline *bl)
     if (g != bl->generation) {
         bl->generation = g;
         bl->nlinks = 0;
+        clear_lookup(bl);
     }
 }
 
@@ -303,6 +323,36 @@ static void linkable_exit(Emit *e, const IrInsn *in)
     x64_mov_imm(b, RAX, e->req->tag | index);
     x64_store(b, 8, RBX, offsetof(CpuCommon, baseline_exit), RAX);
     exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
+}
+
+/* An indirect exit (pc in ecx) that goes straight to the target's body
+ * when the lookup table has it and no exit is requested; falls through to
+ * the ordinary exit otherwise, with ecx unchanged. */
+static void lookup_exit(Emit *e, const IrInsn *in)
+{
+    X64Buf *b = &e->b;
+    x64_load(b, 4, RAX, RBX, offsetof(CpuCommon, exit_request));
+    x64_test_rr(b, 4, RAX, RAX);
+    size_t requested = x64_jcc_fwd(b, X64_CC_NE);
+    get(e, RDX, in->b, 4); /* the next mode */
+    x64_mov_rr(b, 4, RAX, RCX);
+    x64_shift_imm(b, 4, X64_SHR, RAX, 1);
+    x64_alu_imm(b, 4, X64_AND, RAX, JIT_LOOKUP_SIZE - 1);
+    x64_shift_imm(b, 8, X64_SHL, RAX, 4);
+    static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
+    x64_store(b, 4, R12, 0, RCX); /* frees rcx for the table's address */
+    x64_mov_imm(b, RCX, (uint64_t)(uintptr_t)e->req->lookup);
+    x64_alu_rr(b, 8, X64_ADD, RAX, RCX);
+    x64_load(b, 4, RCX, R12, 0);
+    x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(JitLookupEntry, pc));
+    size_t other_pc = x64_jcc_fwd(b, X64_CC_NE);
+    x64_alu_rm(b, 4, X64_CMP, RDX, RAX, offsetof(JitLookupEntry, mode));
+    size_t other_mode = x64_jcc_fwd(b, X64_CC_NE);
+    x64_load(b, 8, RAX, RAX, offsetof(JitLookupEntry, fn));
+    x64_jmp_reg(b, RAX);
+    x64_patch(b, requested);
+    x64_patch(b, other_pc);
+    x64_patch(b, other_mode);
 }
 
 static bool is_linkable(const Emit *e, const IrInsn *in)
@@ -652,6 +702,8 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_EXIT_IND:
         flush_start(e);
         get(e, RCX, in->a, 4);
+        if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT)
+            lookup_exit(e, in);
         exit_with(e, RCX, 0, false, in->aux);
         break;
     case IR_LDS32: {
@@ -892,12 +944,13 @@ void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const
 
 void baseline_unlink_all(Baseline *bl)
 {
-    if (!bl || !bl->nlinks)
+    if (!bl)
         return;
     for (size_t i = bl->nlinks; i-- > 0;) /* newest first: a site linked twice gets its stub back last */
         memcpy(code_arena_writable(bl->arena, bl->links[i].site), &bl->links[i].unlinked, 4);
     bl->nlinks = 0;
     bl->stats.unlink_rounds++;
+    clear_lookup(bl);
 }
 
 void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const BaselineCode *target), void *opaque)
@@ -913,4 +966,5 @@ void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const Baseli
             bl->links[kept++] = *l;
     }
     bl->nlinks = kept;
+    clear_lookup(bl); /* cheaper than finding the entries that lead there */
 }

@@ -20,7 +20,10 @@
  * dispatcher has found the successor it links the exit (baseline_link) and
  * later runs go straight to the successor's body.  Every block uses the same
  * frame, so a chained jump needs no prologue.  baseline_unlink_all undoes
- * every link (blocks retired, or a successor got LLVM code).
+ * every link (blocks retired, or a successor got LLVM code).  Indirect
+ * exits (user mode) look the target up in the tier's own table of
+ * (pc, mode) -> body, which the dispatcher fills (baseline_lookup_fill) and
+ * every unlink empties.
  *
  *   Baseline *bl = baseline_new();
  *   BaselineCode *bc = &tb->baseline;
@@ -33,6 +36,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backend/cpu_common.h"
 #include "backend/interp.h"
 
 typedef enum BaselineMode {
@@ -72,6 +76,10 @@ typedef struct BaselineRequest {
      * to hot_runs returns to the dispatcher (pc unchanged) instead. */
     uint64_t *runs;
     uint64_t hot_runs;
+    /* With chain: the lookup table of indirect exits (Baseline.lookup), or
+     * NULL to send them to the dispatcher (system mode: targets are keyed
+     * by physical page). */
+    const JitLookupEntry *lookup;
 } BaselineRequest;
 
 typedef struct BaselineStats {
@@ -89,6 +97,7 @@ typedef struct Baseline {
     BaselineStats stats;
     BaselineLink *links; /* linked exits, to undo them */
     size_t nlinks, links_cap;
+    JitLookupEntry *lookup; /* JIT_LOOKUP_SIZE entries, indexed by jit_lookup_index */
 } Baseline;
 
 /* NULL when the host gives no executable memory. */
@@ -103,6 +112,8 @@ static inline bool baseline_current(const Baseline *bl, const BaselineCode *c);
 /* Point linkable exit `index` of `from` at the body of `to` (both current). */
 void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to);
 void baseline_unlink_all(Baseline *bl);
+/* Indirect exits to (pc, mode) may go straight to `to` (current). */
+void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to);
 /* Point linkable exit `index` of `from` at a call of the LLVM tier's code
  * `fn` (jit_unit.h's JitFn) for pc, whose result becomes this block's exit:
  * the dispatcher sees the LLVM unit's exit, as if it had entered it. */

@@ -217,7 +217,8 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
     bool tiering = jm == JIT_BACKGROUND || jm == JIT_SYNC;
     BaselineRequest req = {.softmmu = m->cpu.common.tlb != NULL, .chain = baseline_chaining(m),
                            .count = m->jit_count, .ninsns = tb->ninsns, .tag = (uintptr_t)tb, .pc = tb->pc,
-                           .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold};
+                           .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold,
+                           .lookup = m->code_page ? NULL : bl->lookup};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
     return tb->baseline.fn;
 }
@@ -340,6 +341,9 @@ int machine_run(Machine *m)
         if (cpu->common.baseline_exit) {
             link_baseline(m, cpu->common.baseline_exit, tb);
             cpu->common.baseline_exit = 0;
+        } else if (kind == IR_EXIT_INDIRECT && !m->code_page && baseline_chaining(m) && !atomic_load(&tb->jit_fn) &&
+                   baseline_code(m, tb)) {
+            baseline_lookup_fill(m->baseline, tb->pc, tb->mode, &tb->baseline);
         }
         if (m->icount && cpu->common.icount >= cpu->common.icount_limit)
             return IR_EXIT_YIELD; /* the same block boundary compiled code stops at */

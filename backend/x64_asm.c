@@ -326,6 +326,13 @@ void x64_call_reg(X64Buf *b, X64Reg reg)
     modrm_rr(b, 2, reg);
 }
 
+void x64_jmp_reg(X64Buf *b, X64Reg reg)
+{
+    prefix(b, false, false, 0, 0, reg, 0);
+    x64_byte(b, 0xff);
+    modrm_rr(b, 4, reg);
+}
+
 void x64_ret(X64Buf *b)
 {
     x64_byte(b, 0xc3);

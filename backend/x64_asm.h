@@ -95,6 +95,7 @@ void x64_lea(X64Buf *b, unsigned width, X64Reg dst, X64Reg base, X64Reg index, u
 void x64_push(X64Buf *b, X64Reg reg);
 void x64_pop(X64Buf *b, X64Reg reg);
 void x64_call_reg(X64Buf *b, X64Reg reg);
+void x64_jmp_reg(X64Buf *b, X64Reg reg);
 void x64_ret(X64Buf *b);
 
 /* Forward jumps: emit with a zero displacement, returning the offset of the
