@@ -325,22 +325,47 @@ static void linkable_exit(Emit *e, const IrInsn *in)
     exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
 }
 
+/* System mode: edx |= the physical page of the code at the pc in ecx, from
+ * the TLB's instruction side, and the key bits that carry over from this
+ * block (as jit_direct_target_mode); returns the jump taken on a TLB miss
+ * (the dispatcher walks the tables). */
+static size_t system_key_mode(Emit *e)
+{
+    X64Buf *b = &e->b;
+    uint32_t carried = e->req->mode & e->req->page_local_bits & ~(uint32_t)TLB_PAGE_MASK;
+    if (carried)
+        x64_alu_imm(b, 4, X64_OR, RDX, carried);
+    x64_mov_rr(b, 4, RAX, RCX);
+    x64_shift_imm(b, 4, X64_SHR, RAX, 12);
+    x64_alu_imm(b, 4, X64_AND, RAX, TLB_SIZE - 1);
+    x64_lea(b, 8, RAX, RAX, RAX, 2, 0);
+    x64_shift_imm(b, 8, X64_SHL, RAX, 3);
+    x64_alu_rm(b, 8, X64_ADD, RAX, RBX, offsetof(CpuCommon, tlb));
+    x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK);
+    x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(TlbEntry, tag_exec));
+    size_t miss = x64_jcc_fwd(b, X64_CC_NE);
+    x64_alu_rm(b, 4, X64_OR, RDX, RAX, offsetof(TlbEntry, phys_page));
+    x64_load(b, 4, RCX, R12, 0);
+    return miss;
+}
+
 /* An indirect exit (pc in ecx) that goes straight to the target's body
  * when the lookup table has it and no exit is requested; falls through to
- * the ordinary exit otherwise, with ecx unchanged. */
+ * the ordinary exit otherwise, with ecx the pc again. */
 static void lookup_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
+    x64_store(b, 4, R12, 0, RCX); /* the pc, kept while rcx is borrowed */
     x64_load(b, 4, RAX, RBX, offsetof(CpuCommon, exit_request));
     x64_test_rr(b, 4, RAX, RAX);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     get(e, RDX, in->b, 4); /* the next mode */
+    size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
     x64_mov_rr(b, 4, RAX, RCX);
     x64_shift_imm(b, 4, X64_SHR, RAX, 1);
     x64_alu_imm(b, 4, X64_AND, RAX, JIT_LOOKUP_SIZE - 1);
     x64_shift_imm(b, 8, X64_SHL, RAX, 4);
     static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
-    x64_store(b, 4, R12, 0, RCX); /* frees rcx for the table's address */
     x64_mov_imm(b, RCX, (uint64_t)(uintptr_t)e->req->lookup);
     x64_alu_rr(b, 8, X64_ADD, RAX, RCX);
     x64_load(b, 4, RCX, R12, 0);
@@ -353,6 +378,9 @@ static void lookup_exit(Emit *e, const IrInsn *in)
     x64_patch(b, requested);
     x64_patch(b, other_pc);
     x64_patch(b, other_mode);
+    if (e->softmmu)
+        x64_patch(b, tlb_miss);
+    x64_load(b, 4, RCX, R12, 0);
 }
 
 static bool is_linkable(const Emit *e, const IrInsn *in)

@@ -77,9 +77,11 @@ typedef struct BaselineRequest {
     uint64_t *runs;
     uint64_t hot_runs;
     /* With chain: the lookup table of indirect exits (Baseline.lookup), or
-     * NULL to send them to the dispatcher (system mode: targets are keyed
-     * by physical page). */
+     * NULL to send them to the dispatcher.  In system mode keys carry the
+     * physical page, which indirect exits take from the TLB, and the block
+     * key's page_local_bits below the page carry over from `mode`. */
     const JitLookupEntry *lookup;
+    uint32_t mode, page_local_bits;
 } BaselineRequest;
 
 typedef struct BaselineStats {

@@ -28,6 +28,12 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
         m->log.out = stderr;
 }
 
+/* Block key bits that only the dispatcher can supply (system mode). */
+static uint32_t page_local_bits(const Machine *m)
+{
+    return m->code_page ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0;
+}
+
 bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
 {
     if (mode == JIT_OFF)
@@ -43,7 +49,7 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
                         .code_cache_dir = m->jit_cache_dir,
                         .code_cache_max = m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
                         .chain = true, .count = m->jit_count, .softmmu = system, .icount = m->icount,
-                        .page_local_bits = system ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0};
+                        .page_local_bits = page_local_bits(m)};
     m->jit = jit_new(mode, &m->log, &config);
     if (!m->jit || !m->jit_lookup)
         return false;
@@ -214,11 +220,13 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
     if (baseline_current(bl, &tb->baseline))
         return tb->baseline.fn;
     JitMode jm = jit_mode(m->jit);
-    bool tiering = jm == JIT_BACKGROUND || jm == JIT_SYNC;
+    /* Under -icount every run passes the dispatcher (no chaining), which
+     * counts it; a hot exit would charge the block's cost twice. */
+    bool tiering = (jm == JIT_BACKGROUND || jm == JIT_SYNC) && !m->icount;
     BaselineRequest req = {.softmmu = m->cpu.common.tlb != NULL, .chain = baseline_chaining(m),
                            .count = m->jit_count, .ninsns = tb->ninsns, .tag = (uintptr_t)tb, .pc = tb->pc,
                            .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold,
-                           .lookup = m->code_page ? NULL : bl->lookup};
+                           .lookup = bl->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m)};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
     return tb->baseline.fn;
 }
@@ -229,8 +237,7 @@ static void link_baseline(Machine *m, uintptr_t exit, TransBlock *tb)
 {
     TransBlock *from = (TransBlock *)(exit & ~(uintptr_t)1);
     unsigned index = exit & 1;
-    uint32_t page_bits = m->code_page ? ARM_MODEBIT_PAGE_MASK | ARM_MODEBIT_VFP_OFF : 0;
-    uint32_t want = jit_direct_target_mode(page_bits, from->pc, from->mode, from->baseline.exit_pc[index],
+    uint32_t want = jit_direct_target_mode(page_local_bits(m), from->pc, from->mode, from->baseline.exit_pc[index],
                                            from->baseline.exit_mode[index]);
     if (tb->pc != from->baseline.exit_pc[index] || want != tb->mode)
         return;
@@ -341,7 +348,7 @@ int machine_run(Machine *m)
         if (cpu->common.baseline_exit) {
             link_baseline(m, cpu->common.baseline_exit, tb);
             cpu->common.baseline_exit = 0;
-        } else if (kind == IR_EXIT_INDIRECT && !m->code_page && baseline_chaining(m) && !atomic_load(&tb->jit_fn) &&
+        } else if (kind == IR_EXIT_INDIRECT && baseline_chaining(m) && !atomic_load(&tb->jit_fn) &&
                    baseline_code(m, tb)) {
             baseline_lookup_fill(m->baseline, tb->pc, tb->mode, &tb->baseline);
         }
