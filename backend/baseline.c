@@ -325,6 +325,18 @@ static void linkable_exit(Emit *e, const IrInsn *in)
     exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
 }
 
+/* dst <- the TLB entry (softmmu.h) for the guest address in addr, from
+ * the TLB that CpuCommon holds at tlb_off. */
+static void tlb_entry_of(X64Buf *b, X64Reg dst, X64Reg addr, size_t tlb_off)
+{
+    x64_mov_rr(b, 4, dst, addr);
+    x64_shift_imm(b, 4, X64_SHR, dst, 12);
+    x64_alu_imm(b, 4, X64_AND, dst, TLB_SIZE - 1);
+    x64_lea(b, 8, dst, dst, dst, 2, 0);
+    x64_shift_imm(b, 8, X64_SHL, dst, 3);
+    x64_alu_rm(b, 8, X64_ADD, dst, RBX, (int32_t)tlb_off);
+}
+
 /* System mode: edx |= the physical page of the code at the pc in ecx, from
  * the TLB's instruction side, and the key bits that carry over from this
  * block (as jit_direct_target_mode); returns the jump taken on a TLB miss
@@ -335,12 +347,7 @@ static size_t system_key_mode(Emit *e)
     uint32_t carried = e->req->mode & e->req->page_local_bits & ~(uint32_t)TLB_PAGE_MASK;
     if (carried)
         x64_alu_imm(b, 4, X64_OR, RDX, carried);
-    x64_mov_rr(b, 4, RAX, RCX);
-    x64_shift_imm(b, 4, X64_SHR, RAX, 12);
-    x64_alu_imm(b, 4, X64_AND, RAX, TLB_SIZE - 1);
-    x64_lea(b, 8, RAX, RAX, RAX, 2, 0);
-    x64_shift_imm(b, 8, X64_SHL, RAX, 3);
-    x64_alu_rm(b, 8, X64_ADD, RAX, RBX, offsetof(CpuCommon, tlb));
+    tlb_entry_of(b, RAX, RCX, offsetof(CpuCommon, tlb));
     x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK);
     x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(TlbEntry, tag_exec));
     size_t miss = x64_jcc_fwd(b, X64_CC_NE);
@@ -583,12 +590,7 @@ static size_t tlb_lookup(Emit *e, unsigned size, unsigned flags, size_t tag_off)
         x64_alu_imm(b, 4, X64_AND, RDX, flags & TLB_AMASK);
         x64_alu_rr(b, 4, X64_OR, RCX, RDX);
     }
-    x64_mov_rr(b, 4, RDX, RAX);
-    x64_shift_imm(b, 4, X64_SHR, RDX, 12);
-    x64_alu_imm(b, 4, X64_AND, RDX, TLB_SIZE - 1);
-    x64_lea(b, 8, RDX, RDX, RDX, 2, 0);
-    x64_shift_imm(b, 8, X64_SHL, RDX, 3);
-    x64_alu_rm(b, 8, X64_ADD, RDX, RBX, (flags & TLB_UNPRIV) ? offsetof(CpuCommon, tlb_user) : offsetof(CpuCommon, tlb));
+    tlb_entry_of(b, RDX, RAX, (flags & TLB_UNPRIV) ? offsetof(CpuCommon, tlb_user) : offsetof(CpuCommon, tlb));
     x64_alu_rm(b, 4, X64_CMP, RCX, RDX, (int32_t)tag_off);
     size_t miss = x64_jcc_fwd(b, X64_CC_NE);
     x64_load(b, 8, RDX, RDX, offsetof(TlbEntry, addend));
