@@ -273,9 +273,10 @@ static int run_block(Machine *m, TransBlock *tb)
     /* Baseline code counts its runs itself, chained ones included, and
      * comes back here once when the count reaches the threshold. */
     bool counted = base && tb->baseline.counts_runs;
-    if (m->jit && (counted ? tb->exec_count : ++tb->exec_count) >= m->jit_threshold && !tb->jit_tried)
+    if (m->jit && (counted ? tb->exec_count : ++tb->exec_count) >= m->jit_threshold && !tb->jit_tried) {
         submit_hot(m, tb);
-    base = baseline_code(m, tb); /* a sync compile may have reset the arena */
+        base = baseline_code(m, tb); /* a sync compile may have reset the arena */
+    }
     if (base && __builtin_expect(m->baseline_mode == BASELINE_CHECK, 0))
         return tier_check_baseline(m, tb, base);
     uint32_t next;
