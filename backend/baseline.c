@@ -356,17 +356,17 @@ static size_t system_key_mode(Emit *e)
     return miss;
 }
 
-/* An indirect exit (pc in ecx) that goes straight to the target's body
- * when the lookup table has it and no exit is requested; falls through to
- * the ordinary exit otherwise, with ecx the pc again. */
-static void lookup_exit(Emit *e, const IrInsn *in)
+/* An exit to the pc in ecx and the mode in edx (the exit's own, without
+ * the page bits) that goes straight to the target's body when the lookup
+ * table has it and no exit is requested; falls through to the ordinary
+ * exit otherwise, with ecx the pc again. */
+static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
     x64_store(b, 4, R12, 0, RCX); /* the pc, kept while rcx is borrowed */
     x64_load(b, 4, RAX, RBX, offsetof(CpuCommon, exit_request));
     x64_test_rr(b, 4, RAX, RAX);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
-    get(e, RDX, in->b, 4); /* the next mode */
     size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
     x64_mov_rr(b, 4, RAX, RCX);
     x64_shift_imm(b, 4, X64_SHR, RAX, 1);
@@ -390,9 +390,25 @@ static void lookup_exit(Emit *e, const IrInsn *in)
     x64_load(b, 4, RCX, R12, 0);
 }
 
+/* A direct exit to another virtual page in system mode: the target's
+ * physical page is the MMU's to say on every run, so the exit is never
+ * linked (jit_direct_target_mode) but goes through the lookup table, as an
+ * indirect exit does. */
+static bool crosses_page(const Emit *e, const IrInsn *in)
+{
+    return e->req->page_local_bits && ((e->req->pc ^ ir_exit_pc(in)) >> 12) != 0;
+}
+
 static bool is_linkable(const Emit *e, const IrInsn *in)
 {
-    return e->req->chain && e->nsites < 2 && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN;
+    return e->req->chain && e->nsites < 2 && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN &&
+           !crosses_page(e, in);
+}
+
+static bool is_looked_up(const Emit *e, const IrInsn *in)
+{
+    return e->req->chain && e->req->lookup && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN &&
+           crosses_page(e, in);
 }
 
 static void jump_to_label(Emit *e, size_t rel32_at, uint64_t label_index)
@@ -724,16 +740,24 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_BRNZ: flush_start(e); emit_branch(e, in, false); break;
     case IR_EXIT:
         flush_start(e);
-        if (is_linkable(e, in))
+        if (is_linkable(e, in)) {
             linkable_exit(e, in);
-        else
+        } else if (is_looked_up(e, in)) {
+            x64_mov_imm(b, RCX, ir_exit_pc(in));
+            x64_mov_imm(b, RDX, ir_exit_mode(in));
+            lookup_exit(e);
+            exit_with(e, RCX, 0, false, in->aux);
+        } else {
             exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
+        }
         break;
     case IR_EXIT_IND:
         flush_start(e);
         get(e, RCX, in->a, 4);
-        if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT)
-            lookup_exit(e, in);
+        if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT) {
+            get(e, RDX, in->b, 4);
+            lookup_exit(e);
+        }
         exit_with(e, RCX, 0, false, in->aux);
         break;
     case IR_LDS32: {
@@ -912,6 +936,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     uint8_t *x = code_arena_commit(bl->arena, e.b.len);
     out->fn = (BaselineFn)(void *)x;
     out->body = x + body;
+    out->size = (uint32_t)e.b.len;
     out->gen = bl->generation;
     out->counts_runs = req->runs != NULL;
     for (unsigned i = 0; i < e.nsites; i++) {
@@ -997,4 +1022,9 @@ void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const Baseli
     }
     bl->nlinks = kept;
     clear_lookup(bl); /* cheaper than finding the entries that lead there */
+}
+
+uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c)
+{
+    return (uint32_t)((const uint8_t *)(void *)c->fn - code_arena_executable(bl->arena, 0));
 }

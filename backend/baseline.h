@@ -57,6 +57,7 @@ typedef struct BaselineLink BaselineLink;
 typedef struct BaselineCode {
     BaselineFn fn;          /* entry from the dispatcher (NULL: not compiled) */
     void *body;             /* entry of chained jumps, past the prologue */
+    uint32_t size;          /* bytes of code from fn */
     uint32_t gen;
     bool declined;          /* too large: interpret it */
     bool counts_runs;       /* adds its runs to the request's counter */
@@ -114,6 +115,8 @@ static inline bool baseline_current(const Baseline *bl, const BaselineCode *c);
 /* Point linkable exit `index` of `from` at the body of `to` (both current). */
 void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to);
 void baseline_unlink_all(Baseline *bl);
+/* Where c's code starts in the code arena (its offset in the memfd). */
+uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c);
 /* Indirect exits to (pc, mode) may go straight to `to` (current). */
 void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to);
 /* Point linkable exit `index` of `from` at a call of the LLVM tier's code

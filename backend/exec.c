@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend/host_disasm.h"
 #include "backend/machine.h"
 #include "backend/store_log.h"
 #include "backend/tier_check.h"
@@ -228,6 +229,11 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
                            .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold,
                            .lookup = bl->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m)};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
+    if (log_on(&m->log, LOG_OUT_ASM) && tb->baseline.fn) {
+        /* perf names the memfd-backed code by arena offset, so give it too */
+        log_printf(&m->log, "OUT for 0x%08x: [arena offset 0x%x]\n", tb->pc, baseline_arena_offset(bl, &tb->baseline));
+        host_disasm_log(&m->log, (const uint8_t *)(void *)tb->baseline.fn, tb->baseline.size);
+    }
     return tb->baseline.fn;
 }
 
@@ -349,8 +355,10 @@ int machine_run(Machine *m)
         if (cpu->common.baseline_exit) {
             link_baseline(m, cpu->common.baseline_exit, tb);
             cpu->common.baseline_exit = 0;
-        } else if (kind == IR_EXIT_INDIRECT && baseline_chaining(m) && !atomic_load(&tb->jit_fn) &&
-                   baseline_code(m, tb)) {
+        } else if ((kind == IR_EXIT_INDIRECT || kind == IR_EXIT_JUMP) && baseline_chaining(m) &&
+                   !atomic_load(&tb->jit_fn) && baseline_code(m, tb)) {
+            /* an indirect exit or a direct one to another page (system
+             * mode) missed the lookup table */
             baseline_lookup_fill(m->baseline, tb->pc, tb->mode, &tb->baseline);
         }
         if (m->icount && cpu->common.icount >= cpu->common.icount_limit)

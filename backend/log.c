@@ -17,6 +17,7 @@ static const struct {
     {"guest_errors", LOG_GUEST_ERRORS, "guest misbehaviour (bad syscall arguments, ...)"},
     {"strace", LOG_STRACE, "guest system calls"},
     {"signals", LOG_SIGNALS, "guest signal delivery"},
+    {"out_asm", LOG_OUT_ASM, "host code the baseline tier emits for each block"},
 };
 
 void log_printf(Log *l, const char *fmt, ...)

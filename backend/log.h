@@ -20,6 +20,7 @@ enum {
     LOG_GUEST_ERRORS = 1u << 5, /* guest misbehaviour scion tolerates */
     LOG_STRACE = 1u << 6,       /* syscalls (also -strace) */
     LOG_SIGNALS = 1u << 7,      /* guest signal delivery */
+    LOG_OUT_ASM = 1u << 8,      /* host code of each block the baseline tier compiles */
 };
 
 typedef struct Log {

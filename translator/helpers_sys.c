@@ -3,15 +3,24 @@
 #include "frontend/arm_sys.h"
 #include "translator/helpers.h"
 
+/* After a CPSR write: 1 if the dispatcher must look again (the mode and
+ * its banked registers changed, or an interrupt is now deliverable), 0 if
+ * the block may go on (masking bits set, flags written). */
+static uint64_t needs_resync(const ArmCpu *cpu, uint32_t old_mode)
+{
+    return arm_cpu_mode(cpu) != old_mode || arm_interrupt_deliverable(cpu);
+}
+
 uint64_t helper_sys_cpsr_write(void *env, uint64_t value, uint64_t mask, uint64_t c)
 {
     (void)c;
     ArmCpu *cpu = env;
+    uint32_t old_mode = arm_cpu_mode(cpu);
     if (arm_privileged(cpu))
         arm_cpsr_write_privileged(cpu, (uint32_t)value, (uint32_t)mask);
     else
         arm_cpsr_write(cpu, (uint32_t)value, (uint32_t)mask & 0xf80f0000u);
-    return 0;
+    return needs_resync(cpu, old_mode);
 }
 
 uint64_t helper_spsr_read(void *env, uint64_t a, uint64_t b, uint64_t c)
@@ -33,6 +42,7 @@ uint64_t helper_cps(void *env, uint64_t set, uint64_t clear, uint64_t mode)
     ArmCpu *cpu = env;
     if (!arm_privileged(cpu))
         return 0;
+    uint32_t old_mode = arm_cpu_mode(cpu);
     uint32_t v = (cpu->cpsr_rest & ~(uint32_t)clear) | (uint32_t)set;
     uint32_t mask = ARM_CPSR_A | ARM_CPSR_I | ARM_CPSR_F;
     if ((uint32_t)mode != ~0u) {
@@ -40,7 +50,7 @@ uint64_t helper_cps(void *env, uint64_t set, uint64_t clear, uint64_t mode)
         mask |= ARM_CPSR_M;
     }
     arm_cpsr_write_privileged(cpu, v, mask);
-    return 0;
+    return needs_resync(cpu, old_mode);
 }
 
 uint64_t helper_exception_return(void *env, uint64_t pc, uint64_t b, uint64_t c)

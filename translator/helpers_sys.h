@@ -4,10 +4,10 @@
 #define SCION_HELPERS_SYS_H
 
 #define SCION_HELPERS_SYS(X)                                                   \
-    X(sys_cpsr_write, 2, V)   /* MSR CPSR: a = value, b = field mask */        \
+    X(sys_cpsr_write, 2, I32) /* MSR CPSR: a = value, b = field mask -> resync */ \
     X(spsr_read, 0, I32)                                                       \
     X(spsr_write, 2, V)       /* a = value, b = field mask */                  \
-    X(cps, 3, V)              /* a = bits to set, b = bits to clear, c = mode or ~0 */ \
+    X(cps, 3, I32)            /* a = set, b = clear, c = mode or ~0 -> resync */ \
     X(exception_return, 1, V) /* a = new pc: CPSR <- SPSR */                   \
     X(rfe, 2, V)              /* a = new pc, b = new CPSR */                   \
     X(banked_read, 2, I32)    /* a = mode, b = register number */             \

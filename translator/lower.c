@@ -335,6 +335,16 @@ void lower_exit_resync(LowerCtx *ctx)
     lower_exit_kind(ctx, ctx->next_pc, IR_EXIT_YIELD);
 }
 
+void lower_exit_resync_if(LowerCtx *ctx, IrTemp needed)
+{
+    IrBlock *b = ctx->ir;
+    IrLabel go_on = ir_new_label(b);
+    ir_brz(b, needed, go_on);
+    lower_exit_resync(ctx);
+    ir_label(b, go_on);
+    ctx->ends_block = false;
+}
+
 void lower_exit_fault(LowerCtx *ctx, IrExitKind kind)
 {
     /* The exception is taken with the state of the faulting instruction. */

@@ -123,6 +123,8 @@ void lower_exception_return(LowerCtx *ctx, IrTemp new_pc);
 /* Leave the block after this instruction and look the next one up again
  * (system state that affects translation or interrupts may have changed). */
 void lower_exit_resync(LowerCtx *ctx);
+/* The same when `needed` (a helper's answer) is not 0; else go on. */
+void lower_exit_resync_if(LowerCtx *ctx, IrTemp needed);
 
 /* Continue when status (a helper's ArmCp15Status-like result) is 0; leave
  * with UNDEF for 1, with UNIMPL (reported) for anything else. */

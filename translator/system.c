@@ -37,6 +37,15 @@ static bool trans_nothing(LowerCtx *ctx)
     return true;
 }
 
+/* ISB: a context synchronization event; in system mode the dispatcher
+ * looks the next instruction up again, through the current translation. */
+static bool trans_isb(LowerCtx *ctx)
+{
+    if (ctx->system)
+        lower_exit_resync(ctx);
+    return true;
+}
+
 /* WFI: the system board idles until an interrupt; a NOP in user mode. */
 static bool trans_wfi(LowerCtx *ctx)
 {
@@ -68,8 +77,8 @@ static bool trans_cps(LowerCtx *ctx)
     }
     uint32_t bits = aif << 6; /* A, I, F are CPSR bits 8, 7, 6 */
     IrBlock *ir = ctx->ir;
-    ir_call(ir, HELPER_cps, ir_movi(ir, imod == 3 ? bits : 0), ir_movi(ir, imod == 2 ? bits : 0), ir_movi(ir, mode));
-    lower_exit_resync(ctx);
+    lower_exit_resync_if(ctx, ir_call(ir, HELPER_cps, ir_movi(ir, imod == 3 ? bits : 0),
+                                      ir_movi(ir, imod == 2 ? bits : 0), ir_movi(ir, mode)));
     return true;
 }
 
@@ -115,9 +124,10 @@ static bool trans_msr(LowerCtx *ctx)
         for (unsigned f = 0; f < 4; f++)
             if (fields >> f & 1)
                 mask |= 0xffu << (8 * f);
-        ir_call(ir, spsr ? HELPER_spsr_write : HELPER_sys_cpsr_write, v, ir_movi(ir, mask), IR_NO_TEMP);
-        if (!spsr)
-            lower_exit_resync(ctx);
+        if (spsr)
+            ir_call(ir, HELPER_spsr_write, v, ir_movi(ir, mask), IR_NO_TEMP);
+        else
+            lower_exit_resync_if(ctx, ir_call(ir, HELPER_sys_cpsr_write, v, ir_movi(ir, mask), IR_NO_TEMP));
         return true;
     }
     uint32_t mask = ((fields & 8) ? 0xf8000000u : 0) | ((fields & 4) ? 0x000f0000u : 0);
@@ -164,13 +174,24 @@ static bool sys_mrc(LowerCtx *ctx, Cp15Reg r, unsigned rt)
     return true;
 }
 
-/* MCR p15 in system mode: most writes change translation or timer state. */
+/* Writes after which the block may go on: cache and branch-predictor
+ * maintenance, address translation operations and barriers (c7), TLB
+ * maintenance (c8: a changed translation reaches the instruction stream
+ * only after a context synchronization, ISB, which ends the block), and the
+ * thread ID registers.  Everything else may change translation, the
+ * timers or interrupts. */
+static bool mcr_keeps_block(Cp15Reg r)
+{
+    return r.crn == 7 || r.crn == 8 || is_thread_id(r, 2) || is_thread_id(r, 3) || is_thread_id(r, 4);
+}
+
+/* MCR p15 in system mode. */
 static bool sys_mcr(LowerCtx *ctx, Cp15Reg r, unsigned rt)
 {
     IrBlock *ir = ctx->ir;
     IrTemp st = ir_call(ir, HELPER_cp15_write, ir_movi(ir, cp15_key(r)), lower_read_reg(ctx, (int)rt), IR_NO_TEMP);
     lower_check_status(ctx, st);
-    if (!is_cp15_barrier(r))
+    if (!mcr_keeps_block(r))
         lower_exit_resync(ctx);
     return true;
 }
@@ -229,7 +250,7 @@ FAMILY_TABLE(system,
     {ARM_INS_TRAP, trans_udf}, {ARM_INS_NOP, trans_nothing}, {ARM_INS_YIELD, trans_nothing},
     {ARM_INS_WFE, trans_nothing}, {ARM_INS_WFI, trans_wfi}, {ARM_INS_SEV, trans_nothing},
     {ARM_INS_HINT, trans_nothing}, {ARM_INS_DBG, trans_nothing}, {ARM_INS_DMB, trans_nothing},
-    {ARM_INS_DSB, trans_nothing}, {ARM_INS_ISB, trans_nothing}, {ARM_INS_IT, trans_nothing},
+    {ARM_INS_DSB, trans_nothing}, {ARM_INS_ISB, trans_isb}, {ARM_INS_IT, trans_nothing},
     {ARM_INS_PLD, trans_nothing}, {ARM_INS_PLDW, trans_nothing}, {ARM_INS_PLI, trans_nothing},
     {ARM_INS_CPS, trans_cps}, {ARM_INS_CLREX, trans_clrex}, {ARM_INS_MRS, trans_mrs},
     {ARM_INS_MSR, trans_msr}, {ARM_INS_MRC, trans_mrc}, {ARM_INS_MCR, trans_mcr},

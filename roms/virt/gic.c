@@ -211,6 +211,31 @@ static void test_irq_exception(void)
     exc_set_handler(EXC_IRQ, 0);
 }
 
+/* CPSIE and MSR unmasking a pending interrupt: it is taken before the
+ * next instruction, not at some later block boundary. */
+static void test_unmask_takes_pending(void)
+{
+    section("unmasking a pending IRQ takes it at once");
+    exc_set_handler(EXC_IRQ, on_irq);
+    setup(10, 0x80);
+    irq.count = 0;
+    sgi_to_self(10);
+    uint32_t seen;
+    __asm__ volatile("cpsie i\n\tldr %0, [%1]" : "=r"(seen) : "r"(&irq.count) : "memory");
+    irq_disable();
+    check_eq(seen, 1, "CPSIE i: handled before the next instruction");
+    irq.count = 0;
+    sgi_to_self(10);
+    __asm__ volatile("mrs r3, cpsr\n\tbic r3, r3, #0x80\n\tmsr cpsr_c, r3\n\tldr %0, [%1]"
+                     : "=r"(seen) : "r"(&irq.count) : "r3", "memory");
+    irq_disable();
+    check_eq(seen, 1, "MSR CPSR_c clearing I: handled before the next instruction");
+    irq.count = 0;
+    __asm__ volatile("cpsie i\n\tcpsid i\n\tldr %0, [%1]" : "=r"(seen) : "r"(&irq.count) : "memory");
+    check_eq(seen, 0, "nothing pending: nothing taken");
+    exc_set_handler(EXC_IRQ, 0);
+}
+
 void test_main(void)
 {
     print_line("gic: GICv2 distributor and CPU interface");
@@ -221,4 +246,5 @@ void test_main(void)
     test_spi();
     test_enables();
     test_irq_exception();
+    test_unmask_takes_pending();
 }

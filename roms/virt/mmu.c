@@ -1,7 +1,8 @@
 /*
  * mmu: VMSAv7 short-descriptor translation (ARM ARM B3.5-B3.13): sections
  * and small pages, aliases, translation/permission/domain faults with their
- * DFSR/IFSR/DFAR/IFAR values, XN, ATS1CPR, TLB maintenance after remapping,
+ * DFSR/IFSR/DFAR/IFAR values, XN, ATS1CPR, TLB maintenance after remapping
+ * (data, and code reached by a branch from the page before),
  * the TTBR0/TTBR1 split, and ASID-tagged (nG) translations.
  *
  * Memory: RAM and the devices are identity mapped; the test regions are
@@ -402,6 +403,51 @@ static void test_remap(void)
     fault_disarm();
 }
 
+/* Code pages for the cross-page test: page 8 of VA_PAGES ends in a branch
+ * to page 9, which is first mapped to code returning 1, then to code
+ * returning 2.  A translator that followed the branch to the block it
+ * found the first time (as it may within one page) would still return 1. */
+#define PA_CODE_FROM (PA_C + 0x8000)
+#define PA_CODE_ONE (PA_C + 0x9000)
+#define PA_CODE_TWO (PA_C + 0xa000)
+
+static void write_cross_page_code(void)
+{
+    store32(PA_CODE_FROM + 0xff8, 0xe3a00000); /* mov r0, #0 */
+    store32(PA_CODE_FROM + 0xffc, 0xeaffffff); /* b . + 4: the next page */
+    store32(PA_CODE_ONE, 0xe2800001);          /* add r0, r0, #1 */
+    store32(PA_CODE_ONE + 4, 0xe12fff1e);      /* bx lr */
+    store32(PA_CODE_TWO, 0xe2800002);          /* add r0, r0, #2 */
+    store32(PA_CODE_TWO + 4, 0xe12fff1e);      /* bx lr */
+    dsb();
+    write_iciallu(0);
+    dsb();
+    isb();
+}
+
+static void test_remap_code(void)
+{
+    section("code across a page boundary, remapped");
+    write_cross_page_code();
+    l2[8] = page_desc(PA_CODE_FROM, AP_FULL);
+    l2[9] = page_desc(PA_CODE_ONE, AP_FULL);
+    tlb_flush_all();
+    uint32_t entry = VA_PAGES + 0x8ff8, sum = 0;
+    for (int i = 0; i < 5; i++)
+        sum += try_call(entry);
+    check_eq(sum, 5, "branch into page 9 -> code returning 1 (5 calls)");
+    l2[9] = page_desc(PA_CODE_TWO, AP_FULL);
+    tlb_flush_va(VA_PAGES + 0x9000);
+    write_iciallu(0);
+    isb();
+    sum = 0;
+    for (int i = 0; i < 5; i++)
+        sum += try_call(entry);
+    check_eq(sum, 10, "page 9 remapped + TLBIMVA: the branch reaches the new code");
+    l2[8] = l2[9] = 0;
+    tlb_flush_all();
+}
+
 /* TTBCR.PD1 exists only with the Security Extensions (B4.1.153); where
  * it reads as zero after being written there is nothing to test. */
 static void test_pd1(void)
@@ -485,6 +531,7 @@ void test_main(void)
     test_domains();
     test_execute_never();
     test_remap();
+    test_remap_code();
     test_ttbr1();
     test_asid();
     mmu_off();
