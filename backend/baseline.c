@@ -50,6 +50,20 @@ typedef struct Fixup {
     size_t target; /* index of the LABEL op */
 } Fixup;
 
+/* A softmmu access's TLB miss path, emitted out of line after the block's
+ * last op so that the hit path falls straight through. */
+typedef struct SlowPath {
+    const IrInsn *in;
+    size_t miss;          /* the jcc taken on a miss */
+    size_t join;          /* where the hit path goes on (the load's result in rax) */
+    X64Reg saved[16];     /* caller-saved registers live across the access */
+    unsigned nsaved;
+    bool store_pc;        /* the instruction's start is stored only here */
+    uint32_t pc;
+    uint8_t size;
+    bool sign, is_store;
+} SlowPath;
+
 typedef struct Emit {
     X64Buf b;
     const InterpCode *code;
@@ -67,6 +81,8 @@ typedef struct Emit {
     int reg_owner[16]; /* the temp last put in each register, or -1 */
     Fixup *fixups;
     size_t nfixups;
+    SlowPath *slow;     /* one per softmmu access at most */
+    size_t nslow;
     bool start_pending; /* an INSN_START not yet stored */
     bool mode_stored;   /* insn_mode holds stored_mode on every path to here */
     uint32_t stored_mode;
@@ -226,14 +242,19 @@ static unsigned live_caller_saved(const Emit *e, X64Reg saved[16])
 
 /* Push the live caller-saved registers (keeping rsp 16-byte aligned);
  * slots are addressed through the bias until restore_live. */
-static unsigned save_live(Emit *e, X64Reg saved[16])
+static void push_saved(Emit *e, const X64Reg saved[16], unsigned n)
 {
-    unsigned n = live_caller_saved(e, saved);
     for (unsigned k = 0; k < n; k++)
         x64_push(&e->b, saved[k]);
     if (n & 1)
         x64_alu_imm(&e->b, 8, X64_SUB, RSP, 8);
     e->rsp_bias = (int32_t)((n + (n & 1)) * 8);
+}
+
+static unsigned save_live(Emit *e, X64Reg saved[16])
+{
+    unsigned n = live_caller_saved(e, saved);
+    push_saved(e, saved, n);
     return n;
 }
 
@@ -630,41 +651,84 @@ static X64Reg address(Emit *e, IrTemp a)
     return RAX;
 }
 
+/* A softmmu access's pending INSN_START: a TLB hit cannot fault, so the
+ * start is stored on the miss path only and stays pending for the next op
+ * that needs it, when insn_mode already holds its mode (else stored now). */
+static void defer_start(Emit *e, SlowPath *sp)
+{
+    sp->store_pc = false;
+    if (!e->start_pending)
+        return;
+    if (e->mode_stored && e->stored_mode == (uint32_t)(e->start_imm >> 32)) {
+        sp->store_pc = true;
+        sp->pc = (uint32_t)e->start_imm;
+    } else {
+        flush_start(e);
+    }
+}
+
+/* Begin a softmmu access: eax <- the address, TLB lookup; returns its
+ * slow path, to be completed with the join point. */
+static SlowPath *softmmu_access(Emit *e, const IrInsn *in, unsigned size, bool sign, bool is_store)
+{
+    SlowPath *sp = &e->slow[e->nslow++];
+    *sp = (SlowPath){.in = in, .size = (uint8_t)size, .sign = sign, .is_store = is_store};
+    defer_start(e, sp);
+    sp->nsaved = live_caller_saved(e, sp->saved);
+    get(e, RAX, in->a, 4);
+    sp->miss = tlb_lookup(e, size, in->aux, is_store ? offsetof(TlbEntry, tag_write) : offsetof(TlbEntry, tag_read));
+    return sp;
+}
+
+/* The miss path: the address is in eax; back to the join point with a
+ * load's result in rax. */
+static void emit_slow_path(Emit *e, const SlowPath *sp)
+{
+    X64Buf *b = &e->b;
+    const IrInsn *in = sp->in;
+    unsigned how = sp->size | (unsigned)in->aux << TLB_ALIGN_SHIFT;
+    x64_patch(b, sp->miss);
+    if (sp->store_pc)
+        x64_store_imm(b, 4, RBX, offsetof(CpuCommon, insn_pc), sp->pc);
+    push_saved(e, sp->saved, sp->nsaved);
+    if (sp->is_store) {
+        get(e, RDX, in->b, sp->size == 8 ? 8 : 4);
+        x64_mov_rr(b, 4, RSI, RAX);
+        x64_mov_imm(b, RCX, how);
+        call_slow(e, offsetof(CpuCommon, store_slow));
+    } else {
+        x64_mov_rr(b, 4, RSI, RAX);
+        x64_mov_imm(b, RDX, how);
+        call_slow(e, offsetof(CpuCommon, load_slow));
+    }
+    restore_live(e, sp->saved, sp->nsaved);
+    if (!sp->is_store && sp->size < 4)
+        x64_extend(b, sp->size, sp->sign, RAX, RAX);
+    else if (!sp->is_store && sp->size == 4)
+        x64_mov_rr(b, 4, RAX, RAX);
+    x64_patch_to(b, x64_jmp_fwd(b), sp->join);
+}
+
 static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
 {
-    flush_start(e);
     if (!e->softmmu) {
+        flush_start(e);
         X64Reg addr = address(e, in->a), t = target(e, in->dst, IR_NO_TEMP);
         x64_load_idx(&e->b, size, sign, t, R14, addr);
         put(e, in->dst, t);
         return;
     }
-    get(e, RAX, in->a, 4);
-    {
-        size_t miss = tlb_lookup(e, size, in->aux, offsetof(TlbEntry, tag_read));
-        x64_load_idx(&e->b, size, sign, RAX, RDX, RAX);
-        size_t done = x64_jmp_fwd(&e->b);
-        x64_patch(&e->b, miss);
-        X64Reg saved[16];
-        unsigned nsaved = save_live(e, saved);
-        x64_mov_rr(&e->b, 4, RSI, RAX);
-        x64_mov_imm(&e->b, RDX, size | (unsigned)in->aux << TLB_ALIGN_SHIFT);
-        call_slow(e, offsetof(CpuCommon, load_slow));
-        restore_live(e, saved, nsaved);
-        if (size < 4)
-            x64_extend(&e->b, size, sign, RAX, RAX);
-        else if (size == 4)
-            x64_mov_rr(&e->b, 4, RAX, RAX);
-        x64_patch(&e->b, done);
-    }
+    SlowPath *sp = softmmu_access(e, in, size, sign, false);
+    x64_load_idx(&e->b, size, sign, RAX, RDX, RAX);
+    sp->join = e->b.len;
     put(e, in->dst, RAX);
 }
 
 static void emit_store(Emit *e, const IrInsn *in, unsigned size)
 {
     unsigned vwidth = size == 8 ? 8 : 4;
-    flush_start(e);
     if (!e->softmmu) {
+        flush_start(e);
         X64Reg addr = address(e, in->a), v = RCX;
         if (reg_of(e, in->b) != BASELINE_NO_REG && (vwidth == 8 || !e->is64[in->b]))
             v = (X64Reg)reg_of(e, in->b);
@@ -673,20 +737,10 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
         x64_store_idx(&e->b, size, R14, addr, v);
         return;
     }
-    get(e, RAX, in->a, 4);
-    size_t miss = tlb_lookup(e, size, in->aux, offsetof(TlbEntry, tag_write));
+    SlowPath *sp = softmmu_access(e, in, size, false, true);
     get(e, RCX, in->b, vwidth);
     x64_store_idx(&e->b, size, RDX, RAX, RCX);
-    size_t done = x64_jmp_fwd(&e->b);
-    x64_patch(&e->b, miss);
-    X64Reg saved[16];
-    unsigned nsaved = save_live(e, saved);
-    get(e, RDX, in->b, vwidth);
-    x64_mov_rr(&e->b, 4, RSI, RAX);
-    x64_mov_imm(&e->b, RCX, size | (unsigned)in->aux << TLB_ALIGN_SHIFT);
-    call_slow(e, offsetof(CpuCommon, store_slow));
-    restore_live(e, saved, nsaved);
-    x64_patch(&e->b, done);
+    sp->join = e->b.len;
 }
 
 static void emit_call(Emit *e, const IrInsn *in)
@@ -891,6 +945,9 @@ static size_t emit_block(Emit *e)
         if (ir_op_info[in->op].result != IR_RESULT_V && reg_of(e, in->dst) != BASELINE_NO_REG)
             e->reg_owner[reg_of(e, in->dst)] = in->dst;
     }
+    /* The block ends in an exit (ir_validate), so nothing falls into these. */
+    for (size_t k = 0; k < e->nslow && !e->b.overflow; k++)
+        emit_slow_path(e, &e->slow[k]);
     return body;
 }
 
@@ -914,7 +971,8 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.is64 = calloc(code->ntemps, sizeof *e.is64);
     e.konst = calloc(code->ntemps, sizeof *e.konst);
     e.fixups = calloc(code->count + 1, sizeof *e.fixups);
-    if (!e.is_const || !e.is64 || !e.konst || !e.fixups)
+    e.slow = req->softmmu ? calloc(code->count, sizeof *e.slow) : NULL;
+    if (!e.is_const || !e.is64 || !e.konst || !e.fixups || (req->softmmu && code->count && !e.slow))
         abort();
     baseline_alloc(code, req->softmmu, &e.alloc);
     for (int r = 0; r < 16; r++)
@@ -925,6 +983,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     free(e.is64);
     free(e.konst);
     free(e.fixups);
+    free(e.slow);
     free(optimized.insns);
     if (e.b.overflow) {
         bl->stats.declined++;
