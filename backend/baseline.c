@@ -451,8 +451,12 @@ static void emit_branch(Emit *e, const IrInsn *in, bool if_zero)
             jump_to_label(e, x64_jmp_fwd(&e->b), in->imm);
         return;
     }
-    get(e, RAX, in->a, 4);
-    x64_test_rr(&e->b, 4, RAX, RAX);
+    X64Reg v = RAX;
+    if (reg_of(e, in->a) != BASELINE_NO_REG && !e->is64[in->a])
+        v = (X64Reg)reg_of(e, in->a);
+    else
+        get(e, RAX, in->a, 4);
+    x64_test_rr(&e->b, 4, v, v);
     jump_to_label(e, x64_jcc_fwd(&e->b, if_zero ? X64_CC_E : X64_CC_NE), in->imm);
 }
 
@@ -504,12 +508,32 @@ static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
     put(e, in->dst, t);
 }
 
+/* A register holding temp b (its own, or `scratch` loaded with it). */
+static X64Reg operand_reg(Emit *e, IrTemp b, unsigned width, X64Reg scratch)
+{
+    if (reg_of(e, b) != BASELINE_NO_REG && (width == 8 || !e->is64[b]))
+        return (X64Reg)reg_of(e, b);
+    get(e, scratch, b, width);
+    return scratch;
+}
+
 static void emit_alu64(Emit *e, const IrInsn *in, X64Alu op)
 {
-    get(e, RAX, in->a, 8);
-    get(e, RCX, in->b, 8);
-    x64_alu_rr(&e->b, 8, op, RAX, RCX);
-    put(e, in->dst, RAX);
+    X64Reg t = target(e, in->dst, in->b);
+    get(e, t, in->a, 8);
+    if (e->is_const[in->b] && (int64_t)e->konst[in->b] == (int32_t)e->konst[in->b])
+        x64_alu_imm(&e->b, 8, op, t, (uint32_t)e->konst[in->b]); /* sign-extended, as it was */
+    else
+        x64_alu_rr(&e->b, 8, op, t, operand_reg(e, in->b, 8, RCX));
+    put(e, in->dst, t);
+}
+
+static void emit_mul(Emit *e, const IrInsn *in, unsigned width)
+{
+    X64Reg t = target(e, in->dst, in->b);
+    get(e, t, in->a, width);
+    x64_imul_rr(&e->b, width, t, operand_reg(e, in->b, width, RCX)); /* imul r32 zero-extends */
+    put(e, in->dst, t);
 }
 
 static void emit_shift(Emit *e, const IrInsn *in, unsigned width, X64Shift op)
@@ -564,6 +588,84 @@ static void emit_add_flag(Emit *e, const IrInsn *in, X64Cond flag)
         alu_b(e, X64_ADC, t, in->b);
     }
     x64_setcc(&e->b, flag, t);
+    put(e, in->dst, t);
+}
+
+/* The flag ops of an add group, if `f` is one for operands x, y, cin. */
+static bool is_flag_of(const IrInsn *f, IrTemp x, IrTemp y, IrTemp cin)
+{
+    return (f->op == IR_ADDC || f->op == IR_ADDV) && f->a == x && f->b == y && f->c == cin;
+}
+
+/* ARM's flag-setting add as the translator lowers it (dataproc.c):
+ *   s = ADD x y;  r = ADD s cin;  [c = ADDC x y cin];  [v = ADDV x y cin]
+ * where s has no other reader.  One host add with carry gives the sum and
+ * both flags.  Returns how many ops it emitted: 0 if the ops at i have
+ * another shape. */
+static size_t emit_add_group(Emit *e, size_t i)
+{
+    const InterpCode *code = e->code;
+    const IrInsn *s = &code->insns[i], *r = s + 1;
+    if (s->op != IR_ADD || i + 2 >= code->count || r->op != IR_ADD || r->a != s->dst || r->b == s->dst ||
+        e->alloc.last_use[s->dst] != i + 1)
+        return 0;
+    IrTemp x = s->a, y = s->b, cin = r->b;
+    size_t n = 2;
+    while (n < 4 && i + n < code->count && is_flag_of(&code->insns[i + n], x, y, cin))
+        n++;
+    if (n == 2)
+        return 0;
+    X64Buf *b = &e->b;
+    bool known = e->is_const[cin];
+    if (!known) {
+        get(e, RCX, cin, 4);
+        x64_neg(b, 4, RCX); /* CF = (cin != 0) */
+    }
+    /* x, y and cin are read after r is defined: r's register is none of theirs */
+    X64Reg sum = target(e, r->dst, IR_NO_TEMP);
+    get(e, sum, x, 4); /* mov leaves the flags alone, as do put and setcc below */
+    if (known && e->konst[cin] == 0) {
+        alu_b(e, X64_ADD, sum, y);
+    } else {
+        if (known)
+            x64_stc(b);
+        alu_b(e, X64_ADC, sum, y);
+    }
+    put(e, r->dst, sum);
+    for (size_t k = 2; k < n; k++) {
+        const IrInsn *f = &code->insns[i + k];
+        /* x, y and cin are read: the flag's register may be one of theirs */
+        X64Reg t = target(e, f->dst, IR_NO_TEMP);
+        x64_setcc(b, f->op == IR_ADDC ? X64_CC_B : X64_CC_O, t);
+        put(e, f->dst, t);
+    }
+    return n;
+}
+
+/* ZEXT64 and LO32: 32-bit temps are kept zero-extended, so at most one
+ * mov (none when the result shares the operand's register). */
+static void emit_low32(Emit *e, const IrInsn *in)
+{
+    X64Reg t = target(e, in->dst, IR_NO_TEMP);
+    get(e, t, in->a, 4);
+    put(e, in->dst, t);
+}
+
+static void emit_high32(Emit *e, const IrInsn *in)
+{
+    X64Reg t = target(e, in->dst, IR_NO_TEMP);
+    get(e, t, in->a, 8);
+    x64_shift_imm(&e->b, 8, X64_SHR, t, 32);
+    put(e, in->dst, t);
+}
+
+static void emit_pair64(Emit *e, const IrInsn *in)
+{
+    get(e, RCX, in->b, 4);
+    X64Reg t = target(e, in->dst, IR_NO_TEMP);
+    x64_shift_imm(&e->b, 8, X64_SHL, RCX, 32);
+    get(e, t, in->a, 4);
+    x64_alu_rr(&e->b, 8, X64_OR, t, RCX);
     put(e, in->dst, t);
 }
 
@@ -827,12 +929,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_MOVI64: set_const(e, in->dst, in->imm); break;
     case IR_ADD: emit_alu(e, in, X64_ADD); break;
     case IR_SUB: emit_alu(e, in, X64_SUB); break;
-    case IR_MUL:
-        get(e, RAX, in->a, 4);
-        get(e, RCX, in->b, 4);
-        x64_imul_rr(b, 4, RAX, RCX);
-        put(e, in->dst, RAX);
-        break;
+    case IR_MUL: emit_mul(e, in, 4); break;
     case IR_AND: emit_alu(e, in, X64_AND); break;
     case IR_OR: emit_alu(e, in, X64_OR); break;
     case IR_XOR: emit_alu(e, in, X64_XOR); break;
@@ -867,28 +964,13 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_ZEXT8: emit_unary(e, in, 1, false); break;
     case IR_ZEXT16: emit_unary(e, in, 2, false); break;
     case IR_ZEXT64:
-    case IR_LO32: get(e, RAX, in->a, 4); put(e, in->dst, RAX); break;
+    case IR_LO32: emit_low32(e, in); break;
     case IR_SEXT64: emit_unary(e, in, 4, true); break;
-    case IR_HI32:
-        get(e, RAX, in->a, 8);
-        x64_shift_imm(b, 8, X64_SHR, RAX, 32);
-        put(e, in->dst, RAX);
-        break;
-    case IR_PAIR64:
-        get(e, RAX, in->a, 4);
-        get(e, RCX, in->b, 4);
-        x64_shift_imm(b, 8, X64_SHL, RCX, 32);
-        x64_alu_rr(b, 8, X64_OR, RAX, RCX);
-        put(e, in->dst, RAX);
-        break;
+    case IR_HI32: emit_high32(e, in); break;
+    case IR_PAIR64: emit_pair64(e, in); break;
     case IR_ADD64: emit_alu64(e, in, X64_ADD); break;
     case IR_SUB64: emit_alu64(e, in, X64_SUB); break;
-    case IR_MUL64:
-        get(e, RAX, in->a, 8);
-        get(e, RCX, in->b, 8);
-        x64_imul_rr(b, 8, RAX, RCX);
-        put(e, in->dst, RAX);
-        break;
+    case IR_MUL64: emit_mul(e, in, 8); break;
     case IR_SHL64: emit_shift(e, in, 8, X64_SHL); break;
     case IR_LSHR64: emit_shift(e, in, 8, X64_SHR); break;
     case IR_ASHR64: emit_shift(e, in, 8, X64_SAR); break;
@@ -938,12 +1020,16 @@ static size_t emit_block(Emit *e)
         add_counter(e, offsetof(CpuCommon, baseline_blocks), 1);
         add_counter(e, offsetof(CpuCommon, baseline_insns), e->req->ninsns);
     }
-    for (size_t i = 0; i < code->count && !e->b.overflow; i++) {
-        const IrInsn *in = &code->insns[i];
+    for (size_t i = 0; i < code->count && !e->b.overflow;) {
         e->index = i;
-        emit_op(e, in, i);
-        if (ir_op_info[in->op].result != IR_RESULT_V && reg_of(e, in->dst) != BASELINE_NO_REG)
-            e->reg_owner[reg_of(e, in->dst)] = in->dst;
+        size_t n = emit_add_group(e, i);
+        if (n == 0) {
+            emit_op(e, &code->insns[i], i);
+            n = 1;
+        }
+        for (; n > 0; n--, i++)
+            if (ir_op_info[code->insns[i].op].result != IR_RESULT_V && reg_of(e, code->insns[i].dst) != BASELINE_NO_REG)
+                e->reg_owner[reg_of(e, code->insns[i].dst)] = code->insns[i].dst;
     }
     /* The block ends in an exit (ir_validate), so nothing falls into these. */
     for (size_t k = 0; k < e->nslow && !e->b.overflow; k++)
