@@ -37,7 +37,7 @@
 
 static_assert(offsetof(CpuCommon, insn_mode) == offsetof(CpuCommon, insn_pc) + 4,
               "one 64-bit store sets both instruction-start fields");
-static_assert(sizeof(TlbEntry) == 24, "the TLB index is scaled by 3 * 8");
+static_assert(sizeof(TlbEntry) == 32, "the TLB index is scaled by a shift");
 
 struct BaselineLink {
     uint32_t site;     /* arena offset of the rel32 */
@@ -351,10 +351,8 @@ static void linkable_exit(Emit *e, const IrInsn *in)
 static void tlb_entry_of(X64Buf *b, X64Reg dst, X64Reg addr, size_t tlb_off)
 {
     x64_mov_rr(b, 4, dst, addr);
-    x64_shift_imm(b, 4, X64_SHR, dst, 12);
-    x64_alu_imm(b, 4, X64_AND, dst, TLB_SIZE - 1);
-    x64_lea(b, 8, dst, dst, dst, 2, 0);
-    x64_shift_imm(b, 8, X64_SHL, dst, 3);
+    x64_shift_imm(b, 4, X64_SHR, dst, 12 - 5); /* page number * 32 */
+    x64_alu_imm(b, 4, X64_AND, dst, (TLB_SIZE - 1) << 5);
     x64_alu_rm(b, 8, X64_ADD, dst, RBX, (int32_t)tlb_off);
 }
 
@@ -722,12 +720,20 @@ static void emit_clz(Emit *e, const IrInsn *in)
 static size_t tlb_lookup(Emit *e, unsigned size, unsigned flags, size_t tag_off)
 {
     X64Buf *b = &e->b;
-    x64_lea(b, 4, RCX, RAX, X64_RSP, 1, (int32_t)size - 1);
-    x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK);
-    if (flags & TLB_AMASK) {
-        x64_mov_rr(b, 4, RDX, RAX);
-        x64_alu_imm(b, 4, X64_AND, RDX, flags & TLB_AMASK);
-        x64_alu_rr(b, 4, X64_OR, RCX, RDX);
+    unsigned amask = flags & TLB_AMASK;
+    if (amask + 1 >= size) {
+        /* an aligned access stays in its page: a misaligned one keeps low
+         * bits and misses, as tlb_key's would */
+        x64_mov_rr(b, 4, RCX, RAX);
+        x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK | amask);
+    } else {
+        x64_lea(b, 4, RCX, RAX, X64_RSP, 1, (int32_t)size - 1);
+        x64_alu_imm(b, 4, X64_AND, RCX, TLB_PAGE_MASK);
+        if (amask) {
+            x64_mov_rr(b, 4, RDX, RAX);
+            x64_alu_imm(b, 4, X64_AND, RDX, amask);
+            x64_alu_rr(b, 4, X64_OR, RCX, RDX);
+        }
     }
     tlb_entry_of(b, RDX, RAX, (flags & TLB_UNPRIV) ? offsetof(CpuCommon, tlb_user) : offsetof(CpuCommon, tlb));
     x64_alu_rm(b, 4, X64_CMP, RCX, RDX, (int32_t)tag_off);

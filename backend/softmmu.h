@@ -41,10 +41,12 @@
 #define TLB_UNPRIV IR_MEM_UNPRIV
 #define TLB_AMASK 0x7fu
 
+/* 32 bytes, so that generated code scales the index with one shift. */
 typedef struct TlbEntry {
     uint32_t tag_read, tag_write, tag_exec;
     uint32_t phys_page; /* physical page, for the slow path */
     uintptr_t addend;   /* host address = addend + guest virtual address */
+    uint64_t unused;
 } TlbEntry;
 
 enum TlbAccess { TLB_READ, TLB_WRITE, TLB_EXEC };
@@ -57,7 +59,7 @@ static inline TlbEntry *tlb_entry(TlbEntry *tlb, uint32_t addr)
 static inline void tlb_flush_table(TlbEntry *tlb)
 {
     for (unsigned i = 0; i < TLB_SIZE; i++)
-        tlb[i] = (TlbEntry){TLB_INVALID, TLB_INVALID, TLB_INVALID, 0, 0};
+        tlb[i] = (TlbEntry){.tag_read = TLB_INVALID, .tag_write = TLB_INVALID, .tag_exec = TLB_INVALID};
 }
 
 /* Guest memory access from C (helpers, both modes).  In system mode a miss

@@ -225,7 +225,8 @@ static void fill(Gba *g, uint32_t addr)
     TlbEntry *e = tlb_entry(g->tlb, addr);
     uint8_t *host = addr >> 28 ? NULL : host_byte(g, page);
     bool code = canonical(page, &canon) && host;
-    *e = (TlbEntry){TLB_INVALID, TLB_INVALID, TLB_INVALID, canon & TLB_PAGE_MASK, 0};
+    *e = (TlbEntry){.tag_read = TLB_INVALID, .tag_write = TLB_INVALID, .tag_exec = TLB_INVALID,
+                   .phys_page = canon & TLB_PAGE_MASK};
     bool eeprom_page = region_of(page) == 0xd && (g->cart.save_type == GBA_SAVE_EEPROM512 ||
                                                   g->cart.save_type == GBA_SAVE_EEPROM8K);
     if (!host || region_of(page) == 0x5 || region_of(page) == 0x7 || eeprom_page)

@@ -46,7 +46,7 @@ void sysmem_flush_tlb(SysMem *s)
 
 void sysmem_flush_page(SysMem *s, uint32_t va)
 {
-    static const TlbEntry invalid = {TLB_INVALID, TLB_INVALID, TLB_INVALID, 0, 0};
+    static const TlbEntry invalid = {.tag_read = TLB_INVALID, .tag_write = TLB_INVALID, .tag_exec = TLB_INVALID};
     for (unsigned i = 0; i < TLB_SETS; i++) {
         *tlb_entry(s->sets[i].tlb[0], va) = invalid;
         *tlb_entry(s->sets[i].tlb[1], va) = invalid;
