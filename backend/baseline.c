@@ -333,8 +333,7 @@ static void linkable_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
     unsigned index = e->nsites++;
-    x64_load(b, 4, RAX, RBX, offsetof(CpuCommon, exit_request));
-    x64_test_rr(b, 4, RAX, RAX);
+    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     e->site_at[index] = x64_jmp_fwd(b);
     e->site_pc[index] = ir_exit_pc(in);
@@ -383,8 +382,7 @@ static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
     x64_store(b, 4, R12, 0, RCX); /* the pc, kept while rcx is borrowed */
-    x64_load(b, 4, RAX, RBX, offsetof(CpuCommon, exit_request));
-    x64_test_rr(b, 4, RAX, RAX);
+    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
     x64_mov_rr(b, 4, RAX, RCX);

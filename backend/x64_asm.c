@@ -180,6 +180,14 @@ void x64_alu_rm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg base, i
     modrm_mem(b, dst, base, disp);
 }
 
+void x64_alu_mem_imm8(X64Buf *b, unsigned width, X64Alu op, X64Reg base, int32_t disp, int8_t imm)
+{
+    prefix(b, false, width == 8, 0, 0, base, 0);
+    x64_byte(b, 0x83);
+    modrm_mem(b, (X64Reg)op, base, disp);
+    x64_byte(b, (uint8_t)imm);
+}
+
 void x64_alu_imm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, uint32_t imm)
 {
     prefix(b, false, width == 8, 0, 0, dst, 0);

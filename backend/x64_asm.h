@@ -69,6 +69,8 @@ void x64_mov_rr(X64Buf *b, unsigned width, X64Reg dst, X64Reg src);
 /* dst op= src (registers), dst op= [base + disp], dst op= imm32. */
 void x64_alu_rr(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg src);
 void x64_alu_rm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg base, int32_t disp);
+/* op [base + disp], imm8 (sign-extended) */
+void x64_alu_mem_imm8(X64Buf *b, unsigned width, X64Alu op, X64Reg base, int32_t disp, int8_t imm);
 void x64_alu_imm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, uint32_t imm);
 
 void x64_imul_rr(X64Buf *b, unsigned width, X64Reg dst, X64Reg src);

@@ -41,6 +41,8 @@ static void mov_imm64(X64Buf *b) { x64_mov_imm(b, X64_RCX, 0x123456789abcull); }
 static void mov_rr(X64Buf *b) { x64_mov_rr(b, 8, X64_RBX, X64_RDI); }
 static void alu_rr(X64Buf *b) { x64_alu_rr(b, 4, X64_XOR, X64_R8, X64_RSI); }
 static void alu_rm(X64Buf *b) { x64_alu_rm(b, 4, X64_CMP, X64_RCX, X64_RDX, 8); }
+static void alu_mem_imm8(X64Buf *b) { x64_alu_mem_imm8(b, 4, X64_CMP, X64_RBX, 0x48, 0); }
+static void alu_mem_imm8_r12(X64Buf *b) { x64_alu_mem_imm8(b, 8, X64_ADD, X64_R12, 0x100, -1); }
 static void alu_imm8(X64Buf *b) { x64_alu_imm(b, 4, X64_ADD, X64_R9, 0xfffffffeu); }
 static void alu_imm32(X64Buf *b) { x64_alu_imm(b, 8, X64_SUB, X64_RSP, 0x8008); }
 static void adc_imm(X64Buf *b) { x64_alu_imm(b, 4, X64_ADC, X64_RSI, 1); }
@@ -88,6 +90,8 @@ static const Case cases[] = {
     {"mov %rdi,%rbx", mov_rr},
     {"xor %esi,%r8d", alu_rr},
     {"cmp 0x8(%rdx),%ecx", alu_rm},
+    {"cmpl $0x0,0x48(%rbx)", alu_mem_imm8},
+    {"addq $0xffffffffffffffff,0x100(%r12)", alu_mem_imm8_r12},
     {"add $0xfffffffe,%r9d", alu_imm8},
     {"sub $0x8008,%rsp", alu_imm32},
     {"adc $0x1,%esi", adc_imm},
