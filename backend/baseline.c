@@ -81,6 +81,8 @@ typedef struct Emit {
     int reg_owner[16]; /* the temp last put in each register, or -1 */
     Fixup *fixups;
     size_t nfixups;
+    Baseline *bl;
+    size_t arena_start; /* the block's offset in the arena */
     SlowPath *slow;     /* one per softmmu access at most */
     size_t nslow;
     bool start_pending; /* an INSN_START not yet stored */
@@ -136,6 +138,7 @@ void baseline_free(Baseline *bl)
         code_arena_free(bl->arena);
         free(bl->links);
         free(bl->lookup);
+        free(bl->fault_sites);
         free(bl);
     }
 }
@@ -147,6 +150,7 @@ static void sync_generation(Baseline *bl)
     if (g != bl->generation) {
         bl->generation = g;
         bl->nlinks = 0;
+        bl->nfault_sites = 0;
         clear_lookup(bl);
     }
 }
@@ -815,11 +819,46 @@ static void emit_slow_path(Emit *e, const SlowPath *sp)
     x64_patch_to(b, x64_jmp_fwd(b), sp->join);
 }
 
+/* User mode: the access emitted next may fault; instead of storing the
+ * instruction's start before it, name it in the fault-site table. */
+static void fault_site(Emit *e)
+{
+    Baseline *bl = e->bl;
+    if (bl->nfault_sites == bl->fault_sites_cap) {
+        bl->fault_sites_cap = bl->fault_sites_cap ? 2 * bl->fault_sites_cap : 1024;
+        if (!(bl->fault_sites = realloc(bl->fault_sites, bl->fault_sites_cap * sizeof *bl->fault_sites)))
+            abort();
+    }
+    bl->fault_sites[bl->nfault_sites++] = (BaselineFaultSite){
+        .off = (uint32_t)(e->arena_start + e->b.len), .pc = (uint32_t)e->start_imm, .mode = (uint32_t)(e->start_imm >> 32)};
+}
+
+bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, uint32_t *pc, uint32_t *mode)
+{
+    uintptr_t base = (uintptr_t)code_arena_executable(bl->arena, 0);
+    if (host_pc < base || host_pc - base >= ARENA_SIZE)
+        return false;
+    uint32_t off = (uint32_t)(host_pc - base);
+    size_t lo = 0, hi = bl->nfault_sites;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (bl->fault_sites[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == bl->nfault_sites || bl->fault_sites[lo].off != off)
+        return false;
+    *pc = bl->fault_sites[lo].pc;
+    *mode = bl->fault_sites[lo].mode;
+    return true;
+}
+
 static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
 {
     if (!e->softmmu) {
-        flush_start(e);
         X64Reg addr = address(e, in->a), t = target(e, in->dst, IR_NO_TEMP);
+        fault_site(e);
         x64_load_idx(&e->b, size, sign, t, R14, addr);
         put(e, in->dst, t);
         return;
@@ -834,12 +873,12 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
 {
     unsigned vwidth = size == 8 ? 8 : 4;
     if (!e->softmmu) {
-        flush_start(e);
         X64Reg addr = address(e, in->a), v = RCX;
         if (reg_of(e, in->b) != BASELINE_NO_REG && (vwidth == 8 || !e->is64[in->b]))
             v = (X64Reg)reg_of(e, in->b);
         else
             get(e, RCX, in->b, vwidth);
+        fault_site(e);
         x64_store_idx(&e->b, size, R14, addr, v);
         return;
     }
@@ -1056,7 +1095,8 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
     sync_generation(bl);
     size_t start = code_arena_used(bl->arena);
-    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu};
+    size_t nfault_sites = bl->nfault_sites;
+    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu, .bl = bl, .arena_start = start};
     e.is_const = calloc(code->ntemps, sizeof *e.is_const);
     e.is64 = calloc(code->ntemps, sizeof *e.is64);
     e.konst = calloc(code->ntemps, sizeof *e.konst);
@@ -1076,6 +1116,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     free(e.slow);
     free(optimized.insns);
     if (e.b.overflow) {
+        bl->nfault_sites = nfault_sites; /* that code is never run */
         bl->stats.declined++;
         out->declined = true;
         return;

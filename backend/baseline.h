@@ -92,6 +92,12 @@ typedef struct BaselineStats {
     uint64_t links, unlink_rounds;
 } BaselineStats;
 
+/* User mode: an inline guest memory access in the arena, and the guest
+ * instruction it belongs to (sorted by offset within a generation). */
+typedef struct BaselineFaultSite {
+    uint32_t off, pc, mode;
+} BaselineFaultSite;
+
 /* The dispatcher tests `generation` on every block, so the struct is
  * visible; only baseline.c changes it. */
 typedef struct Baseline {
@@ -101,6 +107,8 @@ typedef struct Baseline {
     BaselineLink *links; /* linked exits, to undo them */
     size_t nlinks, links_cap;
     JitLookupEntry *lookup; /* JIT_LOOKUP_SIZE entries, indexed by jit_lookup_index */
+    BaselineFaultSite *fault_sites;
+    size_t nfault_sites, fault_sites_cap;
 } Baseline;
 
 /* NULL when the host gives no executable memory. */
@@ -115,6 +123,11 @@ static inline bool baseline_current(const Baseline *bl, const BaselineCode *c);
 /* Point linkable exit `index` of `from` at the body of `to` (both current). */
 void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const BaselineCode *to);
 void baseline_unlink_all(Baseline *bl);
+/* User mode: if the host instruction at host_pc is a guest memory access
+ * of baseline code, the guest instruction it belongs to (the state's
+ * insn_pc and insn_mode are not stored before such accesses).  Safe in a
+ * signal handler that interrupted baseline code. */
+bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, uint32_t *pc, uint32_t *mode);
 /* Where c's code starts in the code arena (its offset in the memfd). */
 uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c);
 /* Indirect exits to (pc, mode) may go straight to `to` (current). */

@@ -156,6 +156,19 @@ static bool handle_code_write(UserProcess *p, uint32_t addr)
     return true;
 }
 
+/* Baseline code does not store the instruction's start before an access
+ * to guest memory: find it from the faulting host instruction. */
+static void name_faulting_insn(UserProcess *p, void *uc)
+{
+    Machine *m = p->machine;
+    uintptr_t rip = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+    uint32_t pc, mode;
+    if (m->baseline && baseline_fault_site(m->baseline, rip, &pc, &mode)) {
+        m->cpu.common.insn_pc = pc;
+        m->cpu.common.insn_mode = mode;
+    }
+}
+
 static void host_fault_handler(int sig, siginfo_t *si, void *uc)
 {
     UserProcess *p = running_process;
@@ -178,6 +191,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc)
     uint64_t guest = host - (uintptr_t)p->mem.base;
     if (guest < (1ull << 32) && handle_code_write(p, (uint32_t)guest))
         return;
+    name_faulting_insn(p, uc);
     p->fault_addr = (uint32_t)guest;
     p->fault_signo = sig;
     if (sig == SIGBUS)

@@ -340,6 +340,41 @@ static void test_faults(void)
     munmap(pn, pg);
 }
 
+/* A handler that makes the page accessible and returns: the faulting
+ * store runs again, and only it (the instructions before it ran once). */
+static char *resume_page;
+static volatile uintptr_t resume_pc;
+extern char segv_resume_insn[];
+
+static void h_make_writable(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)si;
+    resume_pc = ((ucontext_t *)ctx)->uc_mcontext.arm_pc;
+    mprotect(resume_page, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE);
+}
+
+static void __attribute__((noinline)) test_fault_resume(void)
+{
+    printf("== SIGSEGV, handler returns ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    resume_page = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    set_action(SIGSEGV, h_make_writable, 0);
+    unsigned counter, stored;
+    __asm__ volatile("mov %0, #0\n\t"
+                     "add %0, %0, #1\n\t"
+                     ".global segv_resume_insn\n"
+                     "segv_resume_insn:\n\t"
+                     "str %0, [%2, #8]\n\t"
+                     "add %0, %0, #10\n\t"
+                     "ldr %1, [%2, #8]\n\t"
+                     : "=&r"(counter), "=&r"(stored)
+                     : "r"(resume_page)
+                     : "memory");
+    printf("counter %u, stored %u, uc pc at the store: %d\n", counter, stored,
+           resume_pc == (uintptr_t)segv_resume_insn);
+    munmap(resume_page, pg);
+}
+
 static void test_ill(void)
 {
     printf("== SIGILL ==\n");
@@ -414,6 +449,7 @@ int main(void)
     test_basic();
     test_rt();
     test_faults();
+    test_fault_resume();
     test_ill();
     test_alarm();
     printf("done\n");
