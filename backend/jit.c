@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "backend/jit_backend.h"
+#include "backend/module.h"
 #include "backend/region.h"
 
 #define QUEUE_CAP 1024
@@ -150,35 +151,6 @@ static double now(void)
 
 /* --- the backend module ------------------------------------------------ */
 
-/* dlopen the LLVM backend: $SCION_LLVM_MODULE, beside the executable, the
- * build tree, or the install directory. */
-static void *open_backend_module(void)
-{
-    const char *env = getenv("SCION_LLVM_MODULE");
-    if (env)
-        return dlopen(env, RTLD_NOW | RTLD_LOCAL);
-    char path[PATH_MAX + 32];
-    ssize_t n = readlink("/proc/self/exe", path, PATH_MAX);
-    if (n > 0) {
-        path[n] = 0;
-        char *slash = strrchr(path, '/');
-        if (slash) {
-            strcpy(slash + 1, BACKEND_MODULE);
-            void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-            if (h)
-                return h;
-        }
-    }
-    static const char *const dirs[] = {SCION_LLVM_MODULE_BUILD_DIR, SCION_LLVM_MODULE_INSTALL_DIR};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dirs[i], BACKEND_MODULE);
-        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-        if (h)
-            return h;
-    }
-    return NULL;
-}
-
 /* The code generator's own bytes are part of every code cache key. */
 static void digest_module(Jit *j, void *symbol)
 {
@@ -201,7 +173,7 @@ static bool ensure_backend(Jit *j)
     if (j->backend_state)
         return j->backend_state > 0;
     j->backend_state = -1;
-    void *h = open_backend_module();
+    void *h = scion_module_open(BACKEND_MODULE, "SCION_LLVM_MODULE");
     JitBackendEntry entry = h ? (JitBackendEntry)(uintptr_t)dlsym(h, SCION_LLVM_BACKEND_SYMBOL) : NULL;
     if (!entry) {
         log_printf(j->log, "scion: the LLVM tier is unavailable (%s); running the interpreter alone\n",

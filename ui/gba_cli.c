@@ -3,12 +3,14 @@
  * headless for tests and benchmarks: N frames, then the last frame as a
  * PNG or its SHA-256, and the result word of the project's test ROMs.
  */
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "backend/module.h"
 #include "backend/sha256.h"
 #include "devices/gba_map.h"
 #include "system/gba.h"
@@ -17,6 +19,8 @@
 #include "ui/gba_sdl.h"
 #include "ui/png.h"
 #include "ui/wav.h"
+
+#define SDL_MODULE "libscion-sdl.so"
 
 /* The result convention of roms/gba (README there): "SCNR", then 0 or the
  * number of the first failing check, at the end of EWRAM. */
@@ -355,6 +359,21 @@ static bool display_present(void)
     return getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
 }
 
+/* The window lives in libscion-sdl.so (meson.build says why). */
+static int run_window(Gba *g, const GbaUiOptions *ui)
+{
+    void *module = scion_module_open(SDL_MODULE, "SCION_SDL_MODULE");
+    int (*run)(Gba *, const GbaUiOptions *) = module ? (int (*)(Gba *, const GbaUiOptions *))dlsym(module, "gba_sdl_run")
+                                                     : NULL;
+    if (!run) {
+        const char *why = dlerror();
+        fprintf(stderr, "scion: the window needs %s (SDL2): %s; -display none runs without one\n", SDL_MODULE,
+                why ? why : "not found");
+        return 1;
+    }
+    return run(g, ui);
+}
+
 int gba_cli_main(int argc, char **argv)
 {
     GbaCliOptions o = {.frames = 600, .config = {.jit = JIT_OFF}};
@@ -374,7 +393,7 @@ int gba_cli_main(int argc, char **argv)
         return 1;
     }
     bool window = o.display ? !strcmp(o.display, "sdl") : display_present();
-    int status = window ? gba_sdl_run(g, &o.ui) : run_headless(g, &o);
+    int status = window ? run_window(g, &o.ui) : run_headless(g, &o);
     gba_free(g);
     return status;
 }
