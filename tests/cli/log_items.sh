@@ -1,0 +1,31 @@
+#!/bin/sh
+# -d in_asm,out_asm: the first block logged is the ELF entry point (as
+# binutils' readelf reads it), its host code starts with the baseline
+# tier's prologue (push rbx, whose encoding test_x64_asm checks against
+# objdump), and arena offsets grow block after block.
+# Usage: log_items.sh SCION STATIC_ARM_BINARY
+set -u
+SCION=$1
+PROG=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "log_items: $*" >&2; exit 1; }
+
+"$SCION" run -d in_asm,out_asm -D "$T/log" "$PROG" >/dev/null || fail "scion exited with status $?"
+entry=$(readelf -h "$PROG" | awk '/Entry point address/ { print $NF }')
+entry=$(printf '0x%08x' $((entry & ~1)))
+first_in=$(awk '/^IN:/ { getline; print $1; exit }' "$T/log" | tr -d :)
+[ "$first_in" = "$entry" ] || fail "first IN block at $first_in, ELF entry $entry"
+first_out=$(awk '/^OUT for/ { print $3; exit }' "$T/log" | tr -d :)
+[ "$first_out" = "$entry" ] || fail "first OUT block at $first_out, ELF entry $entry"
+awk '/^OUT for/ { getline; getline; print; exit }' "$T/log" | grep -q 'push rbx$' ||
+    fail "the first block's host code does not start with push rbx"
+grep -q ':  ret $' "$T/log" || fail "no ret in any block's host code"
+awk '/^OUT for/ { off = strtonum_hex($NF) } function strtonum_hex(s,  i, c, v) {
+        sub(/\]$/, "", s); s = tolower(substr(s, 3)); v = 0
+        for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
+        return v
+    }
+    /^OUT for/ { if (n++ && off <= last) bad = 1; last = off }
+    END { exit bad || n < 10 }' "$T/log" || fail "arena offsets do not grow from block to block (or fewer than 10 blocks)"
+echo "log items OK"
