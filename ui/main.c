@@ -6,10 +6,12 @@
  *   scion virt -kernel FILE [options]       boot a system on the virt board
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,8 +149,34 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The guest owns descriptors 0-2 and may close them: ls and xz close
+ * stderr before exiting.  Scion's own messages (unimplemented syscalls,
+ * logs, --stats) keep going where stderr went at startup, through a copy
+ * at the highest descriptor the limit allows (capped so the kernel's
+ * descriptor table stays small), where the guest's lowest-free
+ * allocation does not reach.  Close-on-exec: a guest execve starts a
+ * new scion that makes its own copy. */
+static void keep_own_stderr(void)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < 64)
+        return;
+    rlim_t top = lim.rlim_cur > 1024 ? 1024 : lim.rlim_cur;
+    int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, (int)(top - 1));
+    if (fd < 0)
+        return;
+    FILE *own = fdopen(fd, "w");
+    if (!own) {
+        close(fd);
+        return;
+    }
+    setvbuf(own, NULL, _IONBF, 0);
+    stderr = own;
+}
+
 static int run_program(const Options *o, int argc, char **argv)
 {
+    keep_own_stderr();
     Machine *m = calloc(1, sizeof *m);
     UserProcess *p = calloc(1, sizeof *p);
     if (!m || !p)
