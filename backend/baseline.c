@@ -139,6 +139,7 @@ void baseline_free(Baseline *bl)
         free(bl->links);
         free(bl->lookup);
         free(bl->fault_sites);
+        scratch_free(&bl->scratch);
         free(bl);
     }
 }
@@ -1088,8 +1089,10 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
         out->declined = true;
         return;
     }
+    Scratch *s = &bl->scratch;
+    scratch_reset(s);
     InterpCode optimized;
-    baseline_optimize(prepared, req->softmmu, &optimized);
+    baseline_optimize(prepared, req->softmmu, &optimized, s);
     const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
     uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
@@ -1097,24 +1100,15 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     size_t start = code_arena_used(bl->arena);
     size_t nfault_sites = bl->nfault_sites;
     Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu, .bl = bl, .arena_start = start};
-    e.is_const = calloc(code->ntemps, sizeof *e.is_const);
-    e.is64 = calloc(code->ntemps, sizeof *e.is64);
-    e.konst = calloc(code->ntemps, sizeof *e.konst);
-    e.fixups = calloc(code->count + 1, sizeof *e.fixups);
-    e.slow = req->softmmu ? calloc(code->count, sizeof *e.slow) : NULL;
-    if (!e.is_const || !e.is64 || !e.konst || !e.fixups || (req->softmmu && code->count && !e.slow))
-        abort();
-    baseline_alloc(code, req->softmmu, &e.alloc);
+    e.is_const = scratch_zalloc(s, code->ntemps, sizeof *e.is_const);
+    e.is64 = scratch_zalloc(s, code->ntemps, sizeof *e.is64);
+    e.konst = scratch_zalloc(s, code->ntemps, sizeof *e.konst);
+    e.fixups = scratch_zalloc(s, code->count + 1, sizeof *e.fixups);
+    e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
+    baseline_alloc(code, req->softmmu, &e.alloc, s);
     for (int r = 0; r < 16; r++)
         e.reg_owner[r] = -1;
     size_t body = emit_block(&e);
-    baseline_alloc_free(&e.alloc);
-    free(e.is_const);
-    free(e.is64);
-    free(e.konst);
-    free(e.fixups);
-    free(e.slow);
-    free(optimized.insns);
     if (e.b.overflow) {
         bl->nfault_sites = nfault_sites; /* that code is never run */
         bl->stats.declined++;

@@ -38,6 +38,7 @@
 
 #include "backend/cpu_common.h"
 #include "backend/interp.h"
+#include "backend/scratch.h"
 
 typedef enum BaselineMode {
     BASELINE_ON,    /* the default: blocks run as baseline code from their first run */
@@ -109,6 +110,7 @@ typedef struct Baseline {
     JitLookupEntry *lookup; /* JIT_LOOKUP_SIZE entries, indexed by jit_lookup_index */
     BaselineFaultSite *fault_sites;
     size_t nfault_sites, fault_sites_cap;
+    Scratch scratch; /* a compilation's temporary arrays */
 } Baseline;
 
 /* NULL when the host gives no executable memory. */

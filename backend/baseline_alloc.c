@@ -1,7 +1,6 @@
 /* Linear-scan register allocation for baseline blocks (baseline_alloc.h). */
 #include "backend/baseline_alloc.h"
 
-#include <stdlib.h>
 
 /* Caller-saved first: most temps live for an op or two and cross no call. */
 static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
@@ -40,58 +39,53 @@ static void note_uses(const InterpCode *code, BaselineAlloc *a)
     }
 }
 
+/* A register is free at op i once its temp has been read for the last
+ * time (an op reads its operands before it writes its result, so op i may
+ * reuse its last operand's register). */
+static bool is_free(const int *owner, const BaselineAlloc *a, int r, uint32_t i)
+{
+    return owner[r] < 0 || a->last_use[owner[r]] <= i;
+}
+
 /* A free register of the preferred kind, else of the other, else none. */
-static int pick(const bool *busy, bool want_callee_saved)
+static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_callee_saved)
 {
     for (int pass = 0; pass < 2; pass++) {
         bool callee = want_callee_saved != (pass == 1);
         const X64Reg *set = callee ? callee_saved : caller_saved;
         size_t n = callee ? sizeof callee_saved / sizeof *callee_saved : sizeof caller_saved / sizeof *caller_saved;
         for (size_t k = 0; k < n; k++)
-            if (!busy[set[k]])
+            if (is_free(owner, a, set[k], i))
                 return set[k];
     }
     return BASELINE_NO_REG;
 }
 
-void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *a)
+void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *a, Scratch *s)
 {
     unsigned n = code->ntemps;
-    a->reg = malloc(n * sizeof *a->reg);
-    a->def = calloc(n, sizeof *a->def);
-    a->last_use = calloc(n, sizeof *a->last_use);
-    uint32_t *calls_before = malloc((code->count + 1) * sizeof *calls_before); /* calling ops before index i */
-    if (!a->reg || !a->def || !a->last_use || !calls_before)
-        abort();
+    a->reg = scratch_alloc(s, n, sizeof *a->reg);
+    a->def = scratch_zalloc(s, n, sizeof *a->def);
+    a->last_use = scratch_zalloc(s, n, sizeof *a->last_use);
+    uint32_t *calls_before = scratch_alloc(s, code->count + 1, sizeof *calls_before); /* calling ops before index i */
     for (unsigned t = 0; t < n; t++)
         a->reg[t] = BASELINE_NO_REG;
     note_uses(code, a);
     calls_before[0] = 0;
     for (uint32_t i = 0; i < code->count; i++)
         calls_before[i + 1] = calls_before[i] + calls_out(code->insns[i].op, memory_calls);
-    bool busy[16] = {false};
-    int owner[16]; /* the temp holding each busy register */
+    int owner[16]; /* the temp last given each register, or -1 */
+    for (int r = 0; r < 16; r++)
+        owner[r] = -1;
     for (uint32_t i = 0; i < code->count; i++) {
-        for (int r = 0; r < 16; r++) /* free registers whose temp was last read by now */
-            if (busy[r] && a->last_use[owner[r]] <= i)
-                busy[r] = false;
         const IrInsn *in = &code->insns[i];
         if (ir_op_info[in->op].result == IR_RESULT_V || is_constant(in->op) || a->last_use[in->dst] <= i)
             continue;
         bool crosses_call = calls_before[a->last_use[in->dst]] > calls_before[i + 1];
-        int r = pick(busy, crosses_call);
+        int r = pick(owner, a, i, crosses_call);
         if (r != BASELINE_NO_REG) {
-            busy[r] = true;
             owner[r] = in->dst;
             a->reg[in->dst] = (int8_t)r;
         }
     }
-    free(calls_before);
-}
-
-void baseline_alloc_free(BaselineAlloc *a)
-{
-    free(a->reg);
-    free(a->def);
-    free(a->last_use);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "backend/interp.h"
+#include "backend/scratch.h"
 #include "backend/x64_asm.h"
 
 #define BASELINE_NO_REG (-1)
@@ -29,9 +30,9 @@ typedef struct BaselineAlloc {
  * across calls. */
 bool baseline_reg_callee_saved(X64Reg r);
 
-/* memory_calls: guest loads and stores may call C (system mode). */
-void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *out);
-void baseline_alloc_free(BaselineAlloc *a);
+/* memory_calls: guest loads and stores may call C (system mode).  The
+ * arrays live in s until its next reset. */
+void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *out, Scratch *s);
 /* Does temp t hold a value that op i must keep across a call it makes? */
 static inline bool baseline_live_across(const BaselineAlloc *a, unsigned t, uint32_t i)
 {

@@ -1,7 +1,6 @@
 /* State reuse, dead state stores and dead ops (baseline_opt.h). */
 #include "backend/baseline_opt.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define NONE 0xffffffffu
@@ -21,6 +20,7 @@ typedef struct Pass {
     IrTemp *alias;
     Word *words;
     size_t nwords;
+    Scratch *scratch;
     uint32_t known_gen, pending_gen;
     bool memory_calls;
 } Pass;
@@ -111,9 +111,7 @@ static bool removable_if_unused(uint8_t op)
 static void dead_code_pass(Pass *p)
 {
     InterpCode *c = p->c;
-    unsigned *uses = calloc(c->ntemps, sizeof *uses);
-    if (!uses)
-        abort();
+    unsigned *uses = scratch_zalloc(p->scratch, c->ntemps, sizeof *uses);
     for (size_t i = 0; i < c->count; i++) {
         if (p->removed[i])
             continue;
@@ -133,16 +131,13 @@ static void dead_code_pass(Pass *p)
             if (args[k] < c->ntemps)
                 uses[args[k]]--;
     }
-    free(uses);
 }
 
 /* Drop the removed ops; branch targets follow their labels. */
 static void compact(Pass *p)
 {
     InterpCode *c = p->c;
-    size_t *new_index = malloc(c->count * sizeof *new_index), n = 0;
-    if (!new_index)
-        abort();
+    size_t *new_index = scratch_alloc(p->scratch, c->count, sizeof *new_index), n = 0;
     for (size_t i = 0; i < c->count; i++) {
         new_index[i] = n;
         if (!p->removed[i])
@@ -154,10 +149,9 @@ static void compact(Pass *p)
             in->imm = new_index[in->imm];
     }
     c->count = n;
-    free(new_index);
 }
 
-void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out)
+void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, Scratch *s)
 {
     size_t max_off = 0;
     for (size_t i = 0; i < code->count; i++) {
@@ -166,14 +160,13 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
             max_off = code->insns[i].imm;
     }
     *out = (InterpCode){.count = code->count, .ntemps = code->ntemps};
-    Pass p = {.c = out, .nwords = max_off / 4 + 3, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls};
-    out->insns = malloc((code->count + 1) * sizeof *out->insns);
-    p.removed = calloc(code->count + 1, sizeof *p.removed);
-    p.is64 = calloc(code->ntemps, sizeof *p.is64);
-    p.alias = malloc(code->ntemps * sizeof *p.alias);
-    p.words = calloc(p.nwords, sizeof *p.words);
-    if (!out->insns || !p.removed || !p.is64 || !p.alias || !p.words)
-        abort();
+    Pass p = {.c = out, .nwords = max_off / 4 + 3, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls,
+              .scratch = s};
+    out->insns = scratch_alloc(s, code->count + 1, sizeof *out->insns);
+    p.removed = scratch_zalloc(s, code->count + 1, sizeof *p.removed);
+    p.is64 = scratch_zalloc(s, code->ntemps, sizeof *p.is64);
+    p.alias = scratch_alloc(s, code->ntemps, sizeof *p.alias);
+    p.words = scratch_zalloc(s, p.nwords, sizeof *p.words);
     memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
     for (unsigned t = 0; t < code->ntemps; t++)
         p.alias[t] = (IrTemp)t;
@@ -183,8 +176,4 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     forward_pass(&p);
     dead_code_pass(&p);
     compact(&p);
-    free(p.removed);
-    free(p.is64);
-    free(p.alias);
-    free(p.words);
 }

@@ -18,10 +18,11 @@
 #include <stdbool.h>
 
 #include "backend/interp.h"
+#include "backend/scratch.h"
 
-/* A new op list in out->insns (the caller frees it); out->ntemps is code's.
+/* A new op list in out->insns (in s, until its next reset); out->ntemps is code's.
  * memory_calls: guest memory accesses may run C that touches the state
  * (system mode slow paths), so they also end state reuse. */
-void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out);
+void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, Scratch *s);
 
 #endif

@@ -105,8 +105,13 @@ bool arm_decode(ArmDecoder *d, const uint8_t *bytes, size_t avail, uint32_t pc, 
     out->id = ci->id;
     out->detail = ci->detail->arm;
     out->cond = (ci->detail->arm.cc == ARM_CC_INVALID) ? 14 : (int)ci->detail->arm.cc - 1;
-    snprintf(out->text, sizeof out->text, "%s %s", ci->mnemonic, ci->op_str);
     return true;
+}
+
+void arm_decode_text(const ArmDecoder *d, bool thumb, char *buf, size_t len)
+{
+    const cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
+    snprintf(buf, len, "%s %s", ci->mnemonic, ci->op_str);
 }
 
 int arm_reg_index(unsigned r)

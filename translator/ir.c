@@ -112,12 +112,26 @@ void ir_exit_ind(IrBlock *b, IrTemp next_pc, IrTemp next_mode, IrExitKind kind)
     ir_emit(b, IR_EXIT_IND, next_pc, next_mode, IR_NO_TEMP, 0, (uint8_t)kind);
 }
 
-static bool temp_ok(IrTemp t, const unsigned char *defined, unsigned ntemps)
+/* Bit sets indexed by temp or label (both 16-bit), on the stack: this
+ * runs for every block translated. */
+enum { IR_BITSET_WORDS = 0x10000 / 64 };
+
+static bool bit_test(const uint64_t *set, unsigned i)
 {
-    return t < ntemps && defined[t];
+    return set[i / 64] >> (i % 64) & 1;
 }
 
-static const char *check_operands(const IrInsn *in, const unsigned char *defined, unsigned ntemps)
+static void bit_set(uint64_t *set, unsigned i)
+{
+    set[i / 64] |= 1ull << (i % 64);
+}
+
+static bool temp_ok(IrTemp t, const uint64_t *defined, unsigned ntemps)
+{
+    return t < ntemps && bit_test(defined, t);
+}
+
+static const char *check_operands(const IrInsn *in, const uint64_t *defined, unsigned ntemps)
 {
     unsigned n = ir_op_info[in->op].nargs;
     const IrTemp args[3] = {in->a, in->b, in->c};
@@ -131,13 +145,13 @@ static const char *check_operands(const IrInsn *in, const unsigned char *defined
     return NULL;
 }
 
-static const char *check_label_use(const IrInsn *in, const unsigned char *placed, unsigned nlabels)
+static const char *check_label_use(const IrInsn *in, const uint64_t *placed, unsigned nlabels)
 {
     if (in->op != IR_BR && in->op != IR_BRZ && in->op != IR_BRNZ)
         return NULL;
     if (in->imm >= nlabels)
         return "branch to an unknown label";
-    if (placed[in->imm])
+    if (bit_test(placed, in->imm))
         return "backward branch inside a block";
     return NULL;
 }
@@ -151,8 +165,11 @@ const char *ir_validate(const IrBlock *b)
     const IrInsn *last = &b->insns[b->count - 1];
     if (last->op != IR_EXIT && last->op != IR_EXIT_IND)
         return "block does not end in an exit";
-    unsigned char *defined = calloc(b->ntemps + 1, 1);
-    unsigned char *placed = calloc(b->nlabels + 1, 1);
+    if (b->ntemps > 0x10000 || b->nlabels > 0x10000)
+        return "temp or label overflow";
+    uint64_t defined[IR_BITSET_WORDS], placed[IR_BITSET_WORDS];
+    memset(defined, 0, (b->ntemps + 63) / 64 * sizeof *defined);
+    memset(placed, 0, (b->nlabels + 63) / 64 * sizeof *placed);
     const char *err = NULL;
     for (size_t i = 0; i < b->count && !err; i++) {
         const IrInsn *in = &b->insns[i];
@@ -164,16 +181,18 @@ const char *ir_validate(const IrBlock *b)
         if (!err)
             err = check_label_use(in, placed, b->nlabels);
         if (!err && in->op == IR_LABEL) {
-            if (in->imm >= b->nlabels || placed[in->imm])
+            if (in->imm >= b->nlabels || bit_test(placed, in->imm))
                 err = "label placed twice or unknown";
             else
-                placed[in->imm] = 1;
+                bit_set(placed, in->imm);
         }
-        if (!err && in->dst != IR_NO_TEMP)
-            defined[in->dst] = 1;
+        if (!err && in->dst != IR_NO_TEMP) {
+            if (in->dst >= b->ntemps)
+                err = "result temp out of range";
+            else
+                bit_set(defined, in->dst);
+        }
     }
-    free(defined);
-    free(placed);
     return err;
 }
 

@@ -180,7 +180,7 @@ void translator_disasm(Translator *t, const uint8_t *bytes, size_t len, uint32_t
     ArmInsn insn;
     arm_decode_begin_block(t->dec, thumb, 0);
     if (arm_decode(t->dec, bytes, len, pc, thumb, &insn)) {
-        snprintf(buf, buflen, "%s", insn.text);
+        arm_decode_text(t->dec, thumb, buf, buflen);
         *size = insn.size;
     } else {
         snprintf(buf, buflen, "(undefined)");

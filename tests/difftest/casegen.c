@@ -121,6 +121,9 @@ static const char *check_insn(DtChecker *chk, uint32_t enc, unsigned size, bool 
     ArmInsn insn;
     arm_decode_begin_block(chk->dec, thumb, it);
     bool ok = arm_decode(chk->dec, one.bytes, size, DT_CODE_ADDR, thumb, &insn);
+    char text[200] = "";
+    if (ok)
+        arm_decode_text(chk->dec, thumb, text, sizeof text);
     arm_decode_end_block(chk->dec, thumb, ok && insn.id != ARM_INS_IT ? arm_it_advance(it) : it);
     if (!ok || insn.size != size)
         return "capstone cannot decode";
@@ -129,7 +132,7 @@ static const char *check_insn(DtChecker *chk, uint32_t enc, unsigned size, bool 
     if (translate_block(chk->tr, fetch_one, &one, DT_CODE_ADDR, mode, &r) != TRANSLATE_OK)
         return "translate failed";
     char mn[32];
-    first_word(insn.text, mn, sizeof mn);
+    first_word(text, mn, sizeof mn);
     for (size_t i = 0; i < r.ir->count; i++) {
         const IrInsn *in = &r.ir->insns[i];
         if (in->op != IR_EXIT && in->op != IR_EXIT_IND)
@@ -467,8 +470,11 @@ void dt_mnemonic_at(DtChecker *chk, const DtCase *c, uint32_t pc, char *buf, siz
         bool thumb = c->isa == DT_T32;
         put_insn(bytes, c->insn[i], c->size[i], thumb);
         arm_decode_begin_block(chk->dec, thumb, 0);
-        if (arm_decode(chk->dec, bytes, c->size[i], pc, thumb, &insn))
-            first_word(insn.text, buf, len);
+        if (arm_decode(chk->dec, bytes, c->size[i], pc, thumb, &insn)) {
+            char text[200];
+            arm_decode_text(chk->dec, thumb, text, sizeof text);
+            first_word(text, buf, len);
+        }
         arm_decode_end_block(chk->dec, thumb, insn.id == ARM_INS_IT ? insn.raw & 0xff : 0);
         return;
     }
@@ -484,10 +490,13 @@ void dt_listing(DtChecker *chk, const DtCase *c, FILE *out)
         ArmInsn insn;
         put_insn(bytes, c->insn[i], c->size[i], thumb);
         bool ok = arm_decode(chk->dec, bytes, c->size[i], pc, thumb, &insn);
+        char text[200] = "(undefined)";
+        if (ok)
+            arm_decode_text(chk->dec, thumb, text, sizeof text);
         if (c->size[i] == 2)
-            fprintf(out, "    %08x:     %04x  %s\n", pc, c->insn[i], ok ? insn.text : "(undefined)");
+            fprintf(out, "    %08x:     %04x  %s\n", pc, c->insn[i], text);
         else
-            fprintf(out, "    %08x: %08x  %s\n", pc, c->insn[i], ok ? insn.text : "(undefined)");
+            fprintf(out, "    %08x: %08x  %s\n", pc, c->insn[i], text);
         if (ok && insn.id == ARM_INS_IT)
             it = insn.raw & 0xff;
         else if (thumb)
