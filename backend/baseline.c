@@ -27,7 +27,6 @@
 #include "backend/x64_asm.h"
 #include "translator/helpers.h"
 
-#define ARENA_SIZE (32u << 20)
 /* Blocks with more temps than this stay interpreted; the frame holds this
  * many, whatever the block. */
 #define MAX_TEMPS 4096
@@ -116,12 +115,12 @@ void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const Baseli
         bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc, .mode = mode, .fn = to->body};
 }
 
-Baseline *baseline_new(void)
+Baseline *baseline_new(size_t arena_size)
 {
     Baseline *bl = calloc(1, sizeof *bl);
     if (!bl)
         return NULL;
-    if (!(bl->arena = code_arena_new(ARENA_SIZE))) {
+    if (!(bl->arena = code_arena_new(arena_size ? arena_size : BASELINE_DEFAULT_ARENA))) {
         free(bl);
         return NULL;
     }
@@ -837,7 +836,7 @@ static void fault_site(Emit *e)
 bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, uint32_t *pc, uint32_t *mode)
 {
     uintptr_t base = (uintptr_t)code_arena_executable(bl->arena, 0);
-    if (host_pc < base || host_pc - base >= ARENA_SIZE)
+    if (host_pc < base || host_pc - base >= code_arena_size(bl->arena))
         return false;
     uint32_t off = (uint32_t)(host_pc - base);
     size_t lo = 0, hi = bl->nfault_sites;

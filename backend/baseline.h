@@ -25,7 +25,7 @@
  * (pc, mode) -> body, which the dispatcher fills (baseline_lookup_fill) and
  * every unlink empties.
  *
- *   Baseline *bl = baseline_new();
+ *   Baseline *bl = baseline_new(0);
  *   BaselineCode *bc = &tb->baseline;
  *   baseline_compile(bl, tb->code, &(BaselineRequest){.softmmu = false}, bc);
  *   IrExitKind why = bc->fn(cpu, &next_pc);
@@ -113,8 +113,14 @@ typedef struct Baseline {
     Scratch scratch; /* a compilation's temporary arrays */
 } Baseline;
 
-/* NULL when the host gives no executable memory. */
-Baseline *baseline_new(void);
+/* The code arena's size when none is given (-tb-size): big enough that
+ * booting Linux on the virt board starts over about once. */
+#define BASELINE_DEFAULT_ARENA ((size_t)32 << 20)
+#define BASELINE_MIN_ARENA ((size_t)1 << 20)
+
+/* arena_size: bytes of code before the arena starts over (0: the
+ * default).  NULL when the host gives no executable memory. */
+Baseline *baseline_new(size_t arena_size);
 void baseline_free(Baseline *bl);
 /* Host code for a prepared block (interp_prepare's form) into *out;
  * out->fn stays NULL if the block is not compiled (interpret it).  May

@@ -8,6 +8,7 @@
 struct CodeArena {
     uint8_t *rw, *rx;
     size_t size, used;
+    size_t populated; /* both views are mapped up to here */
     uint32_t generation;
     uint64_t resets;
 };
@@ -53,6 +54,7 @@ bool code_arena_fork_child(CodeArena *a)
     munmap(rw, a->size);
     munmap(rx, a->size);
     a->used = 0;
+    a->populated = 0;
     a->generation++;
     return ok;
 }
@@ -66,6 +68,23 @@ void code_arena_free(CodeArena *a)
     free(a);
 }
 
+/* Every page of code would otherwise fault twice, written through one
+ * view and then run through the other: 15% of a cold `ls -l /` on this
+ * (virtualised) machine.  Map the next stretch of both views in one call
+ * each instead.  Kernels before 5.14 lack the advice; they just fault. */
+enum { POPULATE_STEP = 256 * 1024 };
+
+static void populate_ahead(CodeArena *a, size_t end)
+{
+    if (end <= a->populated)
+        return;
+    size_t from = a->populated, to = end + POPULATE_STEP;
+    to = to > a->size ? a->size : to & ~(size_t)(POPULATE_STEP - 1);
+    madvise(a->rw + from, to - from, MADV_POPULATE_WRITE);
+    madvise(a->rx + from, to - from, MADV_POPULATE_READ);
+    a->populated = to;
+}
+
 uint8_t *code_arena_reserve(CodeArena *a, size_t want, size_t *cap)
 {
     if (a->size - a->used < want) {
@@ -73,9 +92,11 @@ uint8_t *code_arena_reserve(CodeArena *a, size_t want, size_t *cap)
          * only what is written into it again. */
         madvise(a->rw, a->size, MADV_REMOVE);
         a->used = 0;
+        a->populated = 0;
         a->generation++;
         a->resets++;
     }
+    populate_ahead(a, a->used + want);
     *cap = a->size - a->used;
     return a->rw + a->used;
 }
@@ -107,6 +128,11 @@ uint32_t code_arena_generation(const CodeArena *a)
 size_t code_arena_used(const CodeArena *a)
 {
     return a->used;
+}
+
+size_t code_arena_size(const CodeArena *a)
+{
+    return a->size;
 }
 
 uint64_t code_arena_resets(const CodeArena *a)

@@ -44,5 +44,6 @@ bool code_arena_fork_child(CodeArena *a);
 /* Bytes of code handed out since the last reset, and resets so far. */
 size_t code_arena_used(const CodeArena *a);
 uint64_t code_arena_resets(const CodeArena *a);
+size_t code_arena_size(const CodeArena *a);
 
 #endif

@@ -23,7 +23,7 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
     m->fetch_opaque = fetch_opaque;
     m->cpu.common.machine = m;
     m->collected_epoch = block_cache_epoch(m->cache);
-    m->baseline = baseline_new(); /* NULL without executable memory: the interpreter runs everything */
+    m->baseline = baseline_new(m->code_arena_size); /* NULL without executable memory: the interpreter runs everything */
     m->started_ns = monotonic_ns();
     if (!m->log.out)
         m->log.out = stderr;
@@ -109,17 +109,25 @@ static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)
     log_printf(&m->log, "\n");
 }
 
+/* The guest code at (pc, mode) as IR; false if it cannot be fetched. */
+static bool translate_ir(Machine *m, uint32_t pc, uint32_t mode, TranslateResult *r)
+{
+    if (translate_block(m->translator, m->fetch, m->fetch_opaque, pc, mode, r) != TRANSLATE_OK)
+        return false;
+    const char *err = ir_validate(r->ir);
+    if (err) {
+        fprintf(stderr, "scion: internal error: invalid IR for block at 0x%08x: %s\n", pc, err);
+        ir_print(r->ir, stderr);
+        abort();
+    }
+    return true;
+}
+
 static TransBlock *translate(Machine *m, uint32_t pc, uint32_t mode)
 {
     TranslateResult r;
-    if (translate_block(m->translator, m->fetch, m->fetch_opaque, pc, mode, &r) != TRANSLATE_OK)
+    if (!translate_ir(m, pc, mode, &r))
         return NULL;
-    const char *err = ir_validate(r.ir);
-    if (err) {
-        fprintf(stderr, "scion: internal error: invalid IR for block at 0x%08x: %s\n", pc, err);
-        ir_print(r.ir, stderr);
-        abort();
-    }
     if (log_on(&m->log, LOG_IN_ASM))
         log_block_asm(m, &r, mode & ARM_MODEBIT_THUMB);
     if (log_on(&m->log, LOG_OP)) {
@@ -211,6 +219,36 @@ static bool baseline_chaining(const Machine *m)
            jit_mode(m->jit) != JIT_CHECK;
 }
 
+/* With the baseline tier alone, nothing runs a compiled block's IR again
+ * but a recompilation after the code arena starts over, so blocks keep
+ * only their host code: the IR was most of the memory a cold start
+ * touches (9 MB for `ls -l /`).  The LLVM tier and the checking modes
+ * keep it. */
+static bool keeps_ir(const Machine *m)
+{
+    return m->baseline_mode != BASELINE_ON || m->jit;
+}
+
+/* A block that dropped its IR needs it again (the arena started over):
+ * translate its guest bytes again.  They are what they were (a write to
+ * them retires the block) and the translator is deterministic, so the IR
+ * is too.  False if the bytes cannot be fetched now (a fetch fault, as
+ * for a block translated now). */
+static bool restore_ir(Machine *m, TransBlock *tb)
+{
+    TranslateResult r;
+    if (!translate_ir(m, tb->pc, tb->mode, &r))
+        return false;
+    if (r.ninsns != tb->ninsns || r.guest_end - r.guest_start != tb->guest_end - tb->guest_start) {
+        fprintf(stderr, "scion: internal error: block at 0x%08x translates differently (%u instructions, was %u)\n",
+                tb->pc, r.ninsns, tb->ninsns);
+        abort();
+    }
+    tb->code = interp_prepare(r.ir);
+    m->stats.ir_restores++;
+    return true;
+}
+
 /* The block's baseline code, compiled on its first run (or again after the
  * code arena started over), or NULL to interpret it. */
 static BaselineFn baseline_code(Machine *m, TransBlock *tb)
@@ -229,6 +267,10 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
                            .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold,
                            .lookup = bl->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m)};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
+    if (tb->baseline.fn && !keeps_ir(m)) {
+        interp_free(tb->code);
+        tb->code = NULL;
+    }
     if (log_on(&m->log, LOG_OUT_ASM) && tb->baseline.fn) {
         /* perf names the memfd-backed code by arena offset, so give it too */
         log_printf(&m->log, "OUT for 0x%08x: [arena offset 0x%x]\n", tb->pc, baseline_arena_offset(bl, &tb->baseline));
@@ -348,7 +390,7 @@ int machine_run(Machine *m)
             mode |= page & ARM_MODEBIT_PAGE_MASK;
         }
         TransBlock *tb = find_block(m, prev, cpu->r[15], mode);
-        if (!tb)
+        if (!tb || (!tb->code && !baseline_current(m->baseline, &tb->baseline) && !restore_ir(m, tb)))
             return STEP_FETCH_FAULT;
         if (m->jit && jit_mode(m->jit) != JIT_CHECK)
             link_to(m, tb, kind);

@@ -28,6 +28,7 @@ typedef struct ExecStats {
     uint64_t baseline_blocks, baseline_insns; /* the same for the baseline tier */
     uint64_t jit_dispatches;             /* units entered from the dispatcher */
     uint64_t lookup_fills;               /* indirect-branch table entries written */
+    uint64_t ir_restores;                /* blocks translated again for a recompilation (exec.c keeps_ir) */
     /* Time the guest waited for synchronous compilation (-jit sync/always):
      * system boards leave it out of guest time, so a guest sees a slow
      * first run of a block as the same instant, not as lost time. */
@@ -60,6 +61,7 @@ typedef struct Machine {
     GuestFetchFn phys_fetch;
     Baseline *baseline;       /* tier 0.5, NULL when the host gives no executable memory */
     BaselineMode baseline_mode;
+    size_t code_arena_size;   /* -tb-size, read by machine_init (0: the default) */
     Jit *jit;                 /* NULL when the LLVM tier is off */
     const atomic_uint *jit_done; /* compiled units waiting to be installed */
     unsigned jit_threshold;   /* interpreted runs before a block is compiled */

@@ -3,21 +3,6 @@
 
 #include <string.h>
 
-void x64_byte(X64Buf *b, uint8_t v)
-{
-    if (b->len >= b->cap) {
-        b->overflow = true;
-        return;
-    }
-    b->p[b->len++] = v;
-}
-
-void x64_u32(X64Buf *b, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        x64_byte(b, (uint8_t)(v >> (8 * i)));
-}
-
 static bool fits_i8(int64_t v)
 {
     return v >= -128 && v <= 127;

@@ -46,8 +46,26 @@ typedef struct X64Buf {
     bool overflow;
 } X64Buf;
 
-void x64_byte(X64Buf *b, uint8_t v);
-void x64_u32(X64Buf *b, uint32_t v);
+/* Inline: every byte of generated code goes through these. */
+static inline void x64_byte(X64Buf *b, uint8_t v)
+{
+    if (b->len >= b->cap) {
+        b->overflow = true;
+        return;
+    }
+    b->p[b->len++] = v;
+}
+
+static inline void x64_u32(X64Buf *b, uint32_t v)
+{
+    if (b->cap - b->len < 4) {
+        b->len = b->cap;
+        b->overflow = true;
+        return;
+    }
+    for (int i = 0; i < 4; i++) /* little-endian, whatever the compiler's host */
+        b->p[b->len++] = (uint8_t)(v >> (8 * i));
+}
 
 /* reg <- [base + disp] with width 1/2 (zero-extended), 4 or 8. */
 void x64_load(X64Buf *b, unsigned width, X64Reg reg, X64Reg base, int32_t disp);

@@ -248,6 +248,7 @@ static VirtBoard *board_new(const VirtOptions *o, char *err, size_t errlen)
     }
     b->m.log.mask = o->log_mask;
     b->m.log.out = o->log_out ? o->log_out : stderr;
+    b->m.code_arena_size = o->tb_size;
     bus_init(&b->bus, &b->m.log);
     bus_add_ram(&b->bus, "ram", virt_memmap[VIRT_MEM].base, b->ram_size, b->ram);
     b->start_ns = virt_host_ns();

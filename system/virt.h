@@ -44,6 +44,7 @@ typedef struct VirtOptions {
     const char *jit_cache;  /* NULL: no persistent code cache */
     uint64_t jit_cache_max;
     unsigned jit_threshold;
+    size_t tb_size;         /* -tb-size: baseline code arena bytes (0: the default) */
     bool icount_given;      /* -icount was on the command line */
     /* Snapshots and migration. */
     const char *loadvm;     /* -loadvm FILE: start from this snapshot */

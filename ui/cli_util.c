@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/baseline.h"
 #include "backend/code_cache.h"
 #include "ui/cli_util.h"
 
@@ -33,6 +34,17 @@ bool cli_parse_size(const char *s, uint64_t *out)
     if (errno || end == s || *end || v == 0 || v > (UINT64_MAX >> shift))
         return false;
     *out = (uint64_t)v << shift;
+    return true;
+}
+
+bool cli_parse_tb_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || v < BASELINE_MIN_ARENA >> 20 || v > 2047)
+        return false;
+    *out = (size_t)v << 20;
     return true;
 }
 

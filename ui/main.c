@@ -37,6 +37,7 @@ typedef struct Options {
     const char *jit_cache; /* directory, "off", or NULL for the default */
     uint64_t jit_cache_max; /* bytes, 0 for the default */
     unsigned jit_threshold; /* 0 for the default */
+    size_t tb_size; /* bytes of the baseline code arena, 0 for the default */
     int prog_index; /* index in argv of PROGRAM */
 } Options;
 
@@ -69,9 +70,11 @@ static void usage(FILE *out)
             "  -jit-cache-max SIZE  bound of the code cache directory, in bytes or with\n"
             "                  a K, M or G suffix (default 256M); least recently\n"
             "                  used entries go first\n"
+            "  -tb-size N      baseline code arena of N MiB (default %zu); when it is\n"
+            "                  full, it starts over\n"
             "  --stats         print execution statistics at exit\n"
             "  -h, --help      this help\n"
-            "  --version       version\n", JIT_DEFAULT_THRESHOLD);
+            "  --version       version\n", JIT_DEFAULT_THRESHOLD, BASELINE_DEFAULT_ARENA >> 20);
 }
 
 /* Returns -1 to continue, or an exit status. */
@@ -106,6 +109,9 @@ static int parse_options(int argc, char **argv, Options *o)
             if (!cli_parse_size(argv[++i], &n) || n > 1000000000)
                 return cli_bad_usage("bad -jit-threshold '%s' (a positive count)", argv[i]);
             o->jit_threshold = (unsigned)n;
+        } else if (!strcmp(a, "-tb-size") && has_value) {
+            if (!cli_parse_tb_size(argv[++i], &o->tb_size))
+                return cli_bad_usage("bad -tb-size '%s' (MiB, 1 to 2047)", argv[i]);
         } else if (!strcmp(a, "-jit-cache-max") && has_value) {
             if (!cli_parse_size(argv[++i], &o->jit_cache_max))
                 return cli_bad_usage("bad -jit-cache-max size '%s' (a number with an optional K, M or G)", argv[i]);
@@ -219,6 +225,7 @@ static int run_program(const Options *o, int argc, char **argv)
     m->cpu.r[13] = sp;
     m->cpu.r[15] = info.start_pc & ~1u;
     m->cpu.thumb = info.start_pc & 1;
+    m->code_arena_size = o->tb_size;
     machine_init(m, guest_fetch, &p->mem, guest_protect_code_page, &p->mem);
     char cache_dir[PATH_MAX];
     m->jit_cache_max = o->jit_cache_max;

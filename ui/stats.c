@@ -30,8 +30,9 @@ void stats_print(const Machine *m, double seconds)
     fprintf(stderr, "scion stats: LLVM code: %llu blocks, %llu instructions; %llu entries from the dispatcher, "
             "%llu through chains or the lookup table\n", ull(k->jit_blocks), ull(k->jit_insns), ull(x->jit_dispatches),
             ull(k->jit_entries > x->jit_dispatches ? k->jit_entries - x->jit_dispatches : 0));
-    fprintf(stderr, "scion stats: translation: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses\n",
-            ull(c->translated), ull(c->invalidated), ull(c->lookups), ull(c->misses));
+    fprintf(stderr, "scion stats: translation: %llu blocks translated, %llu invalidated, %llu lookups, %llu misses, "
+            "%llu translated again after an arena reset\n",
+            ull(c->translated), ull(c->invalidated), ull(c->lookups), ull(c->misses), ull(x->ir_restores));
     fprintf(stderr, "scion stats: LLVM tier: %llu units compiled or loaded (%llu blocks), %.3f s compiling, "
             "%llu failed, %llu discarded, %llu retired\n", ull(js.units), ull(js.unit_blocks), js.compile_seconds,
             ull(js.failed), ull(js.discarded), ull(js.retired));

@@ -32,7 +32,8 @@ static void virt_usage(FILE *out)
             "                  time (0..10); timers fire at the same instruction every run\n"
             "  -rtc-base SECS  the RTC's time at power-on, in seconds since 1970\n"
             "                  (default: the host's clock)\n"
-            "  -jit MODE, -jit-cache DIR|off, -jit-cache-max SIZE, -jit-threshold N\n"
+            "  -jit MODE, -jit-cache DIR|off, -jit-cache-max SIZE, -jit-threshold N,\n"
+            "  -tb-size N\n"
             "                  as for user mode (scion run --help)\n"
             "  -baseline on|off  the baseline tier, or the IR interpreter in its place\n"
             "                  the LLVM tier, as for `scion run`\n"
@@ -114,6 +115,9 @@ static int parse_jit_option(VirtOptions *o, const char *a, const char *v)
         if (!cli_parse_size(v, &n) || n > 1000000000)
             return cli_bad_usage("bad -jit-threshold '%s' (a positive count)", v);
         o->jit_threshold = (unsigned)n;
+    } else if (!strcmp(a, "-tb-size")) {
+        if (!cli_parse_tb_size(v, &o->tb_size))
+            return cli_bad_usage("bad -tb-size '%s' (MiB, 1 to 2047)", v);
     } else if (!cli_parse_size(v, &o->jit_cache_max)) {
         return cli_bad_usage("bad -jit-cache-max size '%s' (a number with an optional K, M or G)", v);
     }
@@ -123,7 +127,7 @@ static int parse_jit_option(VirtOptions *o, const char *a, const char *v)
 static bool is_jit_option(const char *a)
 {
     return !strcmp(a, "-jit") || !strcmp(a, "-baseline") || !strcmp(a, "-jit-cache") ||
-           !strcmp(a, "-jit-threshold") || !strcmp(a, "-jit-cache-max");
+           !strcmp(a, "-jit-threshold") || !strcmp(a, "-jit-cache-max") || !strcmp(a, "-tb-size");
 }
 
 /* One option with its value v (NULL if the option takes none); returns -1
@@ -181,7 +185,7 @@ static int parse_one(VirtOptions *o, const char *a, char *v, const char **logfil
 static bool takes_value(const char *a)
 {
     static const char *const with_value[] = {"-kernel", "-initrd", "-append", "-dtb", "-m", "-drive", "-D", "-d",
-                                             "-jit", "-baseline", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-rng-seed", "-icount", "-rtc-base",
+                                             "-jit", "-baseline", "-jit-cache", "-jit-threshold", "-jit-cache-max", "-tb-size", "-rng-seed", "-icount", "-rtc-base",
                                              "-M", "-machine", "-cpu", "-serial", "-loadvm", "-snapshot-file", "-monitor", "-incoming",
                                              "-snapshot-at"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)

@@ -98,7 +98,7 @@ ScionRunner *scion_runner_new(bool want_jit)
             exit(2);
         }
     }
-    if (!(s->baseline = baseline_new())) {
+    if (!(s->baseline = baseline_new(0))) {
         fprintf(stderr, "difftest: no executable memory for the baseline tier\n");
         exit(2);
     }

@@ -155,7 +155,7 @@ START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
     env_init(&e);
-    Baseline *bl = baseline_new();
+    Baseline *bl = baseline_new(0);
     ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
     IrBlock *b = ir_block_new();
     for (unsigned op = 0; op < IR_OP_COUNT; op++) {
