@@ -5,6 +5,7 @@
 # one with snapshot=on), then poweroff -f, which must end scion with 0.
 #
 # Usage: boot_linux.sh SCION [JIT-MODE]
+# Environment: VIRT_OPTS, more scion options (word-split).
 # Expected values come from the host: the disk's sha256 from sha256sum(1),
 # the year from date(1), the written bytes read back from the image file.
 set -eu
@@ -30,7 +31,7 @@ DATA_SUM=$(sha256sum < "$W/data.img" | cut -d' ' -f1)
 SNAP_SUM=$(sha256sum < "$W/snap.img" | cut -d' ' -f1)
 
 mkfifo "$W/in"
-"$SCION" virt -m 256M -kernel "$KERNEL" -initrd "$INITRD" -append "console=ttyAMA0" -jit "$JIT" -jit-cache off \
+"$SCION" virt -m 256M -kernel "$KERNEL" -initrd "$INITRD" -append "console=ttyAMA0" -jit "$JIT" -jit-cache off ${VIRT_OPTS:-} \
     -drive file="$W/data.img",if=virtio,readonly=on -drive file="$W/rw.img",if=virtio \
     -drive file="$W/snap.img",if=virtio,snapshot=on < "$W/in" > "$W/out" 2>&1 &
 PID=$!
