@@ -550,15 +550,33 @@ static void emit_shift(Emit *e, const IrInsn *in, unsigned width, X64Shift op)
     put(e, in->dst, t);
 }
 
+/* 32-bit compare of a (in register a) with temp b; a is not changed. */
+static void compare_b(Emit *e, X64Reg a, IrTemp b)
+{
+    if (e->is_const[b] && e->konst[b] == 0)
+        x64_test_rr(&e->b, 4, a, a);
+    else
+        alu_b(e, X64_CMP, a, b);
+}
+
+/* A compare reads a 32-bit register, so an operand already in one is
+ * compared where it is, into a result register cleared beforehand
+ * (xor; cmp; setcc instead of mov; cmp; setcc; movzx).  target() never
+ * gives the result b's register, so the xor cannot clobber an operand
+ * unless a shares the result's register. */
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
     X64Reg t = target(e, in->dst, in->b);
-    get(e, t, in->a, 4);
-    if (e->is_const[in->b] && e->konst[in->b] == 0)
-        x64_test_rr(&e->b, 4, t, t);
-    else
-        alu_b(e, X64_CMP, t, in->b);
-    x64_setcc(&e->b, cc, t);
+    int a = reg_of(e, in->a);
+    if (a != BASELINE_NO_REG && a != (int)t) {
+        x64_alu_rr(&e->b, 4, X64_XOR, t, t);
+        compare_b(e, (X64Reg)a, in->b);
+        x64_setcc_byte(&e->b, cc, t);
+    } else {
+        get(e, t, in->a, 4);
+        compare_b(e, t, in->b);
+        x64_setcc(&e->b, cc, t);
+    }
     put(e, in->dst, t);
 }
 

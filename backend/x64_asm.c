@@ -247,12 +247,17 @@ void x64_shift_imm(X64Buf *b, unsigned width, X64Shift op, X64Reg reg, uint8_t n
     x64_byte(b, n);
 }
 
-void x64_setcc(X64Buf *b, X64Cond cc, X64Reg reg)
+void x64_setcc_byte(X64Buf *b, X64Cond cc, X64Reg reg)
 {
     prefix(b, false, false, 0, 0, reg, BYTE_RM);
     x64_byte(b, 0x0f);
     x64_byte(b, (uint8_t)(0x90 + cc));
     modrm_rr(b, 0, reg);
+}
+
+void x64_setcc(X64Buf *b, X64Cond cc, X64Reg reg)
+{
+    x64_setcc_byte(b, cc, reg);
     x64_extend(b, 1, false, reg, reg);
 }
 

@@ -102,7 +102,10 @@ void x64_test_rr(X64Buf *b, unsigned width, X64Reg a, X64Reg c);
 void x64_shift_cl(X64Buf *b, unsigned width, X64Shift op, X64Reg reg);
 void x64_shift_imm(X64Buf *b, unsigned width, X64Shift op, X64Reg reg, uint8_t n);
 /* reg <- 0 or 1 by condition (clobbers the upper bits: zero-extends). */
+/* reg = cc ? 1 : 0 (setcc, then zero-extends the byte). */
 void x64_setcc(X64Buf *b, X64Cond cc, X64Reg reg);
+/* The low byte only: for a register cleared before the flags were set. */
+void x64_setcc_byte(X64Buf *b, X64Cond cc, X64Reg reg);
 void x64_cmov(X64Buf *b, unsigned width, X64Cond cc, X64Reg dst, X64Reg src);
 void x64_bsr(X64Buf *b, X64Reg dst, X64Reg src);
 void x64_bswap(X64Buf *b, X64Reg reg);

@@ -55,6 +55,7 @@ static void test_rr(X64Buf *b) { x64_test_rr(b, 4, X64_RAX, X64_RAX); }
 static void shift_cl(X64Buf *b) { x64_shift_cl(b, 8, X64_SAR, X64_R13); }
 static void shift_imm(X64Buf *b) { x64_shift_imm(b, 4, X64_ROR, X64_RBP, 7); }
 static void setcc_sil(X64Buf *b) { x64_setcc(b, X64_CC_O, X64_RSI); }
+static void setcc_byte_r10(X64Buf *b) { x64_setcc_byte(b, X64_CC_E, X64_R10); }
 static void cmov(X64Buf *b) { x64_cmov(b, 4, X64_CC_NE, X64_RCX, X64_R9); }
 static void bsr(X64Buf *b) { x64_bsr(b, X64_RAX, X64_R12); }
 static void bswap(X64Buf *b) { x64_bswap(b, X64_R11); }
@@ -105,6 +106,7 @@ static const Case cases[] = {
     {"ror $0x7,%ebp", shift_imm},
     {"seto %sil", setcc_sil},
     {"movzbl %sil,%esi", NULL}, /* the second half of setcc */
+    {"sete %r10b", setcc_byte_r10},
     {"cmovne %r9d,%ecx", cmov},
     {"bsr %r12d,%eax", bsr},
     {"bswap %r11d", bswap},
