@@ -84,7 +84,8 @@ typedef struct Emit {
     size_t arena_start; /* the block's offset in the arena */
     SlowPath *slow;     /* one per softmmu access at most */
     size_t nslow;
-    bool start_pending; /* an INSN_START not yet stored */
+    bool start_pending; /* an INSN_START not yet stored (on some path to here) */
+    bool start_seen;    /* start_imm holds the latest INSN_START */
     bool mode_stored;   /* insn_mode holds stored_mode on every path to here */
     uint32_t stored_mode;
     uint64_t start_imm;
@@ -271,8 +272,19 @@ static void restore_live(Emit *e, const X64Reg saved[16], unsigned n)
     e->rsp_bias = 0;
 }
 
-/* Store a pending INSN_START: before anything that can fault, call out,
- * leave the block or branch, the state names the current instruction. */
+/* Jumps (direct or computed) go on at the next pc: nothing reads the
+ * instruction's own pc after them, unlike a syscall, an undefined
+ * instruction, a yield or a wait. */
+static bool exits_by_jump(uint8_t kind)
+{
+    return kind == IR_EXIT_JUMP || kind == IR_EXIT_INDIRECT;
+}
+
+/* Store a pending INSN_START: before anything that can fault, call out or
+ * leave the block other than by a jump, the state names the current
+ * instruction.  Branches inside the block do not store it: a label sets
+ * it pending again (its paths may disagree), which costs a second store
+ * only where something after the label needs it. */
 static void flush_start(Emit *e)
 {
     if (!e->start_pending)
@@ -950,13 +962,18 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
 {
     X64Buf *b = &e->b;
     switch ((IrOp)in->op) {
-    case IR_INSN_START: e->start_pending = true; e->start_imm = in->imm; break;
-    case IR_LABEL: flush_start(e); place_label(e, index); e->mode_stored = false; break;
-    case IR_BR: flush_start(e); jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
-    case IR_BRZ: flush_start(e); emit_branch(e, in, true); break;
-    case IR_BRNZ: flush_start(e); emit_branch(e, in, false); break;
+    case IR_INSN_START: e->start_pending = e->start_seen = true; e->start_imm = in->imm; break;
+    case IR_LABEL:
+        place_label(e, index);
+        e->start_pending = e->start_seen;
+        e->mode_stored = false;
+        break;
+    case IR_BR: jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
+    case IR_BRZ: emit_branch(e, in, true); break;
+    case IR_BRNZ: emit_branch(e, in, false); break;
     case IR_EXIT:
-        flush_start(e);
+        if (!exits_by_jump(in->aux))
+            flush_start(e);
         if (is_linkable(e, in)) {
             linkable_exit(e, in);
         } else if (is_looked_up(e, in)) {
@@ -969,7 +986,8 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         }
         break;
     case IR_EXIT_IND:
-        flush_start(e);
+        if (!exits_by_jump(in->aux))
+            flush_start(e);
         get(e, RCX, in->a, 4);
         if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT) {
             get(e, RDX, in->b, 4);
