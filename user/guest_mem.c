@@ -45,13 +45,6 @@ static void set_flags(GuestMem *g, uint32_t addr, uint32_t len, uint8_t value)
     memset(g->flags + (addr / GUEST_PAGE), value, len / GUEST_PAGE);
 }
 
-/* Big private anonymous mappings (xz's and bzip2's buffers) get
- * transparent huge pages where the host offers them on request: one fault
- * per 2 MiB instead of per page.  Small ones stay in 4 KiB pages, so a
- * sparsely used stack or heap costs no more memory than the guest
- * touches. */
-enum { HUGE_MAPPING = 4 << 20 };
-
 int guest_map_fixed(GuestMem *g, uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t offset)
 {
     if ((uint64_t)addr + len > GUEST_SPACE || (addr | len) % GUEST_PAGE)
@@ -63,8 +56,6 @@ int guest_map_fixed(GuestMem *g, uint32_t addr, uint32_t len, int prot, int flag
     void *p = mmap(g->base + addr, len, host_prot(gflags), hflags, fd, (off_t)offset);
     if (p == MAP_FAILED)
         return -errno;
-    if (fd < 0 && (flags & MAP_PRIVATE) && len >= HUGE_MAPPING)
-        madvise(p, len, MADV_HUGEPAGE);
     set_flags(g, addr, len, gflags);
     return 0;
 }
