@@ -115,23 +115,40 @@ workload() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# measure TAG N CMD...: run CMD N times (stdin $STDIN, stdout kept in
-# $W/TAG.out from the last run); prints "median_seconds max_rss_kib", or
-# "fail 0" with the error shown if any run fails.
+# run_once TAG CMD...: one run of CMD (stdin $STDIN, stdout kept in
+# $W/TAG.out); its "seconds max_rss_kib" go to $W/TAG.runs, or the error
+# is shown and $W/TAG.runs gets "fail".
+run_once() {
+    local tag=$1
+    shift
+    [[ $(tail -n 1 "$W/$tag.runs" 2>/dev/null) == fail ]] && return
+    if /usr/bin/time -f "%e %M" -o "$W/time" "$@" <"$STDIN" >"$W/$tag.out" 2>"$W/$tag.err"; then
+        cat "$W/time" >>"$W/$tag.runs"
+    else
+        say "!!! $tag failed: $*" >&2
+        say "!!! $(tail -n 3 "$W/$tag.err" | grep -v '^Command exited' || true)" >&2
+        echo fail >>"$W/$tag.runs"
+    fi
+}
+
+# summary TAG: "median_seconds max_rss_kib" of TAG's runs, or "fail 0";
+# forgets them.
+summary() {
+    local f=$W/$1.runs
+    if grep -q '^fail' "$f"; then
+        echo "fail 0"
+    else
+        echo "$(cut -d' ' -f1 "$f" | median) $(cut -d' ' -f2 "$f" | sort -n | tail -n 1)"
+    fi
+    rm -f "$f"
+}
+
+# measure TAG N CMD...: run CMD N times; prints summary TAG.
 measure() {
-    local tag=$1 n=$2 times=() rss=0 t r i
+    local tag=$1 n=$2 i
     shift 2
-    for ((i = 0; i < n; i++)); do
-        if ! /usr/bin/time -f "%e %M" -o "$W/time" "$@" <"$STDIN" >"$W/$tag.out" 2>"$W/$tag.err"; then
-            say "!!! $tag failed: $*" >&2
-            say "!!! $(tail -n 3 "$W/$tag.err" | grep -v '^Command exited' || true)" >&2
-            echo "fail 0"; return
-        fi
-        read -r t r <"$W/time"
-        times+=("$t")
-        ((r > rss)) && rss=$r
-    done
-    echo "$(printf '%s\n' "${times[@]}" | median) $rss"
+    for ((i = 0; i < n; i++)); do run_once "$tag" "$@"; done
+    summary "$tag"
 }
 
 # 7z b's figure of merit: the total rating (MIPS), last field of "Tot:".
@@ -149,9 +166,16 @@ declare -a RQ=() RN=()   # ratios for the geometric means
 for name in "${WORKLOADS[@]}"; do
     workload "$name"
     nat=n/a; qemu=n/a; sc=n/a; qrss=n/a; srss=n/a; _r=
-    [[ -n ${NATIVE[$PROG]:-} ]] && read -r nat _r <<<"$(measure native "$RUNS" "${NATIVE[$PROG]}" "${ARGS[@]}")"
-    ((HAVE_QEMU)) && read -r qemu qrss <<<"$(measure qemu "$RUNS" qemu-arm -L "$SYSROOT" "$ARM/$PROG" "${ARGS[@]}")"
-    read -r sc srss <<<"$(measure scion "$RUNS" "$SCION" run "${SCION_OPTV[@]}" -L "$SYSROOT" "$ARM/$PROG" "${ARGS[@]}")"
+    # The runners take turns, so load that comes and goes on the host
+    # (this is a shared VM) falls on all of them alike.
+    for ((i = 0; i < RUNS; i++)); do
+        [[ -n ${NATIVE[$PROG]:-} ]] && run_once native "${NATIVE[$PROG]}" "${ARGS[@]}"
+        ((HAVE_QEMU)) && run_once qemu qemu-arm -L "$SYSROOT" "$ARM/$PROG" "${ARGS[@]}"
+        run_once scion "$SCION" run "${SCION_OPTV[@]}" -L "$SYSROOT" "$ARM/$PROG" "${ARGS[@]}"
+    done
+    [[ -n ${NATIVE[$PROG]:-} ]] && read -r nat _r <<<"$(summary native)"
+    ((HAVE_QEMU)) && read -r qemu qrss <<<"$(summary qemu)"
+    read -r sc srss <<<"$(summary scion)"
 
     # Output check.  Deterministic workloads: stdout must be byte-identical
     # across runners.  7z b prints timings, so there it must finish with a
@@ -208,8 +232,12 @@ for c in "busybox true" "busybox --help" "ls -l /"; do
     esac
     read -r -a cargs <<<"${c#* }"
     q=n/a; qr=n/a
-    ((HAVE_QEMU)) && read -r q qr <<<"$(measure qemu 5 qemu-arm -L "$SYSROOT" "$prog" "${cargs[@]}")"
-    read -r s sr <<<"$(measure scion 5 "$SCION" run "${SCION_OPTV[@]}" -L "$SYSROOT" "$prog" "${cargs[@]}")"
+    for ((i = 0; i < 5; i++)); do # taking turns, as above
+        ((HAVE_QEMU)) && run_once qemu qemu-arm -L "$SYSROOT" "$prog" "${cargs[@]}"
+        run_once scion "$SCION" run "${SCION_OPTV[@]}" -L "$SYSROOT" "$prog" "${cargs[@]}"
+    done
+    ((HAVE_QEMU)) && read -r q qr <<<"$(summary qemu)"
+    read -r s sr <<<"$(summary scion)"
     [[ $q == fail || $s == fail ]] && problem "cold start $c: a runner failed"
     printf "$cfmt" "$c" "$q" "$qr" "$s" "$sr" "$(ratio "$s" "$q")"
 done
