@@ -181,7 +181,9 @@ static void migration_free(VirtBoard *b)
 static void report(VirtBoard *b, Monitor *mon, const char *msg)
 {
     snprintf(b->migrate_info, sizeof b->migrate_info, "%s", msg);
-    monitor_printf(mon, "%s\n", msg);
+    char line[sizeof b->migrate_info + 1];
+    snprintf(line, sizeof line, "%s\n", msg);
+    monitor_notify(mon, line);
     fprintf(stderr, "scion: %s\n", msg);
 }
 

@@ -52,6 +52,17 @@ void monitor_printf(Monitor *mon, const char *fmt, ...)
         write_all(mon->reply_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/* Not a reply: nobody asked just now.  With no socket client and the
+ * console switched to the guest, the console is the guest's serial output,
+ * and a notice there would land in the middle of the guest's lines. */
+void monitor_notify(Monitor *mon, const char *msg)
+{
+    if (mon->client.fd >= 0)
+        write_all(mon->client.fd, msg, strlen(msg));
+    else if (mon->console_active)
+        write_all(mon->console.fd, msg, strlen(msg));
+}
+
 bool monitor_listen(Monitor *mon, const char *spec, char *err, size_t errlen)
 {
     const char *path = sock_uri_unix_path(spec);

@@ -52,6 +52,10 @@ void monitor_console_input(Monitor *mon, const char *bytes, size_t len, MonitorC
 /* Switches the console to the monitor (prints a prompt) or back to the guest. */
 void monitor_console_toggle(Monitor *mon);
 void monitor_printf(Monitor *mon, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A notice nobody asked for now (a migration that ended): to the socket's
+ * client if one is connected, to the console if it is switched to the
+ * monitor, else nowhere (callers log it on stderr too). */
+void monitor_notify(Monitor *mon, const char *msg);
 /* The socket's file descriptors to wait on (for the board's idle poll):
  * returns how many were written to fds (at most 2). */
 unsigned monitor_fds(const Monitor *mon, int fds[2]);

@@ -87,6 +87,9 @@ wait_for "$W/src.err" "migration completed\|migration failed" 120
 grep -q "migration completed" "$W/src.err" || fail "the migration failed"
 wait_for "$W/dst.err" "incoming migration loaded" 30
 sleep 0.5
+# The notice is for the monitor and stderr: with no monitor client left it
+# must not land in the guest's console output, between two of its lines.
+grep -aq "migration completed" "$W/src.out" && fail "the migration's notice went into the guest's console output"
 grep -q "still locked" "$W/dst.err" && fail "the target could not take the disk's lock over"
 last=$(grep -a '^count' "$W/src.out" | tail -1)
 # Let the target count on for a while.
