@@ -21,6 +21,8 @@ typedef struct Pass {
     Word *words;
     size_t nwords;
     Scratch *scratch;
+    bool *is_const; /* per temp: a MOVI, whose value is konst */
+    uint32_t *konst;
     uint32_t known_gen, pending_gen;
     bool memory_calls;
 } Pass;
@@ -76,6 +78,43 @@ static void store32(Pass *p, IrInsn *in, size_t i)
     w->known_gen = p->is64[in->a] ? 0 : p->known_gen;
 }
 
+static bool constant(const Pass *p, IrTemp t, uint32_t value)
+{
+    return t < p->c->ntemps && p->is_const[t] && p->konst[t] == value;
+}
+
+/* The value of an op that its constant operands decide, if they do.  The
+ * compare forms are SUBS/CMP with #0 (x + ~0 + 1: always carries, never
+ * overflows) and ADDS/CMN with #0 (x + 0 + 0: neither). */
+static bool folded_value(const Pass *p, const IrInsn *in, uint32_t *v)
+{
+    bool adds_zero = (constant(p, in->b, 0xffffffffu) && constant(p, in->c, 1)) ||
+                     (constant(p, in->b, 0) && constant(p, in->c, 0));
+    switch (in->op) {
+    case IR_NOT:
+        *v = ~p->konst[in->a];
+        return p->is_const[in->a]; /* NOT's operand is always a temp */
+    case IR_ADDC:
+        *v = constant(p, in->c, 1);
+        return adds_zero;
+    case IR_ADDV:
+        *v = 0;
+        return adds_zero;
+    default: return false;
+    }
+}
+
+static void fold_constants(Pass *p, IrInsn *in)
+{
+    uint32_t v;
+    if (folded_value(p, in, &v))
+        *in = (IrInsn){.op = IR_MOVI, .dst = in->dst, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = v};
+    if (in->op == IR_MOVI) {
+        p->is_const[in->dst] = true;
+        p->konst[in->dst] = (uint32_t)in->imm;
+    }
+}
+
 static void forward_pass(Pass *p)
 {
     InterpCode *c = p->c;
@@ -85,6 +124,7 @@ static void forward_pass(Pass *p)
         for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
             if (*args[k] < c->ntemps)
                 *args[k] = p->alias[*args[k]];
+        fold_constants(p, in);
         switch (in->op) {
         case IR_LDS32: load32(p, in, i); break;
         case IR_STS32: store32(p, in, i); break;
@@ -166,6 +206,8 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     p.removed = scratch_zalloc(s, code->count + 1, sizeof *p.removed);
     p.is64 = scratch_zalloc(s, code->ntemps, sizeof *p.is64);
     p.alias = scratch_alloc(s, code->ntemps, sizeof *p.alias);
+    p.is_const = scratch_zalloc(s, code->ntemps, sizeof *p.is_const);
+    p.konst = scratch_zalloc(s, code->ntemps, sizeof *p.konst);
     p.words = scratch_zalloc(s, p.nwords, sizeof *p.words);
     memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
     for (unsigned t = 0; t < code->ntemps; t++)

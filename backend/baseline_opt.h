@@ -8,6 +8,8 @@
  *     nothing in between that could observe it (a load of that word, a
  *     helper call, a guest memory access that may fault, a branch or an
  *     exit), is dropped;
+ *   - NOT of a constant, and the carry and overflow of adding zero (CMP,
+ *     SUBS, CMN, ADDS with #0), become constants;
  *   - ops whose results nobody reads are dropped, except guest loads (they
  *     may fault) and helper calls.
  * Branch targets (op indices, as interp_prepare leaves them) are remapped.

@@ -29,10 +29,25 @@ static IrTemp logical_result(IrBlock *ir, DpKind k, IrTemp a, IrTemp b)
     }
 }
 
+/* ADD, SUB and RSB as one op: the flags, if wanted, come from the
+ * x + y + carry_in form below. */
+static IrTemp plain_result(IrBlock *ir, DpKind k, IrTemp a, IrTemp b)
+{
+    switch (k) {
+    case DP_ADD: return ir_op2(ir, IR_ADD, a, b);
+    case DP_SUB: return ir_op2(ir, IR_SUB, a, b);
+    case DP_RSB: return ir_op2(ir, IR_SUB, b, a);
+    default: return IR_NO_TEMP;
+    }
+}
+
 /* Arithmetic as x + y + carry_in with ARM's operand inversions. */
 static IrTemp arith_result(LowerCtx *ctx, DpKind k, IrTemp a, IrTemp b, bool set_flags)
 {
     IrBlock *ir = ctx->ir;
+    IrTemp plain = plain_result(ir, k, a, b);
+    if (plain != IR_NO_TEMP && !set_flags)
+        return plain;
     IrTemp x = a, y = b, cin;
     switch (k) {
     case DP_ADD: cin = ir_movi(ir, 0); break;
@@ -42,7 +57,7 @@ static IrTemp arith_result(LowerCtx *ctx, DpKind k, IrTemp a, IrTemp b, bool set
     case DP_RSB: x = b; y = ir_op1(ir, IR_NOT, a); cin = ir_movi(ir, 1); break;
     default: /* RSC */ x = b; y = ir_op1(ir, IR_NOT, a); cin = lower_get_c(ctx); break;
     }
-    IrTemp r = ir_op2(ir, IR_ADD, ir_op2(ir, IR_ADD, x, y), cin);
+    IrTemp r = plain != IR_NO_TEMP ? plain : ir_op2(ir, IR_ADD, ir_op2(ir, IR_ADD, x, y), cin);
     if (set_flags) {
         IrTemp c = ir_op3(ir, IR_ADDC, x, y, cin);
         IrTemp v = ir_op3(ir, IR_ADDV, x, y, cin);
