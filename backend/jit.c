@@ -191,6 +191,20 @@ static bool ensure_backend(Jit *j)
 
 /* --- compiling (on the LLVM thread) ------------------------------------ */
 
+/* Field by field: IrInsn has padding before imm, whose bytes are whatever
+ * the allocator left there and would make every key differ run to run. */
+static void hash_ir(Sha256 *h, const InterpCode *code)
+{
+    for (size_t i = 0; i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        uint8_t packed[18] = {in->op, in->aux};
+        const uint16_t temps[4] = {in->dst, in->a, in->b, in->c};
+        memcpy(packed + 2, temps, sizeof temps);
+        memcpy(packed + 10, &in->imm, sizeof in->imm);
+        sha256_update(h, packed, sizeof packed);
+    }
+}
+
 static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
 {
     Sha256 h;
@@ -209,7 +223,7 @@ static void code_key(Jit *j, const JitRegion *r, uint8_t key[SHA256_SIZE])
         uint32_t words[6] = {m->pc, m->mode, m->guest_start, m->guest_end, m->ninsns, m->cost};
         sha256_update(&h, words, sizeof words);
         sha256_update(&h, r->bytes[i], m->guest_end - m->guest_start);
-        sha256_update(&h, m->code->insns, m->code->count * sizeof *m->code->insns);
+        hash_ir(&h, m->code);
     }
     sha256_final(&h, key);
 }
