@@ -21,6 +21,15 @@ typedef struct Pass {
     Word *words;
     size_t nwords;
     Scratch *scratch;
+    /* A conditional instruction: a forward branch over its ops to a label
+     * that nothing else reaches.  At the label, what was known at the
+     * branch still holds except the words set on the way (touched). */
+    uint32_t *label_refs; /* per op index: branches to it */
+    size_t skip_label;    /* NONE when no such branch is open */
+    uint32_t skip_gen;
+    uint32_t touched[16];
+    unsigned ntouched;    /* more than 16: too many to remember */
+    uint32_t *def;  /* per temp: the op that sets it (NONE before it) */
     bool *is_const; /* per temp: a MOVI, whose value is konst */
     uint32_t *konst;
     uint32_t known_gen, pending_gen;
@@ -43,9 +52,20 @@ static Word *word(Pass *p, uint64_t off)
     return w < p->nwords ? &p->words[w] : NULL;
 }
 
+static void touch(Pass *p, const Word *w)
+{
+    if (p->skip_label == NONE)
+        return;
+    if (p->ntouched < sizeof p->touched / sizeof *p->touched)
+        p->touched[p->ntouched] = (uint32_t)(w - p->words);
+    p->ntouched++;
+}
+
 static void forget_word(Pass *p, uint64_t off)
 {
     Word *w = word(p, off);
+    if (w)
+        touch(p, w);
     if (w)
         w->known_gen = w->pending_gen = 0; /* generations start at 1 */
 }
@@ -60,6 +80,7 @@ static void load32(Pass *p, IrInsn *in, size_t i)
         p->removed[i] = true;
         return;
     }
+    touch(p, w);
     w->known = in->dst;
     w->known_gen = p->known_gen;
     w->pending_gen = 0; /* the store before is observed */
@@ -72,6 +93,7 @@ static void store32(Pass *p, IrInsn *in, size_t i)
         return;
     if (w->pending_gen == p->pending_gen)
         p->removed[w->pending] = true; /* overwritten before anyone looked */
+    touch(p, w);
     w->pending = (uint32_t)i;
     w->pending_gen = p->pending_gen;
     w->known = in->a;
@@ -104,15 +126,58 @@ static bool folded_value(const Pass *p, const IrInsn *in, uint32_t *v)
     }
 }
 
-static void fold_constants(Pass *p, IrInsn *in)
+/* r = ADD (ADD x K) -K, CMP/SUBS #0's result in its add-with-carry form:
+ * r is x. */
+static bool cancels_out(const Pass *p, const IrInsn *in)
+{
+    if (in->op != IR_ADD || in->b >= p->c->ntemps || !p->is_const[in->b] || p->def[in->a] == NONE)
+        return false;
+    const IrInsn *s = &p->c->insns[p->def[in->a]];
+    return s->op == IR_ADD && constant(p, s->b, 0u - p->konst[in->b]);
+}
+
+static void fold_constants(Pass *p, IrInsn *in, size_t i)
 {
     uint32_t v;
+    if (ir_op_info[in->op].result != IR_RESULT_V)
+        p->def[in->dst] = (uint32_t)i;
+    if (cancels_out(p, in)) {
+        p->alias[in->dst] = p->c->insns[p->def[in->a]].a;
+        p->removed[i] = true;
+        return;
+    }
     if (folded_value(p, in, &v))
         *in = (IrInsn){.op = IR_MOVI, .dst = in->dst, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = v};
     if (in->op == IR_MOVI) {
         p->is_const[in->dst] = true;
         p->konst[in->dst] = (uint32_t)in->imm;
     }
+}
+
+static void branch(Pass *p, const IrInsn *in, size_t i)
+{
+    p->pending_gen++;
+    if (in->op == IR_BR || in->imm <= i || p->label_refs[in->imm] != 1)
+        return;
+    p->skip_label = in->imm;
+    p->skip_gen = p->known_gen;
+    p->ntouched = 0;
+}
+
+/* A merge forgets everything; the end of a conditional instruction only
+ * the words its ops set (the skipped path left them as they were). */
+static void label(Pass *p, size_t i)
+{
+    p->pending_gen++;
+    bool skip = i == p->skip_label && p->known_gen == p->skip_gen &&
+                p->ntouched <= sizeof p->touched / sizeof *p->touched;
+    p->skip_label = NONE;
+    if (!skip) {
+        p->known_gen++;
+        return;
+    }
+    for (unsigned k = 0; k < p->ntouched; k++)
+        p->words[p->touched[k]].known_gen = 0;
 }
 
 static void forward_pass(Pass *p)
@@ -124,15 +189,18 @@ static void forward_pass(Pass *p)
         for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
             if (*args[k] < c->ntemps)
                 *args[k] = p->alias[*args[k]];
-        fold_constants(p, in);
+        fold_constants(p, in, i);
+        if (p->removed[i])
+            continue;
         switch (in->op) {
         case IR_LDS32: load32(p, in, i); break;
         case IR_STS32: store32(p, in, i); break;
         case IR_LDS64:
         case IR_STS64: forget_word(p, in->imm); forget_word(p, in->imm + 4); break;
-        case IR_LABEL: p->known_gen++; p->pending_gen++; break;
+        case IR_LABEL: label(p, i); break;
         case IR_CALL: p->known_gen++; p->pending_gen++; break;
-        case IR_BR: case IR_BRZ: case IR_BRNZ: case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; break;
+        case IR_BR: case IR_BRZ: case IR_BRNZ: branch(p, in, i); break;
+        case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; break;
         default:
             if (is_guest_memory(in->op)) {
                 p->pending_gen++; /* a fault shows the state as it is */
@@ -206,6 +274,16 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     p.removed = scratch_zalloc(s, code->count + 1, sizeof *p.removed);
     p.is64 = scratch_zalloc(s, code->ntemps, sizeof *p.is64);
     p.alias = scratch_alloc(s, code->ntemps, sizeof *p.alias);
+    p.label_refs = scratch_zalloc(s, code->count + 1, sizeof *p.label_refs);
+    p.skip_label = NONE;
+    for (size_t i = 0; i < code->count; i++) {
+        uint8_t op = code->insns[i].op;
+        if ((op == IR_BR || op == IR_BRZ || op == IR_BRNZ) && code->insns[i].imm < code->count)
+            p.label_refs[code->insns[i].imm]++;
+    }
+    p.def = scratch_alloc(s, code->ntemps, sizeof *p.def);
+    for (unsigned t = 0; t < code->ntemps; t++)
+        p.def[t] = NONE;
     p.is_const = scratch_zalloc(s, code->ntemps, sizeof *p.is_const);
     p.konst = scratch_zalloc(s, code->ntemps, sizeof *p.konst);
     p.words = scratch_zalloc(s, p.nwords, sizeof *p.words);

@@ -29,15 +29,15 @@ static IrTemp logical_result(IrBlock *ir, DpKind k, IrTemp a, IrTemp b)
     }
 }
 
-/* ADD, SUB and RSB as one op: the flags, if wanted, come from the
- * x + y + carry_in form below. */
+/* ADD, SUB and RSB without flags as one op.  With flags they keep the
+ * x + y + carry_in form below, which the baseline tier compiles as one
+ * host add with carry giving the result and both flags. */
 static IrTemp plain_result(IrBlock *ir, DpKind k, IrTemp a, IrTemp b)
 {
     switch (k) {
     case DP_ADD: return ir_op2(ir, IR_ADD, a, b);
     case DP_SUB: return ir_op2(ir, IR_SUB, a, b);
-    case DP_RSB: return ir_op2(ir, IR_SUB, b, a);
-    default: return IR_NO_TEMP;
+    default: return ir_op2(ir, IR_SUB, b, a); /* RSB */
     }
 }
 
@@ -45,9 +45,8 @@ static IrTemp plain_result(IrBlock *ir, DpKind k, IrTemp a, IrTemp b)
 static IrTemp arith_result(LowerCtx *ctx, DpKind k, IrTemp a, IrTemp b, bool set_flags)
 {
     IrBlock *ir = ctx->ir;
-    IrTemp plain = plain_result(ir, k, a, b);
-    if (plain != IR_NO_TEMP && !set_flags)
-        return plain;
+    if (!set_flags && (k == DP_ADD || k == DP_SUB || k == DP_RSB))
+        return plain_result(ir, k, a, b);
     IrTemp x = a, y = b, cin;
     switch (k) {
     case DP_ADD: cin = ir_movi(ir, 0); break;
@@ -57,7 +56,7 @@ static IrTemp arith_result(LowerCtx *ctx, DpKind k, IrTemp a, IrTemp b, bool set
     case DP_RSB: x = b; y = ir_op1(ir, IR_NOT, a); cin = ir_movi(ir, 1); break;
     default: /* RSC */ x = b; y = ir_op1(ir, IR_NOT, a); cin = lower_get_c(ctx); break;
     }
-    IrTemp r = plain != IR_NO_TEMP ? plain : ir_op2(ir, IR_ADD, ir_op2(ir, IR_ADD, x, y), cin);
+    IrTemp r = ir_op2(ir, IR_ADD, ir_op2(ir, IR_ADD, x, y), cin);
     if (set_flags) {
         IrTemp c = ir_op3(ir, IR_ADDC, x, y, cin);
         IrTemp v = ir_op3(ir, IR_ADDV, x, y, cin);

@@ -1,0 +1,198 @@
+/* The baseline tier's IR clean-up (backend/baseline_opt.c) on small blocks
+ * built by hand: what it must drop or fold, and what it must keep.  That
+ * the result computes the same as the interpreter is the guest tests'
+ * business (guest-baseline-check); this checks the optimisations happen
+ * and stop where they must. */
+#include <check.h>
+#include <stddef.h>
+
+#include "backend/baseline_opt.h"
+#include "translator/ir.h"
+
+#define R0 0x10
+#define R1 0x14
+#define R2 0x18
+#define FLAG_Z 0x40
+
+typedef struct Optimised {
+    IrBlock *block;
+    InterpCode *code;
+    InterpCode out;
+    Scratch scratch;
+} Optimised;
+
+static void optimise(Optimised *o)
+{
+    const char *err = ir_validate(o->block);
+    ck_assert_msg(err == NULL, "hand-built block is invalid: %s", err);
+    o->code = interp_prepare(o->block);
+    o->scratch = (Scratch){0};
+    scratch_reset(&o->scratch);
+    baseline_optimize(o->code, false, &o->out, &o->scratch);
+}
+
+static void release(Optimised *o)
+{
+    scratch_free(&o->scratch);
+    interp_free(o->code);
+    ir_block_free(o->block);
+}
+
+/* The op of `c` that sets temp t. */
+static const IrInsn *setter(const InterpCode *c, IrTemp t)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (ir_op_info[c->insns[i].op].result != IR_RESULT_V && c->insns[i].dst == t)
+            return &c->insns[i];
+    ck_abort_msg("no op sets t%u", t);
+    return NULL;
+}
+
+/* The value stored to state word `off`, which must be a constant. */
+static uint64_t stored_constant(const InterpCode *c, uint64_t off)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (c->insns[i].op == IR_STS32 && c->insns[i].imm == off) {
+            const IrInsn *v = setter(c, c->insns[i].a);
+            ck_assert_uint_eq(v->op, IR_MOVI);
+            return v->imm;
+        }
+    ck_abort_msg("no store to 0x%llx", (unsigned long long)off);
+    return 0;
+}
+
+static unsigned count_ops(const InterpCode *c, IrOp op, uint64_t imm)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < c->count; i++)
+        n += c->insns[i].op == op && (op != IR_LDS32 || c->insns[i].imm == imm);
+    return n;
+}
+
+/* ADDNE r1, r1, #1 then a read of r0 and r1: r0 is still known after the
+ * conditional op (its skipped path left r0 alone), r1 is not. */
+START_TEST(a_conditional_op_forgets_only_what_it_sets)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp r0 = ir_lds32(b, R0);
+    IrLabel skip = ir_new_label(b);
+    ir_brnz(b, ir_lds32(b, FLAG_Z), skip);
+    ir_sts32(b, R1, ir_op2(b, IR_ADD, ir_lds32(b, R1), ir_movi(b, 1)));
+    ir_label(b, skip);
+    ir_sts32(b, R0, ir_op2(b, IR_ADD, ir_lds32(b, R0), ir_lds32(b, R1)));
+    ir_sts32(b, R1, r0);
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R0), 1);
+    ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R1), 2);
+    release(&o);
+}
+END_TEST
+
+/* A label two branches reach is a merge: nothing known before it holds. */
+START_TEST(a_merge_forgets_everything)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp r0 = ir_lds32(b, R0);
+    IrLabel join = ir_new_label(b);
+    IrTemp z = ir_lds32(b, FLAG_Z);
+    ir_brnz(b, z, join);
+    ir_brz(b, ir_lds32(b, R1), join);
+    ir_sts32(b, R1, ir_movi(b, 5));
+    ir_label(b, join);
+    ir_sts32(b, R1, ir_lds32(b, R0));
+    ir_sts32(b, R2, r0); /* keeps the first load */
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R0), 2);
+    release(&o);
+}
+END_TEST
+
+/* A helper call between the branch and the label may change any word. */
+START_TEST(a_call_inside_a_conditional_op_forgets_everything)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp r0 = ir_lds32(b, R0);
+    IrLabel skip = ir_new_label(b);
+    ir_brnz(b, ir_lds32(b, FLAG_Z), skip);
+    ir_call(b, 0, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP);
+    ir_label(b, skip);
+    ir_sts32(b, R1, ir_lds32(b, R0));
+    ir_sts32(b, R2, r0); /* keeps the first load */
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R0), 2);
+    release(&o);
+}
+END_TEST
+
+/* CMP r0, #0 as the translator lowers it: x + ~0 + 1 with carry and
+ * overflow.  The sum is r0 itself, the carry 1, the overflow 0. */
+START_TEST(compare_with_zero_folds)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp x = ir_lds32(b, R0);
+    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, 0));
+    IrTemp one = ir_movi(b, 1);
+    IrTemp r = ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one);
+    ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
+    ir_sts32(b, FLAG_Z + 4, ir_op3(b, IR_ADDC, x, y, one));
+    ir_sts32(b, FLAG_Z + 8, ir_op3(b, IR_ADDV, x, y, one));
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADD, 0), 0);
+    ck_assert_uint_eq(count_ops(&o.out, IR_NOT, 0), 0);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADDC, 0), 0);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADDV, 0), 0);
+    for (size_t i = 0; i < o.out.count; i++)
+        if (o.out.insns[i].op == IR_SETEQ)
+            ck_assert_uint_eq(o.out.insns[i].a, x);
+    ck_assert_uint_eq(stored_constant(&o.out, FLAG_Z + 4), 1);
+    ck_assert_uint_eq(stored_constant(&o.out, FLAG_Z + 8), 0);
+    release(&o);
+}
+END_TEST
+
+/* CMP r0, #5 keeps its add-with-carry group: only the NOT folds. */
+START_TEST(compare_with_nonzero_keeps_its_flags)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp x = ir_lds32(b, R0);
+    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, 5));
+    IrTemp one = ir_movi(b, 1);
+    IrTemp r = ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one);
+    ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
+    ir_sts32(b, FLAG_Z + 4, ir_op3(b, IR_ADDC, x, y, one));
+    ir_sts32(b, FLAG_Z + 8, ir_op3(b, IR_ADDV, x, y, one));
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADD, 0), 2);
+    ck_assert_uint_eq(count_ops(&o.out, IR_NOT, 0), 0);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADDC, 0), 1);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADDV, 0), 1);
+    release(&o);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("baseline_opt");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, a_conditional_op_forgets_only_what_it_sets);
+    tcase_add_test(tc, a_merge_forgets_everything);
+    tcase_add_test(tc, a_call_inside_a_conditional_op_forgets_everything);
+    tcase_add_test(tc, compare_with_zero_folds);
+    tcase_add_test(tc, compare_with_nonzero_keeps_its_flags);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
