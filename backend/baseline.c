@@ -342,6 +342,18 @@ static void add_counter(Emit *e, size_t off, uint32_t v)
     x64_store(&e->b, 8, RBX, (int32_t)off, RAX);
 }
 
+/* Must a linked exit look at CpuCommon.exit_request first?  A run of
+ * chained blocks that never leaves them has to jump backwards sooner or
+ * later (a chain of jumps to ever higher pcs ends), and indirect exits look
+ * themselves, so in user mode forward jumps skip the test and a request
+ * (a signal, code invalidated by another thread) is seen at the next
+ * backward one.  System mode tests every exit: an interrupt's latency
+ * counts there. */
+static bool exit_tests_request(const Emit *e, const IrInsn *in)
+{
+    return e->softmmu || ir_exit_pc(in) <= e->req->pc;
+}
+
 /* A direct exit that the dispatcher can link to its successor: unless an
  * exit is requested, jump through a rel32 that starts out pointing at the
  * stub below, which returns with CpuCommon.baseline_exit naming this exit. */
@@ -349,12 +361,17 @@ static void linkable_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
     unsigned index = e->nsites++;
-    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
-    size_t requested = x64_jcc_fwd(b, X64_CC_NE);
+    bool test = exit_tests_request(e, in);
+    size_t requested = 0;
+    if (test) {
+        x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
+        requested = x64_jcc_fwd(b, X64_CC_NE);
+    }
     e->site_at[index] = x64_jmp_fwd(b);
     e->site_pc[index] = ir_exit_pc(in);
     e->site_mode[index] = ir_exit_mode(in);
-    x64_patch(b, requested);
+    if (test)
+        x64_patch(b, requested);
     x64_patch(b, e->site_at[index]);
     x64_mov_imm(b, RAX, e->req->tag | index);
     x64_store(b, 8, RBX, offsetof(CpuCommon, baseline_exit), RAX);
