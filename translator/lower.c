@@ -126,6 +126,14 @@ IrTemp lower_cond(LowerCtx *ctx, int cond)
     return (cond & 1) ? not1(b, r) : r;
 }
 
+void lower_skip_unless(LowerCtx *ctx, int cond, IrLabel skip)
+{
+    if ((cond & 1) && cond < 14)
+        ir_brnz(ctx->ir, lower_cond(ctx, cond & ~1), skip);
+    else
+        ir_brz(ctx->ir, lower_cond(ctx, cond), skip);
+}
+
 /* --- shifter ----------------------------------------------------------- */
 
 static IrTemp bit_at(IrBlock *b, IrTemp v, IrTemp pos)

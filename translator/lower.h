@@ -90,6 +90,9 @@ void lower_set_v(LowerCtx *ctx, IrTemp v);
 IrTemp lower_get_c(LowerCtx *ctx);
 /* 1 if condition code cond (0..13) passes, built from the flag words. */
 IrTemp lower_cond(LowerCtx *ctx, int cond);
+/* Branch to skip unless cond holds: an odd condition (NE, CC, ...) is its
+ * even one's value branched on the other way, with no NOT in between. */
+void lower_skip_unless(LowerCtx *ctx, int cond, IrLabel skip);
 
 /* --- shifter ----------------------------------------------------------- */
 /* Shift value by an immediate amount (ARM DecodeImmShift semantics already

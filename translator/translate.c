@@ -99,7 +99,7 @@ static void lower_one(Translator *t, LowerCtx *ctx)
     }
     if (cond != 14) {
         skip = ir_new_label(ctx->ir);
-        ir_brz(ctx->ir, lower_cond(ctx, cond), skip);
+        lower_skip_unless(ctx, cond, skip);
     }
     TranslateFn fn = t->table[insn->id];
     if (!fn || !fn(ctx))
