@@ -130,21 +130,28 @@ START_TEST(a_call_inside_a_conditional_op_forgets_everything)
 }
 END_TEST
 
-/* CMP r0, #0 as the translator lowers it: x + ~0 + 1 with carry and
- * overflow.  The sum is r0 itself, the carry 1, the overflow 0. */
-START_TEST(compare_with_zero_folds)
+/* CMP r0, #imm as the translator lowers it (dataproc.c): x + ~imm + 1,
+ * Z from the sum, C and V from ADDC and ADDV.  Returns x, r0's temp. */
+static IrTemp compare_block(Optimised *o, uint32_t imm)
 {
-    Optimised o = {.block = ir_block_new()};
-    IrBlock *b = o.block;
+    IrBlock *b = o->block = ir_block_new();
     IrTemp x = ir_lds32(b, R0);
-    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, 0));
+    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, imm));
     IrTemp one = ir_movi(b, 1);
     IrTemp r = ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one);
     ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
     ir_sts32(b, FLAG_Z + 4, ir_op3(b, IR_ADDC, x, y, one));
     ir_sts32(b, FLAG_Z + 8, ir_op3(b, IR_ADDV, x, y, one));
     ir_exit(b, 0x8000, IR_EXIT_JUMP);
-    optimise(&o);
+    optimise(o);
+    return x;
+}
+
+/* With #0 the sum is r0 itself, the carry 1, the overflow 0. */
+START_TEST(compare_with_zero_folds)
+{
+    Optimised o;
+    IrTemp x = compare_block(&o, 0);
     ck_assert_uint_eq(count_ops(&o.out, IR_ADD, 0), 0);
     ck_assert_uint_eq(count_ops(&o.out, IR_NOT, 0), 0);
     ck_assert_uint_eq(count_ops(&o.out, IR_ADDC, 0), 0);
@@ -158,20 +165,12 @@ START_TEST(compare_with_zero_folds)
 }
 END_TEST
 
-/* CMP r0, #5 keeps its add-with-carry group: only the NOT folds. */
+/* With #5 the add-with-carry group stays (the baseline fuses it into one
+ * adc): only the NOT folds. */
 START_TEST(compare_with_nonzero_keeps_its_flags)
 {
-    Optimised o = {.block = ir_block_new()};
-    IrBlock *b = o.block;
-    IrTemp x = ir_lds32(b, R0);
-    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, 5));
-    IrTemp one = ir_movi(b, 1);
-    IrTemp r = ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one);
-    ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
-    ir_sts32(b, FLAG_Z + 4, ir_op3(b, IR_ADDC, x, y, one));
-    ir_sts32(b, FLAG_Z + 8, ir_op3(b, IR_ADDV, x, y, one));
-    ir_exit(b, 0x8000, IR_EXIT_JUMP);
-    optimise(&o);
+    Optimised o;
+    compare_block(&o, 5);
     ck_assert_uint_eq(count_ops(&o.out, IR_ADD, 0), 2);
     ck_assert_uint_eq(count_ops(&o.out, IR_NOT, 0), 0);
     ck_assert_uint_eq(count_ops(&o.out, IR_ADDC, 0), 1);
