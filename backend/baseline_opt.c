@@ -64,10 +64,10 @@ static void touch(Pass *p, const Word *w)
 static void forget_word(Pass *p, uint64_t off)
 {
     Word *w = word(p, off);
-    if (w)
-        touch(p, w);
-    if (w)
-        w->known_gen = w->pending_gen = 0; /* generations start at 1 */
+    if (!w)
+        return;
+    touch(p, w);
+    w->known_gen = w->pending_gen = 0; /* generations start at 1 */
 }
 
 static void load32(Pass *p, IrInsn *in, size_t i)
