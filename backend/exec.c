@@ -296,7 +296,9 @@ static void link_baseline(Machine *m, uintptr_t exit, TransBlock *tb)
         baseline_link(m->baseline, &from->baseline, index, &tb->baseline);
 }
 
-static int run_block(Machine *m, TransBlock *tb)
+/* Run tb: its LLVM code if it has some (unless lower_tier), else its
+ * baseline code or the interpreter. */
+static int run_block(Machine *m, TransBlock *tb, bool lower_tier)
 {
     ArmCpu *cpu = &m->cpu;
     if (__builtin_expect(m->log.mask & (LOG_CPU | LOG_EXEC), 0)) {
@@ -306,7 +308,7 @@ static int run_block(Machine *m, TransBlock *tb)
             log_printf(&m->log, "Trace: [%08x/%x]\n", tb->pc, tb->mode);
     }
     m->stats.dispatches++;
-    JitFn fn = atomic_load_explicit(&tb->jit_fn, memory_order_acquire);
+    JitFn fn = lower_tier ? NULL : atomic_load_explicit(&tb->jit_fn, memory_order_acquire);
     if (fn) {
         if (__builtin_expect(jit_mode(m->jit) == JIT_CHECK, 0))
             return tier_check_run(m, tb, fn);
@@ -366,6 +368,10 @@ int machine_run(Machine *m)
     ArmCpu *cpu = &m->cpu;
     TransBlock *prev = NULL;
     int kind = IR_EXIT_YIELD;
+    /* After a fault in LLVM code, its restart point runs in the lower
+     * tiers (see machine.h). */
+    bool lower_tier = m->resume_lower_tier;
+    m->resume_lower_tier = false;
     cpu->common.baseline_exit = 0; /* the caller may have moved the pc since */
     for (;;) {
         if (block_cache_epoch(m->cache) != m->collected_epoch) {
@@ -405,7 +411,8 @@ int machine_run(Machine *m)
         }
         if (m->icount && cpu->common.icount >= cpu->common.icount_limit)
             return IR_EXIT_YIELD; /* the same block boundary compiled code stops at */
-        kind = run_block(m, tb);
+        kind = run_block(m, tb, lower_tier);
+        lower_tier = false;
         if (kind != IR_EXIT_JUMP && kind != IR_EXIT_INDIRECT)
             return kind;
         if (cpu->common.exit_request)

@@ -64,6 +64,7 @@ struct Jit {
     const JitBackendOps *ops; /* NULL until the module is loaded */
     void *backend;
     int backend_state;        /* 0 not tried, 1 loaded, -1 unavailable */
+    atomic_bool backend_live; /* backend_state is 1 (for other threads) */
     uint8_t module_digest[SHA256_SIZE];
     CodeCache *code_cache;
     bool code_cache_tried;
@@ -90,18 +91,6 @@ struct Jit {
 };
 
 /* --- runtime entry points called from compiled code --------------------- */
-
-uint64_t scion_mem_load(uint8_t *host, uint64_t size)
-{
-    uint64_t v = 0;
-    memcpy(&v, host, (size_t)size);
-    return v;
-}
-
-void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size)
-{
-    memcpy(host, &value, (size_t)size);
-}
 
 uint64_t scion_sys_load(void *state, uint64_t addr, uint64_t size)
 {
@@ -135,6 +124,12 @@ bool jit_parse_mode(const char *s, JitMode *mode)
             return true;
         }
     return false;
+}
+
+bool jit_owns_code(Jit *j, uintptr_t host_pc)
+{
+    return j && atomic_load_explicit(&j->backend_live, memory_order_acquire) &&
+           j->ops->owns_code(j->backend, host_pc);
 }
 
 JitMode jit_mode(const Jit *j)
@@ -186,6 +181,7 @@ static bool ensure_backend(Jit *j)
     if (!j->backend)
         return false;
     j->backend_state = 1;
+    atomic_store_explicit(&j->backend_live, true, memory_order_release);
     return true;
 }
 
@@ -572,6 +568,12 @@ void jit_submit_region(Jit *j, TransBlock *head, uint64_t min_runs)
     submit_members(j, blocks, n);
 }
 
+/* A chain cell as compiled code reads it, as the word to write. */
+static void **cell_word(Jit *j, void **cell)
+{
+    return j->ops->writable(j->backend, cell);
+}
+
 void jit_link(Jit *j, void **cell, JitFn fn)
 {
     if (j->nlinks == j->links_cap) {
@@ -580,7 +582,7 @@ void jit_link(Jit *j, void **cell, JitFn fn)
             abort();
     }
     j->links[j->nlinks++] = cell;
-    *cell = (void *)(uintptr_t)fn;
+    *cell_word(j, cell) = (void *)(uintptr_t)fn;
     j->stats.links++;
 }
 
@@ -589,7 +591,7 @@ void jit_collect(Jit *j, CpuCommon *cpu)
     if (!j)
         return;
     for (size_t i = 0; i < j->nlinks; i++)
-        *j->links[i] = (void *)(uintptr_t)scion_chain_miss;
+        *cell_word(j, j->links[i]) = (void *)(uintptr_t)scion_chain_miss;
     j->nlinks = 0;
     j->stats.unlink_rounds++;
     if (cpu && cpu->lookup)
@@ -687,6 +689,7 @@ void jit_free(Jit *j)
         free(o);
     }
     if (j->backend_state > 0) {
+        atomic_store(&j->backend_live, false);
         process_removals(j);
         j->ops->destroy(j->backend);
     }
@@ -749,6 +752,11 @@ void jit_fork_child(Jit *j)
     pthread_cond_init(&j->wake, NULL);
     pthread_mutex_unlock(&j->lock);
     pthread_mutex_unlock(&j->llvm_lock);
+    if (j->backend_state > 0 && !j->ops->fork_child(j->backend)) {
+        /* The child's code would be the parent's, changing under it. */
+        log_printf(j->log, "scion: no memory for the forked process's own copy of its compiled code\n");
+        _exit(127);
+    }
     jit_poll_slow(j);
     drop_unfinished(j);
 }

@@ -64,6 +64,8 @@ Jit *jit_new(JitMode mode, Log *log, const JitConfig *config);
 void jit_stop(Jit *j);
 void jit_free(Jit *j);
 JitMode jit_mode(const Jit *j);
+/* Whether host_pc is in LLVM code (async-signal-safe). */
+bool jit_owns_code(Jit *j, uintptr_t host_pc);
 /* Compile (queue, or in the synchronous modes compile now) the block alone,
  * or the region headed by it of blocks that ran at least min_runs times. */
 void jit_submit(Jit *j, TransBlock *tb);

@@ -10,6 +10,7 @@
 #ifndef SCION_JIT_BACKEND_H
 #define SCION_JIT_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,17 @@ typedef struct JitBackendOps {
      * code for remove().  NULL if the object is unusable. */
     JitFn (*load)(void *backend, const uint8_t *object, size_t size, const char *name, void **resource);
     void (*remove)(void *backend, void *resource);
+    /* Where to write a word of linked data (a chain cell) given the
+     * address compiled code reads it at.  A pure function of the backend's
+     * mappings: the dispatcher thread may call it while the compile thread
+     * uses the backend. */
+    void *(*writable)(void *backend, void *executable);
+    /* Whether a host pc is in linked code (pure too, and async-signal-safe:
+     * the fault handler asks). */
+    bool (*owns_code)(void *backend, uintptr_t pc);
+    /* In a child after fork(): give it linked code of its own (false if
+     * that failed and no linked code may run). */
+    bool (*fork_child)(void *backend);
     void (*destroy)(void *backend);
 } JitBackendOps;
 
@@ -34,9 +46,6 @@ typedef struct JitBackendOps {
 #define SCION_LLVM_BACKEND_SYMBOL "scion_llvm_backend_ops"
 typedef const JitBackendOps *(*JitBackendEntry)(void);
 
-/* Slow paths called from compiled code (host address = mem_base + guest). */
-uint64_t scion_mem_load(uint8_t *host, uint64_t size);
-void scion_mem_store(uint8_t *host, uint64_t value, uint64_t size);
 /* System mode's TLB-miss paths (softmmu.h). */
 uint64_t scion_sys_load(void *state, uint64_t addr, uint64_t size);
 void scion_sys_store(void *state, uint64_t addr, uint64_t value, uint64_t size);

@@ -56,6 +56,13 @@ static void add_slot(Emitter *e, uint32_t offset, uint8_t size, bool write)
     s->written |= write;
 }
 
+/* A 64-bit counter that every member adds to (always written back). */
+static void add_counter(Emitter *e, uint32_t offset)
+{
+    add_slot(e, offset, 8, true);
+    find_slot(e, offset, 8)->counter = true;
+}
+
 /* The state words the unit touches (and its counters); overlapping ones
  * are not cached. */
 static void collect_slots(Emitter *e)
@@ -79,11 +86,11 @@ static void collect_slots(Emitter *e)
             if (i != j && overlaps(&e->slots[j], e->slots[i].offset, e->slots[i].size))
                 e->slots[i].cached = false;
     if (e->unit->icount)
-        add_slot(e, COMMON_OFF(icount), 8, true);
+        add_counter(e, COMMON_OFF(icount));
     if (e->unit->count) {
-        add_slot(e, COMMON_OFF(jit_entries), 8, true);
-        add_slot(e, COMMON_OFF(jit_blocks), 8, true);
-        add_slot(e, COMMON_OFF(jit_insns), 8, true);
+        add_counter(e, COMMON_OFF(jit_entries));
+        add_counter(e, COMMON_OFF(jit_blocks));
+        add_counter(e, COMMON_OFF(jit_insns));
     }
 }
 
@@ -101,11 +108,13 @@ void emit_load_slots(Emitter *e)
     }
 }
 
+/* Only the slots that some path from the unit's entry to here wrote: the
+ * others still hold what the state holds. */
 void emit_store_slots(Emitter *e)
 {
     for (unsigned i = 0; i < e->nslots; i++) {
         Slot *s = &e->slots[i];
-        if (s->cached && s->written)
+        if (s->cached && (e->dirty[i] || s->counter))
             LLVMBuildStore(e->b, LLVMBuildLoad2(e->b, slot_type(e, s), s->alloca_, ""), state_ptr(e, s->offset));
     }
 }
@@ -122,6 +131,10 @@ LLVMValueRef emit_read_state(Emitter *e, uint32_t offset, uint8_t size)
 void emit_write_state(Emitter *e, uint32_t offset, uint8_t size, LLVMValueRef v)
 {
     Slot *s = find_slot(e, offset, size);
+    if (s && s->cached)
+        e->dirty[s - e->slots] = true;
+    else
+        e->checkpoint_next = true; /* the state itself changed: no running it again */
     LLVMBuildStore(e->b, v, (s && s->cached) ? s->alloca_ : state_ptr(e, offset));
 }
 
@@ -157,10 +170,60 @@ static int find_member(const Emitter *e, uint32_t pc, uint32_t mode)
 }
 
 /* The key mode of a direct exit's target (IR_MODE_UNKNOWN: not linkable). */
+static uint32_t target_mode_of(const Emitter *e, unsigned member, const IrInsn *in)
+{
+    const JitMember *m = &e->unit->members[member];
+    return jit_direct_target_mode(e->unit->page_local_bits, m->pc, m->mode, ir_exit_pc(in), ir_exit_mode(in));
+}
+
 static uint32_t target_mode(const Emitter *e, const IrInsn *in)
 {
-    const JitMember *m = &e->unit->members[e->member];
-    return jit_direct_target_mode(e->unit->page_local_bits, m->pc, m->mode, ir_exit_pc(in), ir_exit_mode(in));
+    return target_mode_of(e, e->member, in);
+}
+
+/* The member a direct exit of `member` branches to inside the unit, or -1. */
+static int internal_target(const Emitter *e, unsigned member, const IrInsn *in)
+{
+    if (!e->unit->chain || in->op != IR_EXIT || in->aux != IR_EXIT_JUMP)
+        return -1;
+    uint32_t mode = target_mode_of(e, member, in);
+    return mode == IR_MODE_UNKNOWN ? -1 : find_member(e, ir_exit_pc(in), mode);
+}
+
+/* For each member, the slots that some path from the unit's entry to the
+ * member's start writes (a fixpoint over the branches between members;
+ * a member counts as writing everything it writes anywhere). */
+static void plan_dirty_slots(Emitter *e)
+{
+    unsigned n = e->unit->nmembers, ns = e->nslots;
+    bool *writes = calloc((size_t)n * ns + 1, 1);
+    e->dirty_in = calloc((size_t)n * ns + 1, 1);
+    e->dirty = calloc(ns + 1, 1);
+    for (unsigned m = 0; m < n; m++) {
+        const InterpCode *code = e->unit->members[m].code;
+        for (size_t i = 0; i < code->count; i++) {
+            const IrInsn *in = &code->insns[i];
+            Slot *s = in->op == IR_STS32 ? find_slot(e, (uint32_t)in->imm, 4)
+                    : in->op == IR_STS64 ? find_slot(e, (uint32_t)in->imm, 8) : NULL;
+            if (s)
+                writes[(size_t)m * ns + (size_t)(s - e->slots)] = true;
+        }
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (unsigned m = 0; m < n; m++) {
+            const InterpCode *code = e->unit->members[m].code;
+            for (size_t i = 0; i < code->count; i++) {
+                int t = internal_target(e, m, &code->insns[i]);
+                for (unsigned k = 0; t >= 0 && k < ns; k++) {
+                    bool out = e->dirty_in[(size_t)m * ns + k] || writes[(size_t)m * ns + k];
+                    if (out && !e->dirty_in[(size_t)t * ns + k])
+                        e->dirty_in[(size_t)t * ns + k] = changed = true;
+                }
+            }
+        }
+    }
+    free(writes);
 }
 
 /* A direct exit that may be chained: a known next mode, outside the unit. */
@@ -182,6 +245,22 @@ static void emit_return(Emitter *e, uint8_t kind, LLVMValueRef pc32)
     build_result(e, kind, pc32);
 }
 
+void emit_cond_br_likely(Emitter *e, LLVMValueRef cond, LLVMBasicBlockRef likely, LLVMBasicBlockRef unlikely)
+{
+    LLVMValueRef br = LLVMBuildCondBr(e->b, cond, likely, unlikely);
+    LLVMMetadataRef md[3] = {LLVMMDStringInContext2(e->ctx, "branch_weights", 14),
+                             LLVMValueAsMetadata(c32(e, 2000)), LLVMValueAsMetadata(c32(e, 1))};
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(e->ctx, "prof", 4),
+                    LLVMMetadataAsValue(e->ctx, LLVMMDNodeInContext2(e->ctx, md, 3)));
+}
+
+void emit_checkpoint(Emitter *e)
+{
+    emit_sync_for_call(e);
+    memset(e->dirty, 0, e->nslots);
+    e->checkpointed = true;
+}
+
 /* Branch to `go` unless an exit is requested; the other way returns
  * (kind, pc) with the state already written back. */
 static void leave_if_requested(Emitter *e, uint8_t kind, LLVMValueRef pc32, LLVMBasicBlockRef go, bool store)
@@ -189,7 +268,7 @@ static void leave_if_requested(Emitter *e, uint8_t kind, LLVMValueRef pc32, LLVM
     LLVMValueRef req = LLVMBuildLoad2(e->b, e->i32, state_ptr(e, COMMON_OFF(exit_request)), "");
     LLVMSetVolatile(req, true);
     LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "leave");
-    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntNE, req, c32(e, 0), ""), leave, go);
+    emit_cond_br_likely(e, LLVMBuildICmp(e->b, LLVMIntEQ, req, c32(e, 0), ""), go, leave);
     LLVMPositionBuilderAtEnd(e->b, leave);
     if (store)
         emit_store_slots(e);
@@ -286,10 +365,18 @@ static void emit_exit_indirect(Emitter *e, const IrInsn *in)
 
 /* --- control ops ------------------------------------------------------- */
 
+/* A branch to the LABEL at insn index `label`: what is dirty here is dirty there. */
+static void note_branch(Emitter *e, uint64_t label)
+{
+    for (unsigned k = 0; k < e->nslots; k++)
+        e->label_dirty[label * e->nslots + k] |= e->dirty[k];
+}
+
 /* After a terminator, code up to the next label is unreachable but must
  * still sit in a block. */
 static void start_dead_block(Emitter *e)
 {
+    memset(e->dirty, 0, e->nslots); /* no path reaches it */
     LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, e->fn, "dead"));
 }
 
@@ -297,17 +384,28 @@ static void emit_control_op(Emitter *e, const IrInsn *in, size_t index)
 {
     LLVMBuilderRef b = e->b;
     switch ((IrOp)in->op) {
-    case IR_INSN_START: e->insn_start = in->imm; break;
+    case IR_INSN_START:
+        e->insn_start = in->imm;
+        e->checkpointed = false;
+        if (e->checkpoint_next && !e->unit->softmmu)
+            emit_checkpoint(e);
+        e->checkpoint_next = false;
+        break;
     case IR_LABEL:
         LLVMBuildBr(b, e->label_bb[index]);
         LLVMPositionBuilderAtEnd(b, e->label_bb[index]);
+        for (unsigned k = 0; k < e->nslots; k++)
+            e->dirty[k] |= e->label_dirty[index * e->nslots + k];
+        e->checkpointed = false;
         break;
     case IR_BR:
+        note_branch(e, in->imm);
         LLVMBuildBr(b, e->label_bb[in->imm]);
         start_dead_block(e);
         break;
     case IR_BRZ:
     case IR_BRNZ: {
+        note_branch(e, in->imm);
         LLVMValueRef c =
             LLVMBuildICmp(b, in->op == IR_BRZ ? LLVMIntEQ : LLVMIntNE, emit_get32(e, in->a), c32(e, 0), "");
         LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "");
@@ -370,6 +468,19 @@ static void create_cells(Emitter *e)
     free(init);
 }
 
+/* User mode: the unit's entry is its first restart point. */
+static void store_entry_restart_point(Emitter *e)
+{
+    const JitMember *m = &e->unit->members[0];
+    uint64_t start = (uint64_t)m->mode << 32 | m->pc;
+    for (size_t i = 0; i < m->code->count; i++)
+        if (m->code->insns[i].op == IR_INSN_START) {
+            start = m->code->insns[i].imm;
+            break;
+        }
+    LLVMBuildStore(e->b, c64(e, start), state_ptr(e, COMMON_OFF(insn_pc)));
+}
+
 static void emit_prologue(Emitter *e)
 {
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "entry");
@@ -378,7 +489,8 @@ static void emit_prologue(Emitter *e)
         if (e->slots[i].cached)
             e->slots[i].alloca_ = LLVMBuildAlloca(e->b, slot_type(e, &e->slots[i]), "");
     e->mem_base = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(mem_base)), "mem");
-    e->page_flags = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(page_flags)), "flags");
+    if (!e->unit->softmmu)
+        store_entry_restart_point(e);
     e->lookup = LLVMBuildLoad2(e->b, e->ptr, state_ptr(e, COMMON_OFF(lookup)), "lookup");
     emit_load_slots(e);
     if (e->unit->count)
@@ -411,9 +523,12 @@ static void emit_member(Emitter *e, unsigned m)
     const InterpCode *code = mb->code;
     e->member = m;
     e->code = code;
+    memcpy(e->dirty, e->dirty_in + (size_t)m * e->nslots, e->nslots);
     e->temps = calloc(code->ntemps + 1, sizeof *e->temps);
     e->temp_slot = calloc(code->ntemps + 1, sizeof *e->temp_slot);
     e->label_bb = calloc(code->count + 1, sizeof *e->label_bb);
+    e->label_dirty = calloc((code->count + 1) * e->nslots + 1, 1);
+    e->checkpointed = e->checkpoint_next = false;
     LLVMPositionBuilderAtEnd(e->b, e->member_bb[m]);
     if (e->unit->icount)
         emit_icount_check(e, mb);
@@ -440,6 +555,7 @@ static void emit_member(Emitter *e, unsigned m)
     free(e->temps);
     free(e->temp_slot);
     free(e->label_bb);
+    free(e->label_dirty);
 }
 
 LLVMModuleRef llvm_emit_unit(LLVMContextRef ctx, const JitUnit *unit)
@@ -450,9 +566,14 @@ LLVMModuleRef llvm_emit_unit(LLVMContextRef ctx, const JitUnit *unit)
     e.b = LLVMCreateBuilderInContext(ctx);
     e.entry_b = LLVMCreateBuilderInContext(ctx);
     e.fn = LLVMAddFunction(e.mod, unit->name, e.fn_type);
+    /* No unwind tables: nothing unwinds through guest code, and their
+     * frames would name the linked (writable) addresses (llvm_memory.h). */
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(e.fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, nounwind, 0));
     e.state = LLVMGetParam(e.fn, 0);
     create_cells(&e);
     collect_slots(&e);
+    plan_dirty_slots(&e);
     emit_prologue(&e);
     for (unsigned m = 0; m < unit->nmembers; m++)
         emit_member(&e, m);
@@ -461,5 +582,7 @@ LLVMModuleRef llvm_emit_unit(LLVMContextRef ctx, const JitUnit *unit)
     LLVMDisposeBuilder(e.entry_b);
     free(e.member_bb);
     free(e.slots);
+    free(e.dirty);
+    free(e.dirty_in);
     return e.mod;
 }

@@ -21,6 +21,7 @@ typedef struct Slot {
     uint8_t size; /* 4 or 8 */
     bool written;
     bool cached;
+    bool counter; /* icount or a --stats counter: written by every member */
     LLVMValueRef alloca_;
 } Slot;
 
@@ -43,7 +44,13 @@ typedef struct Emitter {
     Slot *slots;
     unsigned nslots;
     LLVMBasicBlockRef *member_bb; /* entry of each member */
-    LLVMValueRef mem_base, page_flags, lookup;
+    bool *dirty_in;               /* [member][slot]: some path from the entry to the member wrote it */
+    bool *dirty;                  /* [slot]: some path from the entry or the last
+                                     restart point to here wrote it */
+    bool *label_dirty;            /* [insn index][slot]: dirty on branches to that label */
+    bool checkpointed;            /* the current instruction is the restart point */
+    bool checkpoint_next;         /* the next instruction must be one (emit_checkpoint) */
+    LLVMValueRef mem_base, lookup;
     LLVMValueRef cells;           /* chain cells of external direct exits */
     unsigned ncells;
 } Emitter;
@@ -71,6 +78,11 @@ void emit_store_slots(Emitter *e);
 void emit_load_slots(Emitter *e);
 /* Before a call that may fault or look at the state: make it precise. */
 void emit_sync_for_call(Emitter *e);
+/* A conditional branch that LLVM lays out for the likely side. */
+void emit_cond_br_likely(Emitter *e, LLVMValueRef cond, LLVMBasicBlockRef likely, LLVMBasicBlockRef unlikely);
+/* User mode: make the current instruction the restart point (state written
+ * back, CpuCommon.insn_pc/insn_mode naming it).  See llvm_emit.c. */
+void emit_checkpoint(Emitter *e);
 LLVMValueRef emit_runtime_fn(Emitter *e, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, unsigned n,
                              LLVMTypeRef *fty);
 

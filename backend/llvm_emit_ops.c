@@ -1,9 +1,10 @@
 /*
  * IR ops -> LLVM IR, one op at a time (see llvm_emit_internal.h).
  *
- * Guest memory: an inline check of the page flags guards each access; the
- * slow path writes the state back, records the instruction's pc and calls a
- * C accessor, which may fault the way the interpreter's accesses do.
+ * Guest memory: in user mode, direct accesses (see user_host_addr); in
+ * system mode, an inline TLB check, whose slow path writes the state back,
+ * records the instruction's pc and calls the softmmu, which may raise the
+ * guest's abort.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,27 +104,14 @@ static LLVMTypeRef access_type(Emitter *e, unsigned size)
     return size == 1 ? e->i8 : size == 2 ? e->i16 : size == 4 ? e->i32 : e->i64;
 }
 
-static LLVMValueRef host_addr(Emitter *e, LLVMValueRef guest)
+/* User mode: the guest address space is host memory at mem_base, with the
+ * guest's protections.  An access that faults is run again by the lower
+ * tiers from the unit's last restart point (emit_checkpoint), so it needs
+ * no check here. */
+static LLVMValueRef user_host_addr(Emitter *e, const IrInsn *in)
 {
-    LLVMValueRef idx = LLVMBuildZExt(e->b, guest, e->i64, "");
+    LLVMValueRef idx = LLVMBuildZExt(e->b, emit_get32(e, in->a), e->i64, "");
     return LLVMBuildGEP2(e->b, e->i8, e->mem_base, &idx, 1, "");
-}
-
-/* Fast-path condition: page flags allow it and the access stays in the page. */
-static LLVMValueRef access_ok(Emitter *e, LLVMValueRef addr, unsigned size, bool write)
-{
-    LLVMValueRef page = LLVMBuildZExt(e->b, LLVMBuildLShr(e->b, addr, c32(e, 12), ""), e->i64, "");
-    LLVMValueRef fp = LLVMBuildGEP2(e->b, e->i8, e->page_flags, &page, 1, "");
-    LLVMValueRef flags = LLVMBuildLoad2(e->b, e->i8, fp, "");
-    uint8_t mask = write ? (PAGE_FLAG_WRITE | PAGE_FLAG_CODE) : PAGE_FLAG_READ;
-    uint8_t want = write ? PAGE_FLAG_WRITE : PAGE_FLAG_READ;
-    LLVMValueRef perm = LLVMBuildICmp(e->b, LLVMIntEQ, LLVMBuildAnd(e->b, flags, LLVMConstInt(e->i8, mask, 0), ""),
-                                      LLVMConstInt(e->i8, want, 0), "");
-    if (size == 1)
-        return perm;
-    LLVMValueRef in_page = LLVMBuildICmp(e->b, LLVMIntULE, LLVMBuildAnd(e->b, addr, c32(e, 0xfff), ""),
-                                         c32(e, 4096 - size), "");
-    return LLVMBuildAnd(e->b, perm, in_page, "");
 }
 
 /* System mode: the TLB entry of addr and whether access hits it (softmmu.h). */
@@ -178,21 +166,6 @@ typedef struct Access {
     unsigned nargs;
 } Access;
 
-/* User mode: flat guest memory behind the page-flag check; the slow path
- * touches the host address itself (a guest fault is a host SIGSEGV). */
-static Access user_access(Emitter *e, LLVMValueRef addr, unsigned size, bool write, LLVMValueRef value64)
-{
-    LLVMValueRef host = host_addr(e, addr);
-    Access a = {.ok = access_ok(e, addr, size, write), .host = host,
-                .slow_fn = write ? "scion_mem_store" : "scion_mem_load",
-                .params = {e->ptr, e->i64, e->i64}, .args = {host}};
-    a.nargs = 1;
-    if (write)
-        a.args[a.nargs++] = value64;
-    a.args[a.nargs++] = c64(e, size);
-    return a;
-}
-
 /* System mode: the TLB (softmmu.h); the slow path walks, does MMIO or
  * raises the abort. */
 static Access sys_access(Emitter *e, LLVMValueRef addr, unsigned size, unsigned flags, bool write,
@@ -214,10 +187,7 @@ static Access sys_access(Emitter *e, LLVMValueRef addr, unsigned size, unsigned 
 
 static Access memory_access(Emitter *e, const IrInsn *in, bool write, LLVMValueRef value64)
 {
-    unsigned size = access_size(in->op);
-    LLVMValueRef addr = emit_get32(e, in->a);
-    return e->unit->softmmu ? sys_access(e, addr, size, in->aux, write, value64)
-                            : user_access(e, addr, size, write, value64);
+    return sys_access(e, emit_get32(e, in->a), access_size(in->op), in->aux, write, value64);
 }
 
 /* Branch on a.ok: the fast block and the slow block (state synced, slow
@@ -228,7 +198,7 @@ static LLVMBasicBlockRef access_paths(Emitter *e, const Access *a, LLVMTypeRef r
     *fast = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "mem.fast");
     *slow = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "mem.slow");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, e->fn, "mem.join");
-    LLVMBuildCondBr(e->b, a->ok, *fast, *slow);
+    emit_cond_br_likely(e, a->ok, *fast, *slow);
     LLVMPositionBuilderAtEnd(e->b, *slow);
     emit_sync_for_call(e);
     LLVMTypeRef fty;
@@ -238,10 +208,23 @@ static LLVMBasicBlockRef access_paths(Emitter *e, const Access *a, LLVMTypeRef r
     return join;
 }
 
+static LLVMValueRef extend_loaded(Emitter *e, const IrInsn *in, LLVMValueRef v, unsigned size)
+{
+    if (size >= 4)
+        return v;
+    bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
+    return sign ? LLVMBuildSExt(e->b, v, e->i32, "") : LLVMBuildZExt(e->b, v, e->i32, "");
+}
+
 static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
 {
     unsigned size = access_size(in->op);
     LLVMTypeRef type = access_type(e, size);
+    if (!e->unit->softmmu) {
+        LLVMValueRef v = LLVMBuildLoad2(e->b, type, user_host_addr(e, in), "");
+        LLVMSetAlignment(v, 1);
+        return extend_loaded(e, in, v, size);
+    }
     Access a = memory_access(e, in, false, NULL);
     LLVMBasicBlockRef fast, slow;
     LLVMValueRef slow_result;
@@ -257,10 +240,7 @@ static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
     LLVMValueRef vals[2] = {v_fast, v_slow};
     LLVMBasicBlockRef bbs[2] = {fast, slow};
     LLVMAddIncoming(phi, vals, bbs, 2);
-    if (size >= 4)
-        return phi;
-    bool sign = in->op == IR_LD8S || in->op == IR_LD16S;
-    return sign ? LLVMBuildSExt(e->b, phi, e->i32, "") : LLVMBuildZExt(e->b, phi, e->i32, "");
+    return extend_loaded(e, in, phi, size);
 }
 
 void emit_store_op(Emitter *e, const IrInsn *in)
@@ -268,6 +248,15 @@ void emit_store_op(Emitter *e, const IrInsn *in)
     unsigned size = access_size(in->op);
     LLVMValueRef v64 = emit_get64(e, in->b);
     LLVMValueRef v = size == 8 ? v64 : LLVMBuildTrunc(e->b, v64, access_type(e, size), "");
+    if (!e->unit->softmmu) {
+        /* Running a store again from a restart point before it is
+         * harmless; from one before an earlier store it is not (a load in
+         * between may have read what that store changed). */
+        if (!e->checkpointed)
+            emit_checkpoint(e);
+        LLVMSetAlignment(LLVMBuildStore(e->b, v, user_host_addr(e, in)), 1);
+        return;
+    }
     Access a = memory_access(e, in, true, v64);
     LLVMBasicBlockRef fast, slow;
     LLVMValueRef unused;
@@ -292,6 +281,8 @@ static LLVMValueRef emit_call(Emitter *e, const IrInsn *in)
     LLVMValueRef args[4] = {e->state, emit_get64(e, in->a), emit_get64(e, in->b), emit_get64(e, in->c)};
     LLVMValueRef r = LLVMBuildCall2(e->b, fty, fn, args, 4, "");
     emit_load_slots(e); /* the helper may have changed guest state */
+    memset(e->dirty, 0, e->nslots);
+    e->checkpoint_next = true; /* running the helper again would not be harmless */
     return r;
 }
 

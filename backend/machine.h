@@ -78,6 +78,12 @@ typedef struct Machine {
     uint32_t collected_epoch; /* block cache epoch when retired blocks were last freed */
     uint64_t started_ns;      /* CLOCK_MONOTONIC at machine_init */
     ExecStats stats;
+    /* User mode: a guest access in LLVM code faulted, and the state is back
+     * at the unit's last restart point (CpuCommon.insn_pc/insn_mode, see
+     * llvm_emit.c): the next block runs in the baseline tier or the
+     * interpreter, which fault precisely, or the LLVM code would fault at
+     * the same access again. */
+    bool resume_lower_tier;
 } Machine;
 
 /* Why machine_run stopped, beyond the IR exit kinds. */

@@ -148,6 +148,15 @@ static inline uint32_t arm_mode_bits(const ArmCpu *cpu)
            (arm_vfp_off(cpu) ? ARM_MODEBIT_VFP_OFF : 0) | (cpu->system && (cpu->sys.sctlr & 2) ? ARM_MODEBIT_ALIGN : 0);
 }
 
+/* Go back to the instruction named by insn_pc and insn_mode (after a
+ * fault, or compiled code that left before it), in its own mode. */
+static inline void arm_resume_insn(ArmCpu *cpu)
+{
+    cpu->r[15] = cpu->common.insn_pc;
+    cpu->thumb = cpu->common.insn_mode & ARM_MODEBIT_THUMB;
+    cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
+}
+
 /* Advance IT state after one instruction (ITAdvance in the ARM ARM). */
 static inline uint32_t arm_it_advance(uint32_t it)
 {

@@ -32,9 +32,7 @@ static void resume_at_fault(UserProcess *p)
 {
     ArmCpu *cpu = &p->machine->cpu;
     cpu->common.store_log = NULL; /* a fault inside a -jit check interpreter run */
-    cpu->r[15] = cpu->common.insn_pc;
-    cpu->thumb = cpu->common.insn_mode & ARM_MODEBIT_THUMB;
-    cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
+    arm_resume_insn(cpu);
     fesetenv(FE_DFL_ENV);
 }
 
@@ -82,7 +80,10 @@ int user_run(UserProcess *p)
     /* No mask saving: the host mask mirrors the guest's and is set by delivery. */
     if (sigsetjmp(p->fault_jmp, 0)) {
         resume_at_fault(p);
-        signal_deliver_sync(p, p->fault_signo, p->fault_code, p->fault_addr);
+        if (p->fault_signo)
+            signal_deliver_sync(p, p->fault_signo, p->fault_code, p->fault_addr);
+        else
+            m->resume_lower_tier = true; /* a fault in LLVM code (signal.c) */
     }
     while (!p->exited) {
         /* Cleared before looking at pending signals: one arriving later sets it again. */

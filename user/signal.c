@@ -191,6 +191,14 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc)
     uint64_t guest = host - (uintptr_t)p->mem.base;
     if (guest < (1ull << 32) && handle_code_write(p, (uint32_t)guest))
         return;
+    uintptr_t rip = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+    if (jit_owns_code(p->machine->jit, rip)) {
+        /* LLVM code does not check its accesses: the state is back at its
+         * last restart point, from where the lower tiers run it again and
+         * fault precisely (Machine.resume_lower_tier). */
+        p->fault_signo = 0;
+        siglongjmp(p->fault_jmp, 1);
+    }
     name_faulting_insn(p, uc);
     p->fault_addr = (uint32_t)guest;
     p->fault_signo = sig;

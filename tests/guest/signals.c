@@ -375,6 +375,48 @@ static void __attribute__((noinline)) test_fault_resume(void)
     munmap(resume_page, pg);
 }
 
+/* A load that faults after a store and an add in the same block: the
+ * handler sees the registers at the load (the store and the add ran once,
+ * the add after the load not yet), makes the page readable and returns. */
+static char *load_page;
+static unsigned store_word;
+static volatile unsigned seen_counter;
+static volatile uintptr_t seen_pc;
+extern char segv_load_insn[];
+
+static void h_make_readable(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)si;
+    seen_counter = ((ucontext_t *)ctx)->uc_mcontext.arm_r4;
+    seen_pc = ((ucontext_t *)ctx)->uc_mcontext.arm_pc;
+    mprotect(load_page, sysconf(_SC_PAGESIZE), PROT_READ);
+}
+
+static void __attribute__((noinline)) test_fault_after_store(void)
+{
+    printf("== SIGSEGV on a load after a store, handler returns ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    load_page = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ((unsigned *)load_page)[4] = 1000;
+    mprotect(load_page, pg, PROT_NONE);
+    set_action(SIGSEGV, h_make_readable, 0);
+    register unsigned counter __asm__("r4") = 5;
+    register unsigned value __asm__("r5");
+    __asm__ volatile(".syntax unified\n\t"
+                     "str %0, [%2]\n\t"
+                     "adds %0, %0, #1\n\t"
+                     ".global segv_load_insn\n"
+                     "segv_load_insn:\n\t"
+                     "ldr %1, [%3, #16]\n\t"
+                     "adds %0, %0, %1\n\t"
+                     : "+r"(counter), "=&r"(value)
+                     : "r"(&store_word), "r"(load_page)
+                     : "memory", "cc");
+    printf("r4 at the fault %u, uc pc at the load: %d, loaded %u, r4 after %u, stored %u\n", seen_counter,
+           seen_pc == (uintptr_t)segv_load_insn, value, counter, store_word);
+    munmap(load_page, pg);
+}
+
 static void test_ill(void)
 {
     printf("== SIGILL ==\n");
@@ -450,6 +492,7 @@ int main(void)
     test_rt();
     test_faults();
     test_fault_resume();
+    test_fault_after_store();
     test_ill();
     test_alarm();
     printf("done\n");
