@@ -5,9 +5,21 @@
  * Guest state words (LDS/STS at fixed offsets) live in allocas for the
  * whole unit, so LLVM keeps guest registers and flags in SSA values across
  * the unit's blocks and loops and drops dead flag computations.  They are
- * loaded at entry and written back at exits, before helper calls and before
- * memory slow paths; helper calls reload them afterwards.  Words accessed
- * with overlapping sizes (VFP S and D registers) go to memory directly.
+ * loaded at entry and written back at exits, before helper calls, at
+ * restart points and (system mode) before memory slow paths, each time only
+ * the words some path since the last write-back changed (the dirty sets);
+ * helper calls reload them afterwards.  Words accessed with overlapping
+ * sizes (VFP S and D registers) go to memory directly.
+ *
+ * User mode: guest accesses are not checked.  A host fault in a unit goes
+ * back to its last restart point (emit_checkpoint: the entry, each store
+ * instruction, each instruction that writes a state word directly and the
+ * one after it, the instruction after a helper call), where the state was
+ * written back and insn_pc names the instruction, and the baseline tier
+ * runs on from there (user/signal.c).
+ * Between two restart points there is at most one store instruction, at
+ * the first, and nothing else that changes memory or state, so running
+ * those instructions again gives what the first run would have.
  *
  * Exits:
  *  - to a member of the unit: a branch (on a back-edge, only if no exit is
@@ -33,7 +45,7 @@
 
 /* --- guest state slots ------------------------------------------------- */
 
-static Slot *find_slot(Emitter *e, uint32_t offset, uint8_t size)
+static Slot *find_slot(const Emitter *e, uint32_t offset, uint8_t size)
 {
     for (unsigned i = 0; i < e->nslots; i++)
         if (e->slots[i].offset == offset && e->slots[i].size == size)
@@ -46,21 +58,20 @@ static bool overlaps(const Slot *a, uint32_t off, uint8_t size)
     return a->offset < off + size && off < a->offset + a->size;
 }
 
-static void add_slot(Emitter *e, uint32_t offset, uint8_t size, bool write)
+static Slot *add_slot(Emitter *e, uint32_t offset, uint8_t size)
 {
     Slot *s = find_slot(e, offset, size);
     if (!s) {
         s = &e->slots[e->nslots++];
         *s = (Slot){.offset = offset, .size = size, .cached = true};
     }
-    s->written |= write;
+    return s;
 }
 
 /* A 64-bit counter that every member adds to (always written back). */
 static void add_counter(Emitter *e, uint32_t offset)
 {
-    add_slot(e, offset, 8, true);
-    find_slot(e, offset, 8)->counter = true;
+    add_slot(e, offset, 8)->counter = true;
 }
 
 /* The state words the unit touches (and its counters); overlapping ones
@@ -76,9 +87,9 @@ static void collect_slots(Emitter *e)
         for (size_t i = 0; i < code->count; i++) {
             const IrInsn *in = &code->insns[i];
             if (in->op == IR_LDS32 || in->op == IR_STS32)
-                add_slot(e, (uint32_t)in->imm, 4, in->op == IR_STS32);
+                add_slot(e, (uint32_t)in->imm, 4);
             else if (in->op == IR_LDS64 || in->op == IR_STS64)
-                add_slot(e, (uint32_t)in->imm, 8, in->op == IR_STS64);
+                add_slot(e, (uint32_t)in->imm, 8);
         }
     }
     for (unsigned i = 0; i < e->nslots; i++)
@@ -108,7 +119,7 @@ void emit_load_slots(Emitter *e)
     }
 }
 
-/* Only the slots that some path from the unit's entry to here wrote: the
+/* Only the slots that some path since the last write-back changed: the
  * others still hold what the state holds. */
 void emit_store_slots(Emitter *e)
 {
@@ -365,6 +376,22 @@ static void emit_exit_indirect(Emitter *e, const IrInsn *in)
 
 /* --- control ops ------------------------------------------------------- */
 
+/* Whether the instruction starting at insn index `start` writes a state
+ * word that is not kept in an alloca: running it again from an earlier
+ * restart point could read what it wrote, so it must be one itself. */
+static bool writes_state_directly(const Emitter *e, size_t start)
+{
+    for (size_t i = start + 1; i < e->code->count && e->code->insns[i].op != IR_INSN_START; i++) {
+        const IrInsn *in = &e->code->insns[i];
+        if (in->op != IR_STS32 && in->op != IR_STS64)
+            continue;
+        const Slot *s = find_slot(e, (uint32_t)in->imm, in->op == IR_STS32 ? 4 : 8);
+        if (!s || !s->cached)
+            return true;
+    }
+    return false;
+}
+
 /* A branch to the LABEL at insn index `label`: what is dirty here is dirty there. */
 static void note_branch(Emitter *e, uint64_t label)
 {
@@ -387,7 +414,7 @@ static void emit_control_op(Emitter *e, const IrInsn *in, size_t index)
     case IR_INSN_START:
         e->insn_start = in->imm;
         e->checkpointed = false;
-        if (e->checkpoint_next && !e->unit->softmmu)
+        if ((e->checkpoint_next || writes_state_directly(e, index)) && !e->unit->softmmu)
             emit_checkpoint(e);
         e->checkpoint_next = false;
         break;

@@ -19,7 +19,6 @@
 typedef struct Slot {
     uint32_t offset;
     uint8_t size; /* 4 or 8 */
-    bool written;
     bool cached;
     bool counter; /* icount or a --stats counter: written by every member */
     LLVMValueRef alloca_;

@@ -417,6 +417,44 @@ static void __attribute__((noinline)) test_fault_after_store(void)
     munmap(load_page, pg);
 }
 
+/* The same with VFP: an S register and its D register in one block, a
+ * VLDM whose second register faults, and an add before it that reads the
+ * first one.  Running the block again from its start would add the loaded
+ * value instead of the old one. */
+static void h_make_second_page_readable(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)si, (void)ctx;
+    mprotect(load_page + sysconf(_SC_PAGESIZE), sysconf(_SC_PAGESIZE), PROT_READ);
+}
+
+static void __attribute__((noinline)) test_fault_inside_vldm(void)
+{
+    printf("== SIGSEGV inside a VLDM after an S-register write, handler returns ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    load_page = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    double *pair = (double *)(load_page + pg - 8);
+    pair[0] = 100.0;
+    pair[1] = 1000.0;
+    mprotect(load_page + pg, pg, PROT_NONE);
+    set_action(SIGSEGV, h_make_second_page_readable, 0);
+    double sum, first, second;
+    __asm__ volatile(".syntax unified\n\t"
+                     "vmov.f64 d1, #2.0\n\t"
+                     "vmov s0, %[one]\n\t"
+                     "vmov s1, %[one]\n\t"
+                     "vcvt.f64.f32 d0, s0\n\t"
+                     "vadd.f64 d2, d0, d1\n\t"
+                     "vldmia %[p], {d0-d1}\n\t"
+                     "vmov.f64 %P[sum], d2\n\t"
+                     "vmov.f64 %P[first], d0\n\t"
+                     "vmov.f64 %P[second], d1\n\t"
+                     : [sum] "=w"(sum), [first] "=w"(first), [second] "=w"(second)
+                     : [one] "r"(0x3f800000u /* 1.0f */), [p] "r"(pair)
+                     : "memory", "d0", "d1", "d2");
+    printf("sum %.1f, loaded %.1f %.1f\n", sum, first, second);
+    munmap(load_page, 2 * pg);
+}
+
 static void test_ill(void)
 {
     printf("== SIGILL ==\n");
@@ -493,6 +531,7 @@ int main(void)
     test_faults();
     test_fault_resume();
     test_fault_after_store();
+    test_fault_inside_vldm();
     test_ill();
     test_alarm();
     printf("done\n");
