@@ -185,11 +185,6 @@ static Access sys_access(Emitter *e, LLVMValueRef addr, unsigned size, unsigned 
     return a;
 }
 
-static Access memory_access(Emitter *e, const IrInsn *in, bool write, LLVMValueRef value64)
-{
-    return sys_access(e, emit_get32(e, in->a), access_size(in->op), in->aux, write, value64);
-}
-
 /* Branch on a.ok: the fast block and the slow block (state synced, slow
  * call made, result in *slow_result); both continue in the returned join. */
 static LLVMBasicBlockRef access_paths(Emitter *e, const Access *a, LLVMTypeRef ret, LLVMBasicBlockRef *fast,
@@ -225,7 +220,7 @@ static LLVMValueRef emit_load(Emitter *e, const IrInsn *in)
         LLVMSetAlignment(v, 1);
         return extend_loaded(e, in, v, size);
     }
-    Access a = memory_access(e, in, false, NULL);
+    Access a = sys_access(e, emit_get32(e, in->a), size, in->aux, false, NULL);
     LLVMBasicBlockRef fast, slow;
     LLVMValueRef slow_result;
     LLVMBasicBlockRef join = access_paths(e, &a, e->i64, &fast, &slow, &slow_result);
@@ -257,7 +252,7 @@ void emit_store_op(Emitter *e, const IrInsn *in)
         LLVMSetAlignment(LLVMBuildStore(e->b, v, user_host_addr(e, in)), 1);
         return;
     }
-    Access a = memory_access(e, in, true, v64);
+    Access a = sys_access(e, emit_get32(e, in->a), size, in->aux, true, v64);
     LLVMBasicBlockRef fast, slow;
     LLVMValueRef unused;
     LLVMBasicBlockRef join = access_paths(e, &a, LLVMVoidTypeInContext(e->ctx), &fast, &slow, &unused);

@@ -22,7 +22,6 @@ struct LlvmMemory {
     pthread_mutex_t lock;
     Extent *free_list; /* sorted by offset, never adjacent */
     size_t nfree, free_cap;
-    size_t used;
     size_t high; /* end of the highest allocation so far */
 };
 
@@ -105,7 +104,6 @@ static size_t take(LlvmMemory *m, size_t len, size_t align)
             insert_extent(m, i, (Extent){start + len, after});
         if (start > e.off)
             insert_extent(m, i, (Extent){e.off, start - e.off});
-        m->used += len;
         if (start + len > m->high)
             m->high = start + len;
         return start;
@@ -118,7 +116,6 @@ static void give_back(LlvmMemory *m, Extent x)
     size_t i = 0;
     while (i < m->nfree && m->free_list[i].off < x.off)
         i++;
-    m->used -= x.len;
     if (i > 0 && m->free_list[i - 1].off + m->free_list[i - 1].len == x.off) {
         x.off = m->free_list[i - 1].off;
         x.len += m->free_list[i - 1].len;
@@ -129,14 +126,6 @@ static void give_back(LlvmMemory *m, Extent x)
         remove_extent(m, i);
     }
     insert_extent(m, i, x);
-}
-
-size_t llvm_memory_used(LlvmMemory *m)
-{
-    pthread_mutex_lock(&m->lock);
-    size_t used = m->used;
-    pthread_mutex_unlock(&m->lock);
-    return used;
 }
 
 uintptr_t llvm_memory_executable(const LlvmMemory *m, uintptr_t linked)
@@ -207,7 +196,7 @@ static uint8_t *allocate(ObjectMemory *o, uintptr_t size, unsigned alignment)
     if (off == SIZE_MAX)
         return NULL;
     o->taken[o->ntaken++] = (Extent){off, len};
-    memset(m->rw + off, 0, len); /* zero-initialised sections (.bss) */
+    memset(m->rw + off, 0, len); /* reused space still holds a removed object's bytes */
     return m->rw + off;
 }
 

@@ -48,7 +48,4 @@ bool llvm_memory_contains(const LlvmMemory *m, uintptr_t x);
  * part way: then the views may no longer be mapped. */
 bool llvm_memory_fork_child(LlvmMemory *m);
 
-/* Bytes in use (for tests and statistics). */
-size_t llvm_memory_used(LlvmMemory *m);
-
 #endif

@@ -149,7 +149,7 @@ static inline uint32_t arm_mode_bits(const ArmCpu *cpu)
 }
 
 /* Go back to the instruction named by insn_pc and insn_mode (after a
- * fault, or compiled code that left before it), in its own mode. */
+ * fault), in its own mode. */
 static inline void arm_resume_insn(ArmCpu *cpu)
 {
     cpu->r[15] = cpu->common.insn_pc;

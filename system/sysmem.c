@@ -140,8 +140,7 @@ static void fill(SysMem *s, uint32_t va, const ArmMmuResult *r)
 static void __attribute__((noreturn)) data_abort(SysMem *s, uint32_t va, uint32_t fsr, bool write)
 {
     ArmCpu *cpu = cpu_of(s);
-    cpu->thumb = cpu->common.insn_mode & ARM_MODEBIT_THUMB;
-    cpu->itstate = (cpu->common.insn_mode >> ARM_MODEBIT_IT_SHIFT) & 0xff;
+    arm_resume_insn(cpu);
     cpu->sys.dfsr = fsr | (write ? 1u << 11 : 0);
     cpu->sys.dfar = va;
     s->unprivileged = false;
