@@ -58,7 +58,9 @@ if [ "${#files[@]}" -lt 4 ]; then
     bad "too few entries (${#files[@]}) to damage"
 else
     truncate -s 100 "${files[0]}"
-    printf '\xff' | dd of="${files[1]}" bs=1 seek=200 conv=notrunc status=none
+    # one byte inverted (a fixed value could equal what is there already)
+    byte=$(od -An -tu1 -j200 -N1 "${files[1]}" | tr -d ' ')
+    printf "\\$(printf '%03o' $((255 - byte)))" | dd of="${files[1]}" bs=1 seek=200 conv=notrunc status=none
     cp "${files[3]}" "${files[2]}" # a foreign entry under this key
     run "$W/c" damaged
     echo "damaged run: $(grep 'code cache' "$W/damaged.stats")"
