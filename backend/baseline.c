@@ -87,6 +87,13 @@ typedef struct Emit {
     bool start_pending; /* an INSN_START not yet stored (on some path to here) */
     bool start_seen;    /* start_imm holds the latest INSN_START */
     bool mode_stored;   /* insn_mode holds stored_mode on every path to here */
+    IrTemp flags_of;    /* the temp the host's SF and ZF describe, if any */
+    IrTemp flags_in;    /* flags_of as the current op starts */
+    const uint32_t *keep_until; /* baseline_optimize's */
+    BaselineRecovery *deferred; /* the deferred stores not yet overwritten */
+    unsigned ndeferred;
+    bool *done_early;   /* per op: emitted with an earlier op (a STS32 whose
+                         * value a setcc wrote, a branch on a compare) */
     uint32_t stored_mode;
     uint64_t start_imm;
 } Emit;
@@ -139,6 +146,7 @@ void baseline_free(Baseline *bl)
         free(bl->links);
         free(bl->lookup);
         free(bl->fault_sites);
+        free(bl->recoveries);
         scratch_free(&bl->scratch);
         free(bl);
     }
@@ -152,6 +160,7 @@ static void sync_generation(Baseline *bl)
         bl->generation = g;
         bl->nlinks = 0;
         bl->nfault_sites = 0;
+        bl->nrecoveries = 0;
         clear_lookup(bl);
     }
 }
@@ -195,6 +204,11 @@ static int32_t slot(const Emit *e, IrTemp t)
 static int reg_of(const Emit *e, IrTemp t)
 {
     return e->is_const[t] ? BASELINE_NO_REG : e->alloc.reg[t];
+}
+
+static bool constant(const Emit *e, IrTemp t, uint64_t v)
+{
+    return e->is_const[t] && e->konst[t] == v;
 }
 
 /* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
@@ -532,8 +546,10 @@ static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
         a = in->b, b = in->a; /* the result's register holds b already */
     X64Reg t = target(e, in->dst, b);
     get(e, t, a, 4);
-    if (!(e->is_const[b] && e->konst[b] == 0 && op != X64_AND))
+    if (!(e->is_const[b] && e->konst[b] == 0 && op != X64_AND)) {
         alu_b(e, op, t, b); /* x + 0, x - 0, x | 0, x ^ 0 are x */
+        e->flags_of = in->dst; /* put below moves without touching flags */
+    }
     put(e, in->dst, t);
 }
 
@@ -593,9 +609,40 @@ static void compare_b(Emit *e, X64Reg a, IrTemp b)
  * (xor; cmp; setcc instead of mov; cmp; setcc; movzx).  target() never
  * gives the result b's register, so the xor cannot clobber an operand
  * unless a shares the result's register. */
+/* The BRZ or BRNZ that is the only reader of op i's result, after
+ * nothing but constants; 0 if none. */
+static size_t sole_branch_on(const Emit *e, size_t i)
+{
+    const InterpCode *code = e->code;
+    IrTemp t = code->insns[i].dst;
+    size_t j = i + 1;
+    while (j < code->count && code->insns[j].op == IR_MOVI)
+        j++;
+    if (j == code->count || (code->insns[j].op != IR_BRZ && code->insns[j].op != IR_BRNZ) ||
+        code->insns[j].a != t || e->alloc.last_use[t] != j)
+        return 0;
+    return j;
+}
+
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
     X64Reg t = target(e, in->dst, in->b);
+    size_t br = sole_branch_on(e, e->index);
+    if (br && !e->is_const[in->a]) { /* compare and branch, no 0/1 value */
+        bool flags_ready = e->flags_in == in->a && constant(e, in->b, 0) && (cc == X64_CC_E || cc == X64_CC_NE);
+        if (!flags_ready)
+            compare_b(e, operand_reg(e, in->a, 4, RAX), in->b);
+        const IrInsn *b = &e->code->insns[br];
+        X64Cond jump_if = b->op == IR_BRNZ ? cc : (X64Cond)(cc ^ 1); /* x86 negates with bit 0 */
+        jump_to_label(e, x64_jcc_fwd(&e->b, jump_if), b->imm);
+        e->done_early[br] = true;
+        return;
+    }
+    if (e->flags_in == in->a && e->is_const[in->b] && e->konst[in->b] == 0 && (cc == X64_CC_E || cc == X64_CC_NE)) {
+        x64_setcc(&e->b, cc, t); /* the host's ZF is a's already */
+        put(e, in->dst, t);
+        return;
+    }
     int a = reg_of(e, in->a);
     if (a != BASELINE_NO_REG && a != (int)t) {
         x64_alu_rr(&e->b, 4, X64_XOR, t, t);
@@ -636,6 +683,66 @@ static void emit_add_flag(Emit *e, const IrInsn *in, X64Cond flag)
     }
     x64_setcc(&e->b, flag, t);
     put(e, in->dst, t);
+}
+
+static void undefer_store(Emit *e, uint32_t off);
+
+/* Is state offset off one of the request's 0-or-1 words? */
+static bool is_bool_word(const Emit *e, uint64_t off)
+{
+    uint64_t first = e->req->bool_words_off;
+    return off >= first && off - first < 4ull * e->req->nbool_words && (off - first) % 4 == 0;
+}
+
+/* Is op j a STS32 of t into a 0-or-1 word, and t's last reader? */
+static bool sole_bool_store(const Emit *e, size_t j, IrTemp t)
+{
+    const IrInsn *in = &e->code->insns[j];
+    return in->op == IR_STS32 && !(in->aux & BASELINE_STS_DEFERRED) && in->a == t && e->alloc.last_use[t] == j &&
+           is_bool_word(e, in->imm);
+}
+
+static bool reads_temp(const IrInsn *in, IrTemp t)
+{
+    const IrTemp args[3] = {in->a, in->b, in->c};
+    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+        if (args[k] == t)
+            return true;
+    return false;
+}
+
+/* Could op `in` tell whether the state word at `off` was written before
+ * it rather than after?  Loads, stores and calls could (a fault or a
+ * helper sees the state), and so could branches and exits. */
+static bool observes_word(const IrInsn *in, uint64_t off)
+{
+    switch ((IrOp)in->op) {
+    case IR_LDS32:
+    case IR_STS32: return in->imm == off;
+    case IR_LDS64:
+    case IR_STS64: return in->imm == off || in->imm + 4 == off;
+    case IR_INSN_START: return false;
+    case IR_CALL: return true;
+    default:
+        return ir_op_info[in->op].result == IR_RESULT_V || (in->op >= IR_LD8U && in->op <= IR_ST64);
+    }
+}
+
+/* The op that stores flag temp f into a 0-or-1 word, if a setcc may write
+ * it there already where f is computed: that store is f's only reader and
+ * nothing from op `from` to it observes the word.  0 if not. */
+static size_t early_store(const Emit *e, size_t from, IrTemp f)
+{
+    const InterpCode *code = e->code;
+    size_t j = from;
+    while (j < code->count && j < from + 16 && !(code->insns[j].op == IR_STS32 && code->insns[j].a == f))
+        j++;
+    if (j == code->count || j == from + 16 || !sole_bool_store(e, j, f))
+        return 0;
+    for (size_t k = from; k < j; k++)
+        if (reads_temp(&code->insns[k], f) || observes_word(&code->insns[k], code->insns[j].imm))
+            return 0;
+    return j;
 }
 
 /* The flag ops of an add group, if `f` is one for operands x, y, cin. */
@@ -681,12 +788,67 @@ static size_t emit_add_group(Emit *e, size_t i)
     put(e, r->dst, sum);
     for (size_t k = 2; k < n; k++) {
         const IrInsn *f = &code->insns[i + k];
+        X64Cond cc = f->op == IR_ADDC ? X64_CC_B : X64_CC_O;
+        size_t store = early_store(e, i + n, f->dst);
+        if (store) {
+            x64_setcc_mem(b, cc, RBX, (int32_t)code->insns[store].imm);
+            e->done_early[store] = true;
+            continue;
+        }
         /* x, y and cin are read: the flag's register may be one of theirs */
         X64Reg t = target(e, f->dst, IR_NO_TEMP);
-        x64_setcc(b, f->op == IR_ADDC ? X64_CC_B : X64_CC_O, t);
+        x64_setcc(b, cc, t);
         put(e, f->dst, t);
     }
+    e->flags_of = r->dst;
     return n;
+}
+
+/* lower_set_nz's shape: n = LSHR x 31; STS n; z = SETEQ x 0; STS z (or
+ * either pair alone), each into a 0-or-1 word, n and z read by nothing
+ * else: a test of x (none if the host flags describe x already) and a
+ * setcc into each word.  Returns how many ops it emitted. */
+static size_t emit_nz_group(Emit *e, size_t i)
+{
+    const InterpCode *code = e->code;
+    IrTemp x = IR_NO_TEMP;
+    X64Cond cc[2];
+    int32_t off[2];
+    unsigned pairs = 0;
+    size_t j = i, end = i;
+    while (pairs < 2 && j + 1 < code->count) {
+        const IrInsn *d = &code->insns[j];
+        X64Cond c;
+        if (d->op == IR_MOVI) { /* the shift count or the compared zero */
+            set_const(e, d->dst, (uint32_t)d->imm);
+            j++;
+            continue;
+        }
+        if (d->op == IR_LSHR && constant(e, d->b, 31))
+            c = X64_CC_S;
+        else if (d->op == IR_SETEQ && constant(e, d->b, 0))
+            c = X64_CC_E;
+        else
+            break;
+        if ((x != IR_NO_TEMP && d->a != x) || e->is_const[d->a] || e->is64[d->a] || !sole_bool_store(e, j + 1, d->dst))
+            break;
+        x = d->a;
+        cc[pairs] = c;
+        off[pairs++] = (int32_t)code->insns[j + 1].imm;
+        end = j += 2;
+    }
+    if (pairs == 0)
+        return 0;
+    if (e->flags_in != x) {
+        X64Reg r = operand_reg(e, x, 4, RAX);
+        x64_test_rr(&e->b, 4, r, r);
+    }
+    for (unsigned k = 0; k < pairs; k++) {
+        x64_setcc_mem(&e->b, cc[k], RBX, off[k]);
+        undefer_store(e, (uint32_t)off[k]);
+    }
+    e->flags_of = x;
+    return end - i;
 }
 
 /* ZEXT64 and LO32: 32-bit temps are kept zero-extended, so at most one
@@ -866,21 +1028,61 @@ static void emit_slow_path(Emit *e, const SlowPath *sp)
     x64_patch_to(b, x64_jmp_fwd(b), sp->join);
 }
 
+/* A deferred store of temp t to state word off (baseline_opt.h): until
+ * the word is stored again, fault sites name where t is. */
+static void defer_store(Emit *e, uint32_t off, IrTemp t, unsigned derive)
+{
+    BaselineRecovery r = {.state_off = off, .kind = BASELINE_CONSTANT,
+                          .value = baseline_derive((uint32_t)e->konst[t], derive)};
+    if (!e->is_const[t] && reg_of(e, t) != BASELINE_NO_REG)
+        r = (BaselineRecovery){.state_off = off, .kind = BASELINE_IN_REG, .reg = (uint8_t)reg_of(e, t), .derive = derive};
+    else if (!e->is_const[t])
+        r = (BaselineRecovery){.state_off = off, .kind = BASELINE_IN_SLOT, .value = (uint32_t)slot(e, t), .derive = derive};
+    unsigned k = 0;
+    while (k < e->ndeferred && e->deferred[k].state_off != off)
+        k++;
+    e->deferred[k] = r;
+    e->ndeferred += k == e->ndeferred;
+}
+
+/* A real store to off: the word holds its value from here on. */
+static void undefer_store(Emit *e, uint32_t off)
+{
+    for (unsigned k = 0; k < e->ndeferred; k++)
+        if (e->deferred[k].state_off == off) {
+            e->deferred[k] = e->deferred[--e->ndeferred];
+            return;
+        }
+}
+
+static void *grow(void *array, size_t *cap, size_t size)
+{
+    *cap = *cap ? 2 * *cap : 1024;
+    void *p = realloc(array, *cap * size);
+    if (!p)
+        abort();
+    return p;
+}
+
 /* User mode: the access emitted next may fault; instead of storing the
- * instruction's start before it, name it in the fault-site table. */
+ * instruction's start and the deferred stores before it, name them in the
+ * fault-site table. */
 static void fault_site(Emit *e)
 {
     Baseline *bl = e->bl;
-    if (bl->nfault_sites == bl->fault_sites_cap) {
-        bl->fault_sites_cap = bl->fault_sites_cap ? 2 * bl->fault_sites_cap : 1024;
-        if (!(bl->fault_sites = realloc(bl->fault_sites, bl->fault_sites_cap * sizeof *bl->fault_sites)))
-            abort();
-    }
+    if (bl->nfault_sites == bl->fault_sites_cap)
+        bl->fault_sites = grow(bl->fault_sites, &bl->fault_sites_cap, sizeof *bl->fault_sites);
+    while (bl->nrecoveries + e->ndeferred > bl->recoveries_cap)
+        bl->recoveries = grow(bl->recoveries, &bl->recoveries_cap, sizeof *bl->recoveries);
     bl->fault_sites[bl->nfault_sites++] = (BaselineFaultSite){
-        .off = (uint32_t)(e->arena_start + e->b.len), .pc = (uint32_t)e->start_imm, .mode = (uint32_t)(e->start_imm >> 32)};
+        .off = (uint32_t)(e->arena_start + e->b.len), .pc = (uint32_t)e->start_imm, .mode = (uint32_t)(e->start_imm >> 32),
+        .first_recovery = (uint32_t)bl->nrecoveries, .nrecoveries = e->ndeferred};
+    memcpy(bl->recoveries + bl->nrecoveries, e->deferred, e->ndeferred * sizeof *e->deferred);
+    bl->nrecoveries += e->ndeferred;
 }
 
-bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, uint32_t *pc, uint32_t *mode)
+bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t host_regs[16], void *state,
+                         uint32_t *pc, uint32_t *mode)
 {
     uintptr_t base = (uintptr_t)code_arena_executable(bl->arena, 0);
     if (host_pc < base || host_pc - base >= code_arena_size(bl->arena))
@@ -896,8 +1098,20 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, uint32_t *pc, ui
     }
     if (lo == bl->nfault_sites || bl->fault_sites[lo].off != off)
         return false;
-    *pc = bl->fault_sites[lo].pc;
-    *mode = bl->fault_sites[lo].mode;
+    const BaselineFaultSite *site = &bl->fault_sites[lo];
+    *pc = site->pc;
+    *mode = site->mode;
+    for (uint32_t k = 0; k < site->nrecoveries; k++) {
+        const BaselineRecovery *r = &bl->recoveries[site->first_recovery + k];
+        uint32_t v = r->value;
+        if (r->kind == BASELINE_IN_REG)
+            v = (uint32_t)host_regs[r->reg];
+        else if (r->kind == BASELINE_IN_SLOT)
+            memcpy(&v, (const char *)(uintptr_t)host_regs[X64_RSP] + r->value, sizeof v);
+        if (r->kind != BASELINE_CONSTANT)
+            v = baseline_derive(v, r->derive);
+        memcpy((char *)state + r->state_off, &v, sizeof v);
+    }
     return true;
 }
 
@@ -986,8 +1200,11 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         e->mode_stored = false;
         break;
     case IR_BR: jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
-    case IR_BRZ: emit_branch(e, in, true); break;
-    case IR_BRNZ: emit_branch(e, in, false); break;
+    case IR_BRZ:
+    case IR_BRNZ:
+        if (!e->done_early[index])
+            emit_branch(e, in, in->op == IR_BRZ);
+        break;
     case IR_EXIT:
         if (!exits_by_jump(in->aux))
             flush_start(e);
@@ -1014,13 +1231,27 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         break;
     case IR_LDS32: {
         X64Reg t = target(e, in->dst, IR_NO_TEMP);
-        x64_load(b, 4, t, RBX, (int32_t)in->imm);
+        /* a byte load of a 0-or-1 word: its last store may be a setcc's byte,
+         * which a wider load would wait for */
+        x64_load(b, is_bool_word(e, in->imm) ? 1 : 4, t, RBX, (int32_t)in->imm);
         put(e, in->dst, t);
         break;
     }
-    case IR_STS32: emit_state_store(e, in, 4); break;
+    case IR_STS32:
+        if (in->aux & BASELINE_STS_DEFERRED) {
+            defer_store(e, (uint32_t)in->imm, in->a, in->aux & BASELINE_STS_DERIVE);
+            break;
+        }
+        undefer_store(e, (uint32_t)in->imm);
+        if (!e->done_early[index])
+            emit_state_store(e, in, 4);
+        break;
     case IR_LDS64: x64_load(b, 8, RAX, RBX, (int32_t)in->imm); put(e, in->dst, RAX); break;
-    case IR_STS64: emit_state_store(e, in, 8); break;
+    case IR_STS64:
+        undefer_store(e, (uint32_t)in->imm);
+        undefer_store(e, (uint32_t)in->imm + 4);
+        emit_state_store(e, in, 8);
+        break;
     case IR_MOVI: set_const(e, in->dst, (uint32_t)in->imm); break;
     case IR_MOVI64: set_const(e, in->dst, in->imm); break;
     case IR_ADD: emit_alu(e, in, X64_ADD); break;
@@ -1118,7 +1349,12 @@ static size_t emit_block(Emit *e)
     }
     for (size_t i = 0; i < code->count && !e->b.overflow;) {
         e->index = i;
+        e->flags_in = e->flags_of;
+        if (code->insns[i].op != IR_MOVI) /* a constant emits no code */
+            e->flags_of = IR_NO_TEMP;
         size_t n = emit_add_group(e, i);
+        if (n == 0)
+            n = emit_nz_group(e, i);
         if (n == 0) {
             emit_op(e, &code->insns[i], i);
             n = 1;
@@ -1144,25 +1380,31 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     Scratch *s = &bl->scratch;
     scratch_reset(s);
     InterpCode optimized;
-    baseline_optimize(prepared, req->softmmu, &optimized, s);
+    uint32_t *keep_until;
+    baseline_optimize(prepared, req->softmmu, &optimized, &keep_until, s);
     const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
     uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
     sync_generation(bl);
     size_t start = code_arena_used(bl->arena);
-    size_t nfault_sites = bl->nfault_sites;
+    size_t nfault_sites = bl->nfault_sites, nrecoveries = bl->nrecoveries;
     Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu, .bl = bl, .arena_start = start};
     e.is_const = scratch_zalloc(s, code->ntemps, sizeof *e.is_const);
     e.is64 = scratch_zalloc(s, code->ntemps, sizeof *e.is64);
     e.konst = scratch_zalloc(s, code->ntemps, sizeof *e.konst);
     e.fixups = scratch_zalloc(s, code->count + 1, sizeof *e.fixups);
+    e.done_early = scratch_zalloc(s, code->count + 1, sizeof *e.done_early);
+    e.flags_of = e.flags_in = IR_NO_TEMP;
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
-    baseline_alloc(code, req->softmmu, &e.alloc, s);
+    e.keep_until = keep_until;
+    e.deferred = scratch_alloc(s, code->count + 1, sizeof *e.deferred);
+    baseline_alloc(code, req->softmmu, keep_until, &e.alloc, s);
     for (int r = 0; r < 16; r++)
         e.reg_owner[r] = -1;
     size_t body = emit_block(&e);
     if (e.b.overflow) {
         bl->nfault_sites = nfault_sites; /* that code is never run */
+        bl->nrecoveries = nrecoveries;
         bl->stats.declined++;
         out->declined = true;
         return;

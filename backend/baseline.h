@@ -84,6 +84,10 @@ typedef struct BaselineRequest {
      * key's page_local_bits below the page carry over from `mode`. */
     const JitLookupEntry *lookup;
     uint32_t mode, page_local_bits;
+    /* nbool_words state words from offset bool_words_off hold only 0 or 1
+     * (the guest's flags): a setcc writes one's low byte, a byte load reads
+     * it. */
+    uint32_t bool_words_off, nbool_words;
 } BaselineRequest;
 
 typedef struct BaselineStats {
@@ -94,10 +98,25 @@ typedef struct BaselineStats {
 } BaselineStats;
 
 /* User mode: an inline guest memory access in the arena, and the guest
- * instruction it belongs to (sorted by offset within a generation). */
+ * instruction it belongs to (sorted by offset within a generation), and
+ * the state words whose stores the code defers past it (baseline_opt.h):
+ * recoveries [first_recovery, first_recovery + nrecoveries). */
 typedef struct BaselineFaultSite {
     uint32_t off, pc, mode;
+    uint32_t first_recovery, nrecoveries;
 } BaselineFaultSite;
+
+/* A state word's value at a fault site: a host register's low 32 bits, a
+ * stack slot's, or a constant. */
+typedef enum BaselineValueKind { BASELINE_IN_REG, BASELINE_IN_SLOT, BASELINE_CONSTANT } BaselineValueKind;
+typedef struct BaselineRecovery {
+    uint32_t state_off;
+    uint8_t kind;   /* BaselineValueKind */
+    uint8_t reg;    /* BASELINE_IN_REG: the X64Reg */
+    uint8_t derive; /* BASELINE_STS_SIGN or _ZERO (baseline_opt.h): the word
+                     * is that of the value found, else the value itself */
+    uint32_t value; /* BASELINE_IN_SLOT: offset from rsp; BASELINE_CONSTANT: the word */
+} BaselineRecovery;
 
 /* The dispatcher tests `generation` on every block, so the struct is
  * visible; only baseline.c changes it. */
@@ -110,6 +129,8 @@ typedef struct Baseline {
     JitLookupEntry *lookup; /* JIT_LOOKUP_SIZE entries, indexed by jit_lookup_index */
     BaselineFaultSite *fault_sites;
     size_t nfault_sites, fault_sites_cap;
+    BaselineRecovery *recoveries;
+    size_t nrecoveries, recoveries_cap;
     Scratch scratch; /* a compilation's temporary arrays */
 } Baseline;
 
@@ -134,9 +155,12 @@ void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const
 void baseline_unlink_all(Baseline *bl);
 /* User mode: if the host instruction at host_pc is a guest memory access
  * of baseline code, the guest instruction it belongs to (the state's
- * insn_pc and insn_mode are not stored before such accesses).  Safe in a
- * signal handler that interrupted baseline code. */
-bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, uint32_t *pc, uint32_t *mode);
+ * insn_pc and insn_mode are not stored before such accesses), and the
+ * state words whose stores were deferred past it written into `state`
+ * from the host registers (host_regs, by X64Reg number) and stack.  Safe
+ * in a signal handler that interrupted baseline code. */
+bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t host_regs[16], void *state,
+                         uint32_t *pc, uint32_t *mode);
 /* Where c's code starts in the code arena (its offset in the memfd). */
 uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c);
 /* Indirect exits to (pc, mode) may go straight to `to` (current). */

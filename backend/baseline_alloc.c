@@ -26,14 +26,16 @@ static bool is_constant(uint8_t op)
     return op == IR_MOVI || op == IR_MOVI64;
 }
 
-static void note_uses(const InterpCode *code, BaselineAlloc *a)
+static void note_uses(const InterpCode *code, const uint32_t *keep_until, BaselineAlloc *a)
 {
     for (uint32_t i = 0; i < code->count; i++) {
         const IrInsn *in = &code->insns[i];
         const IrTemp args[3] = {in->a, in->b, in->c};
         for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
-            if (args[k] < code->ntemps)
+            if (args[k] < code->ntemps && a->last_use[args[k]] < i)
                 a->last_use[args[k]] = i;
+        if (keep_until[i] && keep_until[i] > a->last_use[in->a]) /* a deferred store's value */
+            a->last_use[in->a] = keep_until[i];
         if (ir_op_info[in->op].result != IR_RESULT_V)
             a->def[in->dst] = i;
     }
@@ -61,7 +63,7 @@ static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_
     return BASELINE_NO_REG;
 }
 
-void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *a, Scratch *s)
+void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, BaselineAlloc *a, Scratch *s)
 {
     unsigned n = code->ntemps;
     a->reg = scratch_alloc(s, n, sizeof *a->reg);
@@ -70,7 +72,7 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *a,
     uint32_t *calls_before = scratch_alloc(s, code->count + 1, sizeof *calls_before); /* calling ops before index i */
     for (unsigned t = 0; t < n; t++)
         a->reg[t] = BASELINE_NO_REG;
-    note_uses(code, a);
+    note_uses(code, keep_until, a);
     calls_before[0] = 0;
     for (uint32_t i = 0; i < code->count; i++)
         calls_before[i + 1] = calls_before[i] + calls_out(code->insns[i].op, memory_calls);

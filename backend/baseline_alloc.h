@@ -30,9 +30,10 @@ typedef struct BaselineAlloc {
  * across calls. */
 bool baseline_reg_callee_saved(X64Reg r);
 
-/* memory_calls: guest loads and stores may call C (system mode).  The
- * arrays live in s until its next reset. */
-void baseline_alloc(const InterpCode *code, bool memory_calls, BaselineAlloc *out, Scratch *s);
+/* memory_calls: guest loads and stores may call C (system mode).
+ * keep_until (baseline_optimize's): a deferred store's value stays where
+ * it is until that op.  The arrays live in s until its next reset. */
+void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, BaselineAlloc *out, Scratch *s);
 /* Does temp t hold a value that op i must keep across a call it makes? */
 static inline bool baseline_live_across(const BaselineAlloc *a, unsigned t, uint32_t i)
 {

@@ -11,6 +11,7 @@
 typedef struct Word {
     uint32_t known, known_gen;
     uint32_t pending, pending_gen;
+    uint32_t pending_accesses; /* Pass.accesses when pending was stored */
 } Word;
 
 typedef struct Pass {
@@ -33,6 +34,8 @@ typedef struct Pass {
     bool *is_const; /* per temp: a MOVI, whose value is konst */
     uint32_t *konst;
     uint32_t known_gen, pending_gen;
+    uint32_t accesses; /* guest memory accesses so far */
+    uint32_t *keep_until;
     bool memory_calls;
 } Pass;
 
@@ -86,16 +89,43 @@ static void load32(Pass *p, IrInsn *in, size_t i)
     w->pending_gen = 0; /* the store before is observed */
 }
 
+static bool constant(const Pass *p, IrTemp t, uint32_t value);
+
+/* Store `store` is overwritten by op `until`, with guest accesses in
+ * between: defer it.  A flag computed from x (N = x >> 31, Z = x == 0)
+ * names x instead, so that the flag's op can go if nothing else reads it. */
+static void defer(Pass *p, uint32_t store, uint32_t until)
+{
+    IrInsn *st = &p->c->insns[store];
+    st->aux = BASELINE_STS_DEFERRED;
+    p->keep_until[store] = until;
+    uint32_t d = p->def[st->a];
+    if (d == NONE)
+        return;
+    const IrInsn *f = &p->c->insns[d];
+    if (f->op == IR_LSHR && constant(p, f->b, 31) && !p->is64[f->a])
+        st->aux |= BASELINE_STS_SIGN;
+    else if (f->op == IR_SETEQ && constant(p, f->b, 0) && !p->is64[f->a])
+        st->aux |= BASELINE_STS_ZERO;
+    else
+        return;
+    st->a = f->a;
+}
+
 static void store32(Pass *p, IrInsn *in, size_t i)
 {
     Word *w = word(p, in->imm);
     if (!w || in->imm % 4)
         return;
-    if (w->pending_gen == p->pending_gen)
+    if (w->pending_gen == p->pending_gen && w->pending_accesses == p->accesses) {
         p->removed[w->pending] = true; /* overwritten before anyone looked */
+    } else if (w->pending_gen == p->pending_gen) { /* only a fault could look */
+        defer(p, w->pending, (uint32_t)i);
+    }
     touch(p, w);
     w->pending = (uint32_t)i;
     w->pending_gen = p->pending_gen;
+    w->pending_accesses = p->accesses;
     w->known = in->a;
     w->known_gen = p->is64[in->a] ? 0 : p->known_gen;
 }
@@ -203,8 +233,10 @@ static void forward_pass(Pass *p)
         case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; break;
         default:
             if (is_guest_memory(in->op)) {
-                p->pending_gen++; /* a fault shows the state as it is */
-                p->known_gen += p->memory_calls; /* and a slow path may change it */
+                p->accesses++; /* a fault shows the state as it is */
+                /* and a slow path's C may read or change it */
+                p->pending_gen += p->memory_calls;
+                p->known_gen += p->memory_calls;
             }
             break;
         }
@@ -256,10 +288,15 @@ static void compact(Pass *p)
         if (in->op == IR_BR || in->op == IR_BRZ || in->op == IR_BRNZ)
             in->imm = new_index[in->imm];
     }
+    /* a deferred store's overwriter may be dropped: then its value lasts
+     * until the next op kept, which is no later than any access after it */
+    for (size_t i = 0; i < c->count; i++)
+        if (!p->removed[i])
+            p->keep_until[new_index[i]] = p->keep_until[i] ? (uint32_t)new_index[p->keep_until[i]] : 0;
     c->count = n;
 }
 
-void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, Scratch *s)
+void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, uint32_t **keep_until, Scratch *s)
 {
     size_t max_off = 0;
     for (size_t i = 0; i < code->count; i++) {
@@ -272,6 +309,7 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
               .scratch = s};
     out->insns = scratch_alloc(s, code->count + 1, sizeof *out->insns);
     p.removed = scratch_zalloc(s, code->count + 1, sizeof *p.removed);
+    p.keep_until = scratch_zalloc(s, code->count + 1, sizeof *p.keep_until);
     p.is64 = scratch_zalloc(s, code->ntemps, sizeof *p.is64);
     p.alias = scratch_alloc(s, code->ntemps, sizeof *p.alias);
     p.label_refs = scratch_zalloc(s, code->count + 1, sizeof *p.label_refs);
@@ -296,4 +334,5 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     forward_pass(&p);
     dead_code_pass(&p);
     compact(&p);
+    *keep_until = p.keep_until;
 }

@@ -6,8 +6,10 @@
  *     instead of loaded again, up to a label (a merge) or a helper call;
  *   - a state store that a later store to the same word overwrites, with
  *     nothing in between that could observe it (a load of that word, a
- *     helper call, a guest memory access that may fault, a branch or an
- *     exit), is dropped;
+ *     helper call, a branch or an exit), is dropped; if guest memory
+ *     accesses lie in between (they may fault, and a fault shows the
+ *     state), it is deferred instead: user mode's fault sites say where
+ *     its value is, and the fault handler writes it (baseline_fault_site);
  *   - NOT of a constant, and the carry and overflow of adding zero (CMP,
  *     SUBS, CMN, ADDS with #0), become constants;
  *   - ops whose results nobody reads are dropped, except guest loads (they
@@ -22,9 +24,25 @@
 #include "backend/interp.h"
 #include "backend/scratch.h"
 
-/* A new op list in out->insns (in s, until its next reset); out->ntemps is code's.
+/* A deferred store (aux of a STS32): no code, but the fault sites between
+ * it and the store that overwrites it (op keep_until) name its value,
+ * which the word had at those sites. */
+#define BASELINE_STS_DEFERRED 1u
+/* With it: the word is a flag of the value named, its sign bit (N) or
+ * whether it is zero (Z), so the op computing the flag may go. */
+#define BASELINE_STS_SIGN 2u
+#define BASELINE_STS_ZERO 4u
+#define BASELINE_STS_DERIVE (BASELINE_STS_SIGN | BASELINE_STS_ZERO)
+
+static inline uint32_t baseline_derive(uint32_t v, unsigned derive)
+{
+    return derive & BASELINE_STS_SIGN ? v >> 31 : derive & BASELINE_STS_ZERO ? v == 0 : v;
+}
+
+/* A new op list in out->insns and per op its keep_until (0 unless it is a
+ * deferred store), both in s until its next reset; out->ntemps is code's.
  * memory_calls: guest memory accesses may run C that touches the state
- * (system mode slow paths), so they also end state reuse. */
-void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, Scratch *s);
+ * (system mode slow paths), so they also end state reuse and deferral. */
+void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, uint32_t **keep_until, Scratch *s);
 
 #endif

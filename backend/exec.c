@@ -265,7 +265,8 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
     BaselineRequest req = {.softmmu = m->cpu.common.tlb != NULL, .chain = baseline_chaining(m),
                            .count = m->jit_count, .ninsns = tb->ninsns, .tag = (uintptr_t)tb, .pc = tb->pc,
                            .runs = tiering ? &tb->exec_count : NULL, .hot_runs = m->jit_threshold,
-                           .lookup = bl->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m)};
+                           .lookup = bl->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m),
+                           .bool_words_off = offsetof(ArmCpu, nf), .nbool_words = ARM_FLAG_WORDS};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
     if (tb->baseline.fn && !keeps_ir(m)) {
         interp_free(tb->code);

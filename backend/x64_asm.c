@@ -255,6 +255,14 @@ void x64_setcc_byte(X64Buf *b, X64Cond cc, X64Reg reg)
     modrm_rr(b, 0, reg);
 }
 
+void x64_setcc_mem(X64Buf *b, X64Cond cc, X64Reg base, int32_t disp)
+{
+    prefix(b, false, false, 0, 0, base, 0);
+    x64_byte(b, 0x0f);
+    x64_byte(b, (uint8_t)(0x90 + cc));
+    modrm_mem(b, 0, base, disp);
+}
+
 void x64_setcc(X64Buf *b, X64Cond cc, X64Reg reg)
 {
     x64_setcc_byte(b, cc, reg);

@@ -37,7 +37,7 @@ typedef enum X64Shift { X64_ROR = 1, X64_SHL = 4, X64_SHR = 5, X64_SAR = 7 } X64
 
 /* Condition codes (the low nibble of Jcc, SETcc, CMOVcc). */
 typedef enum X64Cond {
-    X64_CC_O = 0x0, X64_CC_B = 0x2, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_L = 0xc,
+    X64_CC_O = 0x0, X64_CC_B = 0x2, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_S = 0x8, X64_CC_L = 0xc,
 } X64Cond;
 
 typedef struct X64Buf {
@@ -106,6 +106,8 @@ void x64_shift_imm(X64Buf *b, unsigned width, X64Shift op, X64Reg reg, uint8_t n
 void x64_setcc(X64Buf *b, X64Cond cc, X64Reg reg);
 /* The low byte only: for a register cleared before the flags were set. */
 void x64_setcc_byte(X64Buf *b, X64Cond cc, X64Reg reg);
+/* byte [base + disp] <- cc ? 1 : 0 */
+void x64_setcc_mem(X64Buf *b, X64Cond cc, X64Reg base, int32_t disp);
 void x64_cmov(X64Buf *b, unsigned width, X64Cond cc, X64Reg dst, X64Reg src);
 void x64_bsr(X64Buf *b, X64Reg dst, X64Reg src);
 void x64_bswap(X64Buf *b, X64Reg reg);

@@ -96,10 +96,13 @@ enum {
 
 enum { ARM_FPEXC_EN = 1u << 30 };
 
+/* nf, zf, cf, vf and qf: the words from nf on that hold 0 or 1. */
+enum { ARM_FLAG_WORDS = 5 };
+
 typedef struct ArmCpu {
     CpuCommon common;
     uint32_t r[16];
-    uint32_t nf, zf, cf, vf, qf;
+    uint32_t nf, zf, cf, vf, qf; /* ARM_FLAG_WORDS of them */
     uint32_t ge;
     uint32_t thumb;
     uint32_t itstate;  /* CPSR.IT[7:0]; valid at block boundaries */

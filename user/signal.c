@@ -161,9 +161,15 @@ static bool handle_code_write(UserProcess *p, uint32_t addr)
 static void name_faulting_insn(UserProcess *p, void *uc)
 {
     Machine *m = p->machine;
-    uintptr_t rip = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+    const greg_t *g = ((ucontext_t *)uc)->uc_mcontext.gregs;
+    /* by x86-64 register number, as X64Reg counts them */
+    static const int greg_of[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                                    REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
+    uint64_t regs[16];
+    for (int r = 0; r < 16; r++)
+        regs[r] = (uint64_t)g[greg_of[r]];
     uint32_t pc, mode;
-    if (m->baseline && baseline_fault_site(m->baseline, rip, &pc, &mode)) {
+    if (m->baseline && baseline_fault_site(m->baseline, (uintptr_t)g[REG_RIP], regs, &m->cpu, &pc, &mode)) {
         m->cpu.common.insn_pc = pc;
         m->cpu.common.insn_mode = mode;
     }

@@ -417,6 +417,44 @@ static void __attribute__((noinline)) test_fault_after_store(void)
     munmap(load_page, pg);
 }
 
+/* A load that faults between two flag-setting adds to one register, in
+ * one block: the handler sees the register and the flags the first add
+ * left (scion's baseline tier keeps such overwritten values out of the
+ * state until a fault needs them), makes the page readable and returns. */
+static volatile unsigned seen_r4_flags[2];
+
+static void h_read_flags(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)si;
+    seen_r4_flags[0] = ((ucontext_t *)ctx)->uc_mcontext.arm_r4;
+    seen_r4_flags[1] = ((ucontext_t *)ctx)->uc_mcontext.arm_cpsr >> 28;
+    mprotect(load_page, sysconf(_SC_PAGESIZE), PROT_READ);
+}
+
+static void __attribute__((noinline)) test_fault_between_flag_setters(void)
+{
+    printf("== SIGSEGV between two ADDS to one register, handler returns ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    load_page = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ((unsigned *)load_page)[4] = 1000;
+    mprotect(load_page, pg, PROT_NONE);
+    set_action(SIGSEGV, h_read_flags, 0);
+    register unsigned acc __asm__("r4") = 0x7fffffffu;
+    register unsigned value __asm__("r5");
+    unsigned flags;
+    __asm__ volatile(".syntax unified\n\t"
+                     "adds %0, %0, #1\n\t"
+                     "ldr %1, [%3, #16]\n\t"
+                     "adds %0, %0, %1\n\t"
+                     "mrs %2, apsr\n\t"
+                     : "+r"(acc), "=&r"(value), "=r"(flags)
+                     : "r"(load_page)
+                     : "memory", "cc");
+    printf("at the fault r4 %#x NZCV %#x; after r4 %#x NZCV %#x\n", seen_r4_flags[0], seen_r4_flags[1], acc,
+           flags >> 28);
+    munmap(load_page, pg);
+}
+
 /* The same with VFP: an S register and its D register in one block, a
  * VLDM whose second register faults, and an add before it that reads the
  * first one.  Running the block again from its start would add the loaded
@@ -531,6 +569,7 @@ int main(void)
     test_faults();
     test_fault_resume();
     test_fault_after_store();
+    test_fault_between_flag_setters();
     test_fault_inside_vldm();
     test_ill();
     test_alarm();

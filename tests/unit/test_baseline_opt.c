@@ -18,6 +18,7 @@ typedef struct Optimised {
     IrBlock *block;
     InterpCode *code;
     InterpCode out;
+    uint32_t *keep_until;
     Scratch scratch;
 } Optimised;
 
@@ -28,7 +29,7 @@ static void optimise(Optimised *o)
     o->code = interp_prepare(o->block);
     o->scratch = (Scratch){0};
     scratch_reset(&o->scratch);
-    baseline_optimize(o->code, false, &o->out, &o->scratch);
+    baseline_optimize(o->code, false, &o->out, &o->keep_until, &o->scratch);
 }
 
 static void release(Optimised *o)

@@ -56,6 +56,8 @@ static void shift_cl(X64Buf *b) { x64_shift_cl(b, 8, X64_SAR, X64_R13); }
 static void shift_imm(X64Buf *b) { x64_shift_imm(b, 4, X64_ROR, X64_RBP, 7); }
 static void setcc_sil(X64Buf *b) { x64_setcc(b, X64_CC_O, X64_RSI); }
 static void setcc_byte_r10(X64Buf *b) { x64_setcc_byte(b, X64_CC_E, X64_R10); }
+static void setcc_mem(X64Buf *b) { x64_setcc_mem(b, X64_CC_S, X64_RBX, 0xe0); }
+static void setcc_mem_r12(X64Buf *b) { x64_setcc_mem(b, X64_CC_B, X64_R12, 0); }
 static void cmov(X64Buf *b) { x64_cmov(b, 4, X64_CC_NE, X64_RCX, X64_R9); }
 static void bsr(X64Buf *b) { x64_bsr(b, X64_RAX, X64_R12); }
 static void bswap(X64Buf *b) { x64_bswap(b, X64_R11); }
@@ -107,6 +109,8 @@ static const Case cases[] = {
     {"seto %sil", setcc_sil},
     {"movzbl %sil,%esi", NULL}, /* the second half of setcc */
     {"sete %r10b", setcc_byte_r10},
+    {"sets 0xe0(%rbx)", setcc_mem},
+    {"setb (%r12)", setcc_mem_r12},
     {"cmovne %r9d,%ecx", cmov},
     {"bsr %r12d,%eax", bsr},
     {"bswap %r11d", bswap},
