@@ -94,6 +94,7 @@ typedef struct Emit {
     unsigned ndeferred;
     bool *done_early;   /* per op: emitted with an earlier op (a STS32 whose
                          * value a setcc wrote, a branch on a compare) */
+    X64Cond *branch_cc; /* per such branch: when it jumps */
     uint32_t stored_mode;
     uint64_t start_imm;
 } Emit;
@@ -209,6 +210,22 @@ static int reg_of(const Emit *e, IrTemp t)
 static bool constant(const Emit *e, IrTemp t, uint64_t v)
 {
     return e->is_const[t] && e->konst[t] == v;
+}
+
+/* Is state offset off one of the request's 0-or-1 words? */
+static bool is_bool_word(const Emit *e, uint64_t off)
+{
+    uint64_t first = e->req->bool_words_off;
+    return off >= first && off - first < 4ull * e->req->nbool_words && (off - first) % 4 == 0;
+}
+
+static bool reads_temp(const IrInsn *in, IrTemp t)
+{
+    const IrTemp args[3] = {in->a, in->b, in->c};
+    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+        if (args[k] == t)
+            return true;
+    return false;
 }
 
 /* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
@@ -425,18 +442,47 @@ static size_t system_key_mode(Emit *e)
  * the page bits) that goes straight to the target's body when the lookup
  * table has it and no exit is requested; falls through to the ordinary
  * exit otherwise, with ecx the pc again. */
+static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
+
+/* lookup_exit in user mode: keys are (pc, mode) as they are, and ecx
+ * keeps the pc.  Nothing is live after an exit, so rsi is free to hold the
+ * table.  The entry is at table + ((pc >> 1) & (size - 1)) * 16, that is
+ * table + (pc & (size - 1) << 1) * 8. */
+static void user_lookup_exit(Emit *e)
+{
+    X64Buf *b = &e->b;
+    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
+    size_t requested = x64_jcc_fwd(b, X64_CC_NE);
+    x64_mov_rr(b, 4, RAX, RCX);
+    x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1);
+    x64_mov_imm(b, RSI, (uint64_t)(uintptr_t)e->req->lookup);
+    x64_lea(b, 8, RAX, RSI, RAX, 8, 0);
+    x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(JitLookupEntry, pc));
+    size_t other_pc = x64_jcc_fwd(b, X64_CC_NE);
+    x64_alu_rm(b, 4, X64_CMP, RDX, RAX, offsetof(JitLookupEntry, mode));
+    size_t other_mode = x64_jcc_fwd(b, X64_CC_NE);
+    x64_load(b, 8, RAX, RAX, offsetof(JitLookupEntry, fn));
+    x64_jmp_reg(b, RAX);
+    x64_patch(b, requested);
+    x64_patch(b, other_pc);
+    x64_patch(b, other_mode);
+}
+
 static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
+    if (!e->softmmu) {
+        user_lookup_exit(e);
+        return;
+    }
     x64_store(b, 4, R12, 0, RCX); /* the pc, kept while rcx is borrowed */
     x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
-    size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
+    size_t tlb_miss = system_key_mode(e);
     x64_mov_rr(b, 4, RAX, RCX);
     x64_shift_imm(b, 4, X64_SHR, RAX, 1);
     x64_alu_imm(b, 4, X64_AND, RAX, JIT_LOOKUP_SIZE - 1);
     x64_shift_imm(b, 8, X64_SHL, RAX, 4);
-    static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
     x64_mov_imm(b, RCX, (uint64_t)(uintptr_t)e->req->lookup);
     x64_alu_rr(b, 8, X64_ADD, RAX, RCX);
     x64_load(b, 4, RCX, R12, 0);
@@ -449,8 +495,7 @@ static void lookup_exit(Emit *e)
     x64_patch(b, requested);
     x64_patch(b, other_pc);
     x64_patch(b, other_mode);
-    if (e->softmmu)
-        x64_patch(b, tlb_miss);
+    x64_patch(b, tlb_miss);
     x64_load(b, 4, RCX, R12, 0);
 }
 
@@ -609,32 +654,56 @@ static void compare_b(Emit *e, X64Reg a, IrTemp b)
  * (xor; cmp; setcc instead of mov; cmp; setcc; movzx).  target() never
  * gives the result b's register, so the xor cannot clobber an operand
  * unless a shares the result's register. */
-/* The BRZ or BRNZ that is the only reader of op i's result, after
- * nothing but constants; 0 if none. */
-static size_t sole_branch_on(const Emit *e, size_t i)
+/* Ops that emit nothing that changes the host flags. */
+static bool keeps_host_flags(uint8_t op)
+{
+    return op == IR_MOVI || op == IR_STS32 || op == IR_LDS32 || op == IR_INSN_START;
+}
+
+static bool is_bool_store_of(const Emit *e, const IrInsn *in, IrTemp t)
+{
+    return in->op == IR_STS32 && in->a == t && !(in->aux & BASELINE_STS_DEFERRED) && is_bool_word(e, in->imm);
+}
+
+/* Op i's result t is a condition the host flags hold right after op i.
+ * If t's last reader is a BRZ or BRNZ, its others STS32s into 0-or-1
+ * words, and nothing in between changes the host flags or touches those
+ * words, the branch can test the flags and the stores be setcc's: returns
+ * the branch's index, else 0. */
+static size_t flag_branch_on(const Emit *e, size_t i)
 {
     const InterpCode *code = e->code;
     IrTemp t = code->insns[i].dst;
-    size_t j = i + 1;
-    while (j < code->count && code->insns[j].op == IR_MOVI)
-        j++;
-    if (j == code->count || (code->insns[j].op != IR_BRZ && code->insns[j].op != IR_BRNZ) ||
-        code->insns[j].a != t || e->alloc.last_use[t] != j)
+    size_t br = e->alloc.last_use[t];
+    if (br <= i || br >= code->count || (code->insns[br].op != IR_BRZ && code->insns[br].op != IR_BRNZ))
         return 0;
-    return j;
+    for (size_t j = i + 1; j < br; j++) {
+        const IrInsn *in = &code->insns[j];
+        if (!keeps_host_flags(in->op) || (reads_temp(in, t) && !is_bool_store_of(e, in, t)))
+            return 0;
+        for (size_t k = i + 1; k < br && is_bool_store_of(e, in, t); k++)
+            if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
+                code->insns[k].imm == in->imm)
+                return 0; /* the setcc must not move past k */
+    }
+    return br;
 }
 
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
     X64Reg t = target(e, in->dst, in->b);
-    size_t br = sole_branch_on(e, e->index);
-    if (br && !e->is_const[in->a]) { /* compare and branch, no 0/1 value */
+    size_t br = e->is_const[in->a] ? 0 : flag_branch_on(e, e->index);
+    if (br) { /* compare, setcc into the words, branch: no 0/1 value */
         bool flags_ready = e->flags_in == in->a && constant(e, in->b, 0) && (cc == X64_CC_E || cc == X64_CC_NE);
         if (!flags_ready)
             compare_b(e, operand_reg(e, in->a, 4, RAX), in->b);
-        const IrInsn *b = &e->code->insns[br];
-        X64Cond jump_if = b->op == IR_BRNZ ? cc : (X64Cond)(cc ^ 1); /* x86 negates with bit 0 */
-        jump_to_label(e, x64_jcc_fwd(&e->b, jump_if), b->imm);
+        for (size_t j = e->index + 1; j < br; j++)
+            if (is_bool_store_of(e, &e->code->insns[j], in->dst)) {
+                x64_setcc_mem(&e->b, cc, RBX, (int32_t)e->code->insns[j].imm);
+                e->done_early[j] = true;
+            }
+        /* x86 negates a condition with its low bit */
+        e->branch_cc[br] = e->code->insns[br].op == IR_BRNZ ? cc : (X64Cond)(cc ^ 1);
         e->done_early[br] = true;
         return;
     }
@@ -687,28 +756,12 @@ static void emit_add_flag(Emit *e, const IrInsn *in, X64Cond flag)
 
 static void undefer_store(Emit *e, uint32_t off);
 
-/* Is state offset off one of the request's 0-or-1 words? */
-static bool is_bool_word(const Emit *e, uint64_t off)
-{
-    uint64_t first = e->req->bool_words_off;
-    return off >= first && off - first < 4ull * e->req->nbool_words && (off - first) % 4 == 0;
-}
-
 /* Is op j a STS32 of t into a 0-or-1 word, and t's last reader? */
 static bool sole_bool_store(const Emit *e, size_t j, IrTemp t)
 {
     const IrInsn *in = &e->code->insns[j];
     return in->op == IR_STS32 && !(in->aux & BASELINE_STS_DEFERRED) && in->a == t && e->alloc.last_use[t] == j &&
            is_bool_word(e, in->imm);
-}
-
-static bool reads_temp(const IrInsn *in, IrTemp t)
-{
-    const IrTemp args[3] = {in->a, in->b, in->c};
-    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
-        if (args[k] == t)
-            return true;
-    return false;
 }
 
 /* Could op `in` tell whether the state word at `off` was written before
@@ -1202,7 +1255,9 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_BR: jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
     case IR_BRZ:
     case IR_BRNZ:
-        if (!e->done_early[index])
+        if (e->done_early[index]) /* on host flags that emit_set left */
+            jump_to_label(e, x64_jcc_fwd(b, e->branch_cc[index]), in->imm);
+        else
             emit_branch(e, in, in->op == IR_BRZ);
         break;
     case IR_EXIT:
@@ -1394,6 +1449,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.konst = scratch_zalloc(s, code->ntemps, sizeof *e.konst);
     e.fixups = scratch_zalloc(s, code->count + 1, sizeof *e.fixups);
     e.done_early = scratch_zalloc(s, code->count + 1, sizeof *e.done_early);
+    e.branch_cc = scratch_zalloc(s, code->count + 1, sizeof *e.branch_cc);
     e.flags_of = e.flags_in = IR_NO_TEMP;
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;
