@@ -438,65 +438,48 @@ static size_t system_key_mode(Emit *e)
     return miss;
 }
 
-/* An exit to the pc in ecx and the mode in edx (the exit's own, without
- * the page bits) that goes straight to the target's body when the lookup
- * table has it and no exit is requested; falls through to the ordinary
- * exit otherwise, with ecx the pc again. */
-static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
-
-/* lookup_exit in user mode: keys are (pc, mode) as they are, and ecx
- * keeps the pc.  Nothing is live after an exit, so rsi is free to hold the
- * table.  The entry is at table + ((pc >> 1) & (size - 1)) * 16, that is
+/* Jump to the code of the lookup table's entry for the pc in ecx if its
+ * key is (ecx, edx); *miss gets the two jumps taken when it is not.
+ * Nothing is live after an exit, so rsi is free to hold the table.  The
+ * entry is at table + ((pc >> 1) & (size - 1)) * 16, that is
  * table + (pc & (size - 1) << 1) * 8. */
-static void user_lookup_exit(Emit *e)
+static void jump_if_looked_up(Emit *e, size_t miss[2])
 {
+    static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
     X64Buf *b = &e->b;
-    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
-    size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     x64_mov_rr(b, 4, RAX, RCX);
     x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1);
     x64_mov_imm(b, RSI, (uint64_t)(uintptr_t)e->req->lookup);
     x64_lea(b, 8, RAX, RSI, RAX, 8, 0);
     x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(JitLookupEntry, pc));
-    size_t other_pc = x64_jcc_fwd(b, X64_CC_NE);
+    miss[0] = x64_jcc_fwd(b, X64_CC_NE);
     x64_alu_rm(b, 4, X64_CMP, RDX, RAX, offsetof(JitLookupEntry, mode));
-    size_t other_mode = x64_jcc_fwd(b, X64_CC_NE);
+    miss[1] = x64_jcc_fwd(b, X64_CC_NE);
     x64_load(b, 8, RAX, RAX, offsetof(JitLookupEntry, fn));
     x64_jmp_reg(b, RAX);
-    x64_patch(b, requested);
-    x64_patch(b, other_pc);
-    x64_patch(b, other_mode);
 }
 
+/* An exit to the pc in ecx and the mode in edx (the exit's own, without
+ * the page bits) that goes straight to the target's body when the lookup
+ * table has it and no exit is requested; falls through to the ordinary
+ * exit otherwise, with ecx the pc again. */
 static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
-    if (!e->softmmu) {
-        user_lookup_exit(e);
-        return;
-    }
-    x64_store(b, 4, R12, 0, RCX); /* the pc, kept while rcx is borrowed */
+    if (e->softmmu)
+        x64_store(b, 4, R12, 0, RCX); /* the pc, kept while system_key_mode borrows rcx */
     x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
-    size_t tlb_miss = system_key_mode(e);
-    x64_mov_rr(b, 4, RAX, RCX);
-    x64_shift_imm(b, 4, X64_SHR, RAX, 1);
-    x64_alu_imm(b, 4, X64_AND, RAX, JIT_LOOKUP_SIZE - 1);
-    x64_shift_imm(b, 8, X64_SHL, RAX, 4);
-    x64_mov_imm(b, RCX, (uint64_t)(uintptr_t)e->req->lookup);
-    x64_alu_rr(b, 8, X64_ADD, RAX, RCX);
-    x64_load(b, 4, RCX, R12, 0);
-    x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(JitLookupEntry, pc));
-    size_t other_pc = x64_jcc_fwd(b, X64_CC_NE);
-    x64_alu_rm(b, 4, X64_CMP, RDX, RAX, offsetof(JitLookupEntry, mode));
-    size_t other_mode = x64_jcc_fwd(b, X64_CC_NE);
-    x64_load(b, 8, RAX, RAX, offsetof(JitLookupEntry, fn));
-    x64_jmp_reg(b, RAX);
+    size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
+    size_t miss[2];
+    jump_if_looked_up(e, miss);
     x64_patch(b, requested);
-    x64_patch(b, other_pc);
-    x64_patch(b, other_mode);
-    x64_patch(b, tlb_miss);
-    x64_load(b, 4, RCX, R12, 0);
+    x64_patch(b, miss[0]);
+    x64_patch(b, miss[1]);
+    if (e->softmmu) {
+        x64_patch(b, tlb_miss);
+        x64_load(b, 4, RCX, R12, 0);
+    }
 }
 
 /* A direct exit to another virtual page in system mode: the target's
