@@ -228,6 +228,14 @@ static bool reads_temp(const IrInsn *in, IrTemp t)
     return false;
 }
 
+/* Is op j a STS32 of t into a 0-or-1 word, and t's last reader? */
+static bool sole_bool_store(const Emit *e, size_t j, IrTemp t)
+{
+    const IrInsn *in = &e->code->insns[j];
+    return in->op == IR_STS32 && !(in->aux & BASELINE_STS_DEFERRED) && in->a == t && e->alloc.last_use[t] == j &&
+           is_bool_word(e, in->imm);
+}
+
 /* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
 static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
 {
@@ -648,46 +656,100 @@ static bool is_bool_store_of(const Emit *e, const IrInsn *in, IrTemp t)
     return in->op == IR_STS32 && in->a == t && !(in->aux & BASELINE_STS_DEFERRED) && is_bool_word(e, in->imm);
 }
 
-/* Op i's result t is a condition the host flags hold right after op i.
- * If t's last reader is a BRZ or BRNZ, its others STS32s into 0-or-1
- * words, and nothing in between changes the host flags or touches those
- * words, the branch can test the flags and the stores be setcc's: returns
- * the branch's index, else 0. */
-static size_t flag_branch_on(const Emit *e, size_t i)
+/* lower_set_nz's shape: n = LSHR x 31; STS n; z = SETEQ x 0; STS z (or
+ * either pair alone), each into a 0-or-1 word, n and z read by nothing
+ * else.  Returns how many ops from i it spans, 0 if none. */
+typedef struct NzGroup {
+    IrTemp x;
+    X64Cond cc[2];
+    int32_t off[2];
+    unsigned pairs;
+} NzGroup;
+
+static size_t match_nz_group(Emit *e, size_t i, NzGroup *g)
 {
     const InterpCode *code = e->code;
-    IrTemp t = code->insns[i].dst;
+    *g = (NzGroup){.x = IR_NO_TEMP};
+    size_t j = i, end = i;
+    while (g->pairs < 2 && j + 1 < code->count) {
+        const IrInsn *d = &code->insns[j];
+        X64Cond c;
+        if (d->op == IR_MOVI) { /* the shift count or the compared zero */
+            set_const(e, d->dst, (uint32_t)d->imm);
+            j++;
+            continue;
+        }
+        if (d->op == IR_LSHR && constant(e, d->b, 31))
+            c = X64_CC_S;
+        else if (d->op == IR_SETEQ && constant(e, d->b, 0))
+            c = X64_CC_E;
+        else
+            break;
+        if ((g->x != IR_NO_TEMP && d->a != g->x) || e->is_const[d->a] || e->is64[d->a] ||
+            !sole_bool_store(e, j + 1, d->dst))
+            break;
+        g->x = d->a;
+        g->cc[g->pairs] = c;
+        g->off[g->pairs++] = (int32_t)code->insns[j + 1].imm;
+        end = j += 2;
+    }
+    return end - i;
+}
+
+/* t is a condition the host flags hold as op `from` starts.  If t's last
+ * reader is a BRZ or BRNZ, its others STS32s into 0-or-1 words, and
+ * nothing from `from` to the branch changes the host flags (lower_set_nz's
+ * ops on nz_of emit none: the host flags describe nz_of already) or
+ * touches those words, the branch can test the flags and the stores be
+ * setcc's: returns the branch's index, else 0. */
+static size_t flag_branch_on(Emit *e, size_t from, IrTemp t, IrTemp nz_of)
+{
+    const InterpCode *code = e->code;
     size_t br = e->alloc.last_use[t];
-    if (br <= i || br >= code->count || (code->insns[br].op != IR_BRZ && code->insns[br].op != IR_BRNZ))
+    if (br < from || br >= code->count || (code->insns[br].op != IR_BRZ && code->insns[br].op != IR_BRNZ))
         return 0;
-    for (size_t j = i + 1; j < br; j++) {
+    for (size_t j = from; j < br;) {
         const IrInsn *in = &code->insns[j];
+        NzGroup g;
+        size_t n = nz_of == IR_NO_TEMP ? 0 : match_nz_group(e, j, &g);
+        if (n && g.x == nz_of) {
+            j += n;
+            continue;
+        }
         if (!keeps_host_flags(in->op) || (reads_temp(in, t) && !is_bool_store_of(e, in, t)))
             return 0;
-        for (size_t k = i + 1; k < br && is_bool_store_of(e, in, t); k++)
+        for (size_t k = from; k < br && is_bool_store_of(e, in, t); k++)
             if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
                 code->insns[k].imm == in->imm)
                 return 0; /* the setcc must not move past k */
+        j++;
     }
     return br;
+}
+
+/* Branch br tests condition t, which the host flags hold as cc (1 when cc
+ * holds), and the STS32s of t before it are setcc's written now. */
+static void branch_on_host_flags(Emit *e, size_t from, size_t br, IrTemp t, X64Cond cc)
+{
+    for (size_t j = from; j < br; j++)
+        if (is_bool_store_of(e, &e->code->insns[j], t)) {
+            x64_setcc_mem(&e->b, cc, RBX, (int32_t)e->code->insns[j].imm);
+            e->done_early[j] = true;
+        }
+    /* x86 negates a condition with its low bit */
+    e->branch_cc[br] = e->code->insns[br].op == IR_BRNZ ? cc : (X64Cond)(cc ^ 1);
+    e->done_early[br] = true;
 }
 
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
     X64Reg t = target(e, in->dst, in->b);
-    size_t br = e->is_const[in->a] ? 0 : flag_branch_on(e, e->index);
+    size_t br = e->is_const[in->a] ? 0 : flag_branch_on(e, e->index + 1, in->dst, IR_NO_TEMP);
     if (br) { /* compare, setcc into the words, branch: no 0/1 value */
         bool flags_ready = e->flags_in == in->a && constant(e, in->b, 0) && (cc == X64_CC_E || cc == X64_CC_NE);
         if (!flags_ready)
             compare_b(e, operand_reg(e, in->a, 4, RAX), in->b);
-        for (size_t j = e->index + 1; j < br; j++)
-            if (is_bool_store_of(e, &e->code->insns[j], in->dst)) {
-                x64_setcc_mem(&e->b, cc, RBX, (int32_t)e->code->insns[j].imm);
-                e->done_early[j] = true;
-            }
-        /* x86 negates a condition with its low bit */
-        e->branch_cc[br] = e->code->insns[br].op == IR_BRNZ ? cc : (X64Cond)(cc ^ 1);
-        e->done_early[br] = true;
+        branch_on_host_flags(e, e->index + 1, br, in->dst, cc);
         return;
     }
     if (e->flags_in == in->a && e->is_const[in->b] && e->konst[in->b] == 0 && (cc == X64_CC_E || cc == X64_CC_NE)) {
@@ -739,13 +801,6 @@ static void emit_add_flag(Emit *e, const IrInsn *in, X64Cond flag)
 
 static void undefer_store(Emit *e, uint32_t off);
 
-/* Is op j a STS32 of t into a 0-or-1 word, and t's last reader? */
-static bool sole_bool_store(const Emit *e, size_t j, IrTemp t)
-{
-    const IrInsn *in = &e->code->insns[j];
-    return in->op == IR_STS32 && !(in->aux & BASELINE_STS_DEFERRED) && in->a == t && e->alloc.last_use[t] == j &&
-           is_bool_word(e, in->imm);
-}
 
 /* Could op `in` tell whether the state word at `off` was written before
  * it rather than after?  Loads, stores and calls could (a fault or a
@@ -825,6 +880,11 @@ static size_t emit_add_group(Emit *e, size_t i)
     for (size_t k = 2; k < n; k++) {
         const IrInsn *f = &code->insns[i + k];
         X64Cond cc = f->op == IR_ADDC ? X64_CC_B : X64_CC_O;
+        size_t br = flag_branch_on(e, i + n, f->dst, r->dst);
+        if (br) {
+            branch_on_host_flags(e, i + n, br, f->dst, cc);
+            continue;
+        }
         size_t store = early_store(e, i + n, f->dst);
         if (store) {
             x64_setcc_mem(b, cc, RBX, (int32_t)code->insns[store].imm);
@@ -840,51 +900,25 @@ static size_t emit_add_group(Emit *e, size_t i)
     return n;
 }
 
-/* lower_set_nz's shape: n = LSHR x 31; STS n; z = SETEQ x 0; STS z (or
- * either pair alone), each into a 0-or-1 word, n and z read by nothing
- * else: a test of x (none if the host flags describe x already) and a
- * setcc into each word.  Returns how many ops it emitted. */
+/* lower_set_nz's shape (match_nz_group), emitted as a test of x (none if
+ * the host flags describe x already) and a setcc into each word.  Returns
+ * how many ops it emitted. */
 static size_t emit_nz_group(Emit *e, size_t i)
 {
-    const InterpCode *code = e->code;
-    IrTemp x = IR_NO_TEMP;
-    X64Cond cc[2];
-    int32_t off[2];
-    unsigned pairs = 0;
-    size_t j = i, end = i;
-    while (pairs < 2 && j + 1 < code->count) {
-        const IrInsn *d = &code->insns[j];
-        X64Cond c;
-        if (d->op == IR_MOVI) { /* the shift count or the compared zero */
-            set_const(e, d->dst, (uint32_t)d->imm);
-            j++;
-            continue;
-        }
-        if (d->op == IR_LSHR && constant(e, d->b, 31))
-            c = X64_CC_S;
-        else if (d->op == IR_SETEQ && constant(e, d->b, 0))
-            c = X64_CC_E;
-        else
-            break;
-        if ((x != IR_NO_TEMP && d->a != x) || e->is_const[d->a] || e->is64[d->a] || !sole_bool_store(e, j + 1, d->dst))
-            break;
-        x = d->a;
-        cc[pairs] = c;
-        off[pairs++] = (int32_t)code->insns[j + 1].imm;
-        end = j += 2;
-    }
-    if (pairs == 0)
+    NzGroup g;
+    size_t n = match_nz_group(e, i, &g);
+    if (n == 0)
         return 0;
-    if (e->flags_in != x) {
-        X64Reg r = operand_reg(e, x, 4, RAX);
+    if (e->flags_in != g.x) {
+        X64Reg r = operand_reg(e, g.x, 4, RAX);
         x64_test_rr(&e->b, 4, r, r);
     }
-    for (unsigned k = 0; k < pairs; k++) {
-        x64_setcc_mem(&e->b, cc[k], RBX, off[k]);
-        undefer_store(e, (uint32_t)off[k]);
+    for (unsigned k = 0; k < g.pairs; k++) {
+        x64_setcc_mem(&e->b, g.cc[k], RBX, g.off[k]);
+        undefer_store(e, (uint32_t)g.off[k]);
     }
-    e->flags_of = x;
-    return end - i;
+    e->flags_of = g.x;
+    return n;
 }
 
 /* ZEXT64 and LO32: 32-bit temps are kept zero-extended, so at most one
@@ -1388,7 +1422,7 @@ static size_t emit_block(Emit *e)
     for (size_t i = 0; i < code->count && !e->b.overflow;) {
         e->index = i;
         e->flags_in = e->flags_of;
-        if (code->insns[i].op != IR_MOVI) /* a constant emits no code */
+        if (!keeps_host_flags(code->insns[i].op))
             e->flags_of = IR_NO_TEMP;
         size_t n = emit_add_group(e, i);
         if (n == 0)
