@@ -95,6 +95,7 @@ typedef struct Emit {
     bool *done_early;   /* per op: emitted with an earlier op (a STS32 whose
                          * value a setcc wrote, a branch on a compare) */
     X64Cond *branch_cc; /* per such branch: when it jumps */
+    bool *cmc_first;    /* per such branch: complement CF before the jcc */
     uint32_t stored_mode;
     uint64_t start_imm;
 } Emit;
@@ -836,6 +837,94 @@ static size_t early_store(const Emit *e, size_t from, IrTemp f)
     return j;
 }
 
+/* Is temp t a MOVI of v? */
+static bool movi_of(const Emit *e, IrTemp t, uint32_t v)
+{
+    if (t >= e->code->ntemps)
+        return false;
+    const IrInsn *d = &e->code->insns[e->alloc.def[t]];
+    return d->op == IR_MOVI && d->dst == t && (uint32_t)d->imm == v;
+}
+
+/* ARM's HI (C && !Z) as lower_cond builds it from an add group's carry c
+ * and the Z flag of its sum: z = SETEQ sum 0; t1 = XOR z 1; t2 = AND c t1;
+ * then a BRZ or BRNZ on t2. */
+typedef struct HiBranch {
+    size_t seteq, xor, and, br;
+    IrTemp z;
+} HiBranch;
+
+/* Ops from `from` to the branch other than those keep the host flags (or
+ * are lower_set_nz's on sum), and c and z are read only by them and by
+ * STS32s into 0-or-1 words: then after the add, the host's CF is c and ZF
+ * is z up to the branch, and a cmc makes ja (CF = 0 and ZF = 0) test HI. */
+static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch *h)
+{
+    const InterpCode *code = e->code;
+    h->and = e->alloc.last_use[c];
+    const IrInsn *and = &code->insns[h->and];
+    if (h->and < from || h->and >= code->count || and->op != IR_AND || (and->a != c) == (and->b != c))
+        return false;
+    IrTemp t1 = and->a == c ? and->b : and->a;
+    if (t1 >= code->ntemps)
+        return false;
+    h->xor = e->alloc.def[t1];
+    const IrInsn *x = &code->insns[h->xor];
+    if (e->is_const[t1] || x->op != IR_XOR || x->dst != t1 || !movi_of(e, x->b, 1) ||
+        e->alloc.last_use[t1] != h->and)
+        return false;
+    h->z = x->a;
+    if (h->z >= code->ntemps)
+        return false;
+    h->seteq = e->alloc.def[h->z];
+    const IrInsn *zs = &code->insns[h->seteq];
+    h->br = e->alloc.last_use[and->dst];
+    const IrInsn *br = &code->insns[h->br];
+    if (h->seteq < from || zs->op != IR_SETEQ || zs->dst != h->z || zs->a != sum || !movi_of(e, zs->b, 0) ||
+        (br->op != IR_BRZ && br->op != IR_BRNZ) || br->a != and->dst || e->alloc.last_use[h->z] >= h->br)
+        return false;
+    for (size_t j = from; j < h->br;) {
+        const IrInsn *in = &code->insns[j];
+        NzGroup g;
+        size_t n = match_nz_group(e, j, &g);
+        if (n && g.x == sum) {
+            j += n;
+            continue;
+        }
+        if (j == h->seteq || j == h->xor || j == h->and) {
+            j++;
+            continue;
+        }
+        if (!keeps_host_flags(in->op) || reads_temp(in, and->dst))
+            return false;
+        IrTemp flag = reads_temp(in, c) ? c : reads_temp(in, h->z) ? h->z : IR_NO_TEMP;
+        if (flag != IR_NO_TEMP && !is_bool_store_of(e, in, flag))
+            return false;
+        for (size_t k = from; k < h->br && flag != IR_NO_TEMP; k++)
+            if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
+                code->insns[k].imm == in->imm)
+                return false; /* the setcc must not move past k */
+        j++;
+    }
+    return true;
+}
+
+/* The matched HI: the flag words now, the compare ops skipped, the branch
+ * on the host flags. */
+static void branch_on_hi(Emit *e, size_t from, IrTemp c, const HiBranch *h)
+{
+    for (size_t j = from; j < h->br; j++) {
+        const IrInsn *in = &e->code->insns[j];
+        if (is_bool_store_of(e, in, c) || is_bool_store_of(e, in, h->z)) {
+            x64_setcc_mem(&e->b, in->a == c ? X64_CC_B : X64_CC_E, RBX, (int32_t)in->imm);
+            e->done_early[j] = true;
+        }
+    }
+    e->done_early[h->seteq] = e->done_early[h->xor] = e->done_early[h->and] = true;
+    e->branch_cc[h->br] = e->code->insns[h->br].op == IR_BRNZ ? X64_CC_A : X64_CC_BE;
+    e->cmc_first[h->br] = e->done_early[h->br] = true;
+}
+
 /* The flag ops of an add group, if `f` is one for operands x, y, cin. */
 static bool is_flag_of(const IrInsn *f, IrTemp x, IrTemp y, IrTemp cin)
 {
@@ -881,8 +970,13 @@ static size_t emit_add_group(Emit *e, size_t i)
         const IrInsn *f = &code->insns[i + k];
         X64Cond cc = f->op == IR_ADDC ? X64_CC_B : X64_CC_O;
         size_t br = flag_branch_on(e, i + n, f->dst, r->dst);
+        HiBranch hi;
         if (br) {
             branch_on_host_flags(e, i + n, br, f->dst, cc);
+            continue;
+        }
+        if (f->op == IR_ADDC && match_hi_branch(e, i + n, f->dst, r->dst, &hi)) {
+            branch_on_hi(e, i + n, f->dst, &hi);
             continue;
         }
         size_t store = early_store(e, i + n, f->dst);
@@ -1272,8 +1366,11 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_BR: jump_to_label(e, x64_jmp_fwd(b), in->imm); break;
     case IR_BRZ:
     case IR_BRNZ:
-        if (e->done_early[index]) /* on host flags that emit_set left */
+        if (e->done_early[index]) { /* on host flags an earlier op left */
+            if (e->cmc_first[index])
+                x64_cmc(b);
             jump_to_label(e, x64_jcc_fwd(b, e->branch_cc[index]), in->imm);
+        }
         else
             emit_branch(e, in, in->op == IR_BRZ);
         break;
@@ -1403,6 +1500,11 @@ static void count_runs(Emit *e)
     x64_patch(b, cold);
 }
 
+static bool is_store_or_branch(uint8_t op)
+{
+    return op == IR_STS32 || op == IR_BRZ || op == IR_BRNZ;
+}
+
 /* Returns the offset of the body (the entry of chained jumps). */
 static size_t emit_block(Emit *e)
 {
@@ -1422,8 +1524,12 @@ static size_t emit_block(Emit *e)
     for (size_t i = 0; i < code->count && !e->b.overflow;) {
         e->index = i;
         e->flags_in = e->flags_of;
-        if (!keeps_host_flags(code->insns[i].op))
+        if (!keeps_host_flags(code->insns[i].op) && !e->done_early[i])
             e->flags_of = IR_NO_TEMP;
+        if (e->done_early[i] && !is_store_or_branch(code->insns[i].op)) {
+            i++; /* emitted with an earlier op (branch_on_hi's) */
+            continue;
+        }
         size_t n = emit_add_group(e, i);
         if (n == 0)
             n = emit_nz_group(e, i);
@@ -1467,6 +1573,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.fixups = scratch_zalloc(s, code->count + 1, sizeof *e.fixups);
     e.done_early = scratch_zalloc(s, code->count + 1, sizeof *e.done_early);
     e.branch_cc = scratch_zalloc(s, code->count + 1, sizeof *e.branch_cc);
+    e.cmc_first = scratch_zalloc(s, code->count + 1, sizeof *e.cmc_first);
     e.flags_of = e.flags_in = IR_NO_TEMP;
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;

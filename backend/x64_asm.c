@@ -255,6 +255,11 @@ void x64_setcc_byte(X64Buf *b, X64Cond cc, X64Reg reg)
     modrm_rr(b, 0, reg);
 }
 
+void x64_cmc(X64Buf *b)
+{
+    x64_byte(b, 0xf5);
+}
+
 void x64_setcc_mem(X64Buf *b, X64Cond cc, X64Reg base, int32_t disp)
 {
     prefix(b, false, false, 0, 0, base, 0);

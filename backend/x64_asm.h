@@ -37,7 +37,8 @@ typedef enum X64Shift { X64_ROR = 1, X64_SHL = 4, X64_SHR = 5, X64_SAR = 7 } X64
 
 /* Condition codes (the low nibble of Jcc, SETcc, CMOVcc). */
 typedef enum X64Cond {
-    X64_CC_O = 0x0, X64_CC_B = 0x2, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_S = 0x8, X64_CC_L = 0xc,
+    X64_CC_O = 0x0, X64_CC_B = 0x2, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_BE = 0x6, X64_CC_A = 0x7, X64_CC_S = 0x8,
+    X64_CC_L = 0xc,
 } X64Cond;
 
 typedef struct X64Buf {
@@ -98,6 +99,7 @@ void x64_neg(X64Buf *b, unsigned width, X64Reg reg);
 void x64_div(X64Buf *b, bool sign, X64Reg reg);
 void x64_cdq(X64Buf *b);
 void x64_stc(X64Buf *b); /* set the carry flag */
+void x64_cmc(X64Buf *b); /* complement the carry flag */
 void x64_test_rr(X64Buf *b, unsigned width, X64Reg a, X64Reg c);
 void x64_shift_cl(X64Buf *b, unsigned width, X64Shift op, X64Reg reg);
 void x64_shift_imm(X64Buf *b, unsigned width, X64Shift op, X64Reg reg, uint8_t n);

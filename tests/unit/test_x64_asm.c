@@ -58,6 +58,7 @@ static void setcc_sil(X64Buf *b) { x64_setcc(b, X64_CC_O, X64_RSI); }
 static void setcc_byte_r10(X64Buf *b) { x64_setcc_byte(b, X64_CC_E, X64_R10); }
 static void setcc_mem(X64Buf *b) { x64_setcc_mem(b, X64_CC_S, X64_RBX, 0xe0); }
 static void setcc_mem_r12(X64Buf *b) { x64_setcc_mem(b, X64_CC_B, X64_R12, 0); }
+static void cmc(X64Buf *b) { x64_cmc(b); }
 static void cmov(X64Buf *b) { x64_cmov(b, 4, X64_CC_NE, X64_RCX, X64_R9); }
 static void bsr(X64Buf *b) { x64_bsr(b, X64_RAX, X64_R12); }
 static void bswap(X64Buf *b) { x64_bswap(b, X64_R11); }
@@ -110,6 +111,7 @@ static const Case cases[] = {
     {"movzbl %sil,%esi", NULL}, /* the second half of setcc */
     {"sete %r10b", setcc_byte_r10},
     {"sets 0xe0(%rbx)", setcc_mem},
+    {"cmc", cmc},
     {"setb (%r12)", setcc_mem_r12},
     {"cmovne %r9d,%ecx", cmov},
     {"bsr %r12d,%eax", bsr},
