@@ -9,6 +9,13 @@
  * helpers see the same argument values.  The frame is the same size for
  * every block, so chained blocks share it.
  *
+ * Flags (the request's 0-or-1 words): where the host flags of an add or a
+ * compare hold a guest flag, it goes into its word's low byte by a setcc,
+ * and a branch on it jumps on those host flags; ops whose only readers
+ * are such stores and branches then emit nothing, and their temps hold no
+ * value.  emit_block tracks which temp the host flags describe
+ * (flags_of) across ops that emit nothing touching them.
+ *
  * Every IR op has a case in emit_op; the switch has no default so the
  * compiler names any op this file forgets (-Wswitch), as in interp.c.
  */
@@ -1241,7 +1248,8 @@ static void fault_site(Emit *e)
     bl->fault_sites[bl->nfault_sites++] = (BaselineFaultSite){
         .off = (uint32_t)(e->arena_start + e->b.len), .pc = (uint32_t)e->start_imm, .mode = (uint32_t)(e->start_imm >> 32),
         .first_recovery = (uint32_t)bl->nrecoveries, .nrecoveries = e->ndeferred};
-    memcpy(bl->recoveries + bl->nrecoveries, e->deferred, e->ndeferred * sizeof *e->deferred);
+    if (e->ndeferred) /* recoveries stays NULL until a site has some */
+        memcpy(bl->recoveries + bl->nrecoveries, e->deferred, e->ndeferred * sizeof *e->deferred);
     bl->nrecoveries += e->ndeferred;
 }
 
