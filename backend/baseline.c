@@ -749,6 +749,24 @@ static void branch_on_host_flags(Emit *e, size_t from, size_t br, IrTemp t, X64C
     e->done_early[br] = true;
 }
 
+/* n = LSHR x 31 (N) read only by flag stores and a branch: a test of x
+ * (none if the host flags describe it already), setcc's, and js/jns. */
+static bool emit_sign_branch(Emit *e, const IrInsn *in)
+{
+    if (!constant(e, in->b, 31) || e->is_const[in->a] || e->is64[in->a])
+        return false;
+    size_t br = flag_branch_on(e, e->index + 1, in->dst, in->a); /* Z of x may come between */
+    if (!br)
+        return false;
+    if (e->flags_in != in->a) {
+        X64Reg r = operand_reg(e, in->a, 4, RAX);
+        x64_test_rr(&e->b, 4, r, r);
+    }
+    branch_on_host_flags(e, e->index + 1, br, in->dst, X64_CC_S);
+    e->flags_of = in->a;
+    return true;
+}
+
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
     X64Reg t = target(e, in->dst, in->b);
@@ -1449,7 +1467,10 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         break;
     }
     case IR_SHL: emit_shift(e, in, 4, X64_SHL); break;
-    case IR_LSHR: emit_shift(e, in, 4, X64_SHR); break;
+    case IR_LSHR:
+        if (!emit_sign_branch(e, in))
+            emit_shift(e, in, 4, X64_SHR);
+        break;
     case IR_ASHR: emit_shift(e, in, 4, X64_SAR); break;
     case IR_ROR: emit_shift(e, in, 4, X64_ROR); break;
     case IR_ADDC: emit_add_flag(e, in, X64_CC_B); break;
