@@ -77,7 +77,9 @@ typedef struct Emit {
     bool softmmu;
     unsigned nsites;       /* linkable exits emitted */
     size_t site_at[2];     /* their rel32 offsets in b */
+    size_t site_requested[2]; /* their jcc on an exit request (SIZE_MAX: none) */
     uint32_t site_pc[2], site_mode[2];
+    uint8_t site_kind[2];
     bool *is_const;
     bool *is64;        /* per temp: a 64-bit value (else 32-bit, zero-extended) */
     uint64_t *konst;
@@ -352,23 +354,53 @@ static const X64Reg saved_regs[] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15,
  * for calls. */
 #define FRAME_ALLOC (FRAME_SIZE + ((NSAVED & 1) ? 0 : 8))
 
-static void epilogue(Emit *e)
-{
-    x64_alu_imm(&e->b, 8, X64_ADD, RSP, FRAME_ALLOC);
-    for (size_t k = NSAVED; k-- > 0;)
-        x64_pop(&e->b, saved_regs[k]);
-    x64_ret(&e->b);
-}
-
-static void prologue(Emit *e)
+/* The shared stubs: enter(state, next_pc, body) saves the callee-saved
+ * registers, makes the frame, loads the fixed registers and jumps to the
+ * body; blocks leave through the exit stub with the exit kind in eax.
+ * Returns the exit stub's offset. */
+static size_t emit_stubs(X64Buf *b)
 {
     for (size_t k = 0; k < NSAVED; k++)
-        x64_push(&e->b, saved_regs[k]);
-    x64_alu_imm(&e->b, 8, X64_SUB, RSP, FRAME_ALLOC);
-    x64_mov_rr(&e->b, 8, RBX, RDI);
-    x64_mov_rr(&e->b, 8, R12, RSI);
-    if (!e->softmmu)
-        x64_load(&e->b, 8, R14, RBX, offsetof(CpuCommon, mem_base));
+        x64_push(b, saved_regs[k]);
+    x64_alu_imm(b, 8, X64_SUB, RSP, FRAME_ALLOC);
+    x64_mov_rr(b, 8, RBX, RDI);
+    x64_mov_rr(b, 8, R12, RSI);
+    x64_load(b, 8, R14, RBX, offsetof(CpuCommon, mem_base)); /* user mode's; a temp in system mode */
+    x64_jmp_reg(b, RDX);
+    size_t leave = b->len;
+    x64_alu_imm(b, 8, X64_ADD, RSP, FRAME_ALLOC);
+    for (size_t k = NSAVED; k-- > 0;)
+        x64_pop(b, saved_regs[k]);
+    x64_ret(b);
+    return leave;
+}
+
+/* Give the arena's current generation its stubs (code_arena_reserve may
+ * have just started one).  False if they do not fit. */
+static bool ensure_stubs(Baseline *bl)
+{
+    if (bl->enter && bl->stubs_gen == bl->generation)
+        return true;
+    size_t cap;
+    uint8_t *w = code_arena_reserve(bl->arena, 64, &cap);
+    sync_generation(bl);
+    size_t start = code_arena_used(bl->arena);
+    X64Buf b = {.p = w, .cap = cap};
+    size_t leave = emit_stubs(&b);
+    if (b.overflow)
+        return false;
+    bl->enter = (BaselineEnter)code_arena_commit(bl->arena, b.len);
+    bl->leave_off = (uint32_t)(start + leave);
+    bl->stubs_size = (uint32_t)b.len;
+    bl->stubs_gen = bl->generation;
+    return true;
+}
+
+/* Leave for the dispatcher through the shared exit stub.  It sits below
+ * the block's start, so its buffer offset wraps; so does the rel32. */
+static void jump_to_leave(Emit *e)
+{
+    x64_patch_to(&e->b, x64_jmp_fwd(&e->b), (size_t)e->bl->leave_off - e->arena_start);
 }
 
 static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, unsigned kind)
@@ -378,7 +410,7 @@ static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, un
     else
         x64_store(&e->b, 4, R12, 0, next_pc);
     x64_mov_imm(&e->b, RAX, kind);
-    epilogue(e);
+    jump_to_leave(e);
 }
 
 /* [rbx + off] += v (64-bit counters in CpuCommon). */
@@ -403,26 +435,33 @@ static bool exit_tests_request(const Emit *e, const IrInsn *in)
 
 /* A direct exit that the dispatcher can link to its successor: unless an
  * exit is requested, jump through a rel32 that starts out pointing at the
- * stub below, which returns with CpuCommon.baseline_exit naming this exit. */
+ * exit's stub, which returns with CpuCommon.baseline_exit naming this exit.
+ * The stubs go after the body (emit_exit_stub), out of the way of the code
+ * that runs. */
 static void linkable_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
     unsigned index = e->nsites++;
-    bool test = exit_tests_request(e, in);
-    size_t requested = 0;
-    if (test) {
+    e->site_requested[index] = SIZE_MAX;
+    if (exit_tests_request(e, in)) {
         x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
-        requested = x64_jcc_fwd(b, X64_CC_NE);
+        e->site_requested[index] = x64_jcc_fwd(b, X64_CC_NE);
     }
     e->site_at[index] = x64_jmp_fwd(b);
     e->site_pc[index] = ir_exit_pc(in);
     e->site_mode[index] = ir_exit_mode(in);
-    if (test)
-        x64_patch(b, requested);
+    e->site_kind[index] = in->aux;
+}
+
+static void emit_exit_stub(Emit *e, unsigned index)
+{
+    X64Buf *b = &e->b;
+    if (e->site_requested[index] != SIZE_MAX)
+        x64_patch(b, e->site_requested[index]);
     x64_patch(b, e->site_at[index]);
     x64_mov_imm(b, RAX, e->req->tag | index);
     x64_store(b, 8, RBX, offsetof(CpuCommon, baseline_exit), RAX);
-    exit_with(e, RAX, ir_exit_pc(in), true, in->aux);
+    exit_with(e, RAX, e->site_pc[index], true, e->site_kind[index]);
 }
 
 /* dst <- the TLB entry (softmmu.h) for the guest address in addr, from
@@ -1305,17 +1344,37 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t h
     return true;
 }
 
+/* User mode: a constant guest address below 2^31 (with its folded
+ * displacement, baseline_opt.h) is a displacement from r14 by itself. */
+static bool absolute_address(const Emit *e, const IrInsn *in, int32_t *disp)
+{
+    uint64_t a = e->konst[in->a] + (uint64_t)(int64_t)(int32_t)in->imm;
+    *disp = (int32_t)a;
+    return e->is_const[in->a] && a < 0x80000000u;
+}
+
 static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
 {
+    int32_t disp;
+    if (!e->softmmu && absolute_address(e, in, &disp)) {
+        X64Reg t = target(e, in->dst, IR_NO_TEMP);
+        fault_site(e);
+        if (sign)
+            x64_load_sx(&e->b, size, t, R14, disp);
+        else
+            x64_load(&e->b, size, t, R14, disp);
+        put(e, in->dst, t);
+        return;
+    }
     if (!e->softmmu) {
         X64Reg addr = address(e, in->a), t = target(e, in->dst, IR_NO_TEMP);
         fault_site(e);
-        x64_load_idx(&e->b, size, sign, t, R14, addr);
+        x64_load_idx(&e->b, size, sign, t, R14, addr, (int32_t)in->imm);
         put(e, in->dst, t);
         return;
     }
     SlowPath *sp = softmmu_access(e, in, size, sign, false);
-    x64_load_idx(&e->b, size, sign, RAX, RDX, RAX);
+    x64_load_idx(&e->b, size, sign, RAX, RDX, RAX, 0);
     sp->join = e->b.len;
     put(e, in->dst, RAX);
 }
@@ -1324,18 +1383,23 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
 {
     unsigned vwidth = size == 8 ? 8 : 4;
     if (!e->softmmu) {
-        X64Reg addr = address(e, in->a), v = RCX;
+        int32_t disp;
+        bool absolute = absolute_address(e, in, &disp);
+        X64Reg addr = absolute ? RAX : address(e, in->a), v = RCX;
         if (reg_of(e, in->b) != BASELINE_NO_REG && (vwidth == 8 || !e->is64[in->b]))
             v = (X64Reg)reg_of(e, in->b);
         else
             get(e, RCX, in->b, vwidth);
         fault_site(e);
-        x64_store_idx(&e->b, size, R14, addr, v);
+        if (absolute)
+            x64_store(&e->b, size, R14, disp, v);
+        else
+            x64_store_idx(&e->b, size, R14, addr, (int32_t)in->imm, v);
         return;
     }
     SlowPath *sp = softmmu_access(e, in, size, false, true);
     get(e, RCX, in->b, vwidth);
-    x64_store_idx(&e->b, size, RDX, RAX, RCX);
+    x64_store_idx(&e->b, size, RDX, RAX, 0, RCX);
     sp->join = e->b.len;
 }
 
@@ -1534,16 +1598,13 @@ static bool is_store_or_branch(uint8_t op)
     return op == IR_STS32 || op == IR_BRZ || op == IR_BRNZ;
 }
 
-/* Returns the offset of the body (the entry of chained jumps). */
-static size_t emit_block(Emit *e)
+static void emit_block(Emit *e)
 {
     const InterpCode *code = e->code;
     e->is_const[code->ntemps - 1] = true; /* interp_prepare's zero temp */
     for (size_t i = 0; i < code->count; i++)
         if (ir_op_info[code->insns[i].op].result == IR_RESULT_I64)
             e->is64[code->insns[i].dst] = true;
-    prologue(e);
-    size_t body = e->b.len;
     if (e->req->runs)
         count_runs(e);
     if (e->req->count) {
@@ -1573,7 +1634,23 @@ static size_t emit_block(Emit *e)
     /* The block ends in an exit (ir_validate), so nothing falls into these. */
     for (size_t k = 0; k < e->nslow && !e->b.overflow; k++)
         emit_slow_path(e, &e->slow[k]);
-    return body;
+    for (unsigned k = 0; k < e->nsites; k++)
+        emit_exit_stub(e, k);
+}
+
+/* Writable space for want bytes of a block in a generation that has its
+ * stubs: reserving may start a new generation, at most once more. */
+static uint8_t *reserve_with_stubs(Baseline *bl, size_t want, size_t *cap)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        if (!ensure_stubs(bl))
+            return NULL;
+        uint8_t *w = code_arena_reserve(bl->arena, want, cap);
+        sync_generation(bl);
+        if (bl->stubs_gen == bl->generation)
+            return w;
+    }
+    return NULL;
 }
 
 void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRequest *req, BaselineCode *out)
@@ -1591,8 +1668,12 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     baseline_optimize(prepared, req->softmmu, &optimized, &keep_until, s);
     const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
-    uint8_t *w = code_arena_reserve(bl->arena, want, &cap);
-    sync_generation(bl);
+    uint8_t *w = reserve_with_stubs(bl, want, &cap);
+    if (!w) {
+        bl->stats.declined++;
+        out->declined = true;
+        return;
+    }
     size_t start = code_arena_used(bl->arena);
     size_t nfault_sites = bl->nfault_sites, nrecoveries = bl->nrecoveries;
     Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu, .bl = bl, .arena_start = start};
@@ -1610,7 +1691,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     baseline_alloc(code, req->softmmu, keep_until, &e.alloc, s);
     for (int r = 0; r < 16; r++)
         e.reg_owner[r] = -1;
-    size_t body = emit_block(&e);
+    emit_block(&e);
     if (e.b.overflow) {
         bl->nfault_sites = nfault_sites; /* that code is never run */
         bl->nrecoveries = nrecoveries;
@@ -1621,8 +1702,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     bl->stats.compiled++;
     bl->stats.code_bytes += e.b.len;
     uint8_t *x = code_arena_commit(bl->arena, e.b.len);
-    out->fn = (BaselineFn)(void *)x;
-    out->body = x + body;
+    out->body = x;
     out->size = (uint32_t)e.b.len;
     out->gen = bl->generation;
     out->counts_runs = req->runs != NULL;
@@ -1661,7 +1741,7 @@ void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, 
     sync_generation(bl);
     if (!baseline_current(bl, from))
         return; /* the arena started over: from's code is gone */
-    Emit e = {.b = {.p = w, .cap = cap}};
+    Emit e = {.b = {.p = w, .cap = cap}, .bl = bl, .arena_start = code_arena_used(bl->arena)};
     X64Buf *b = &e.b;
     x64_mov_rr(b, 8, RDI, RBX);
     x64_alu_rr(b, 4, X64_XOR, RSI, RSI);
@@ -1670,7 +1750,7 @@ void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, 
     x64_call_reg(b, RAX);
     x64_store(b, 4, R12, 0, RAX); /* JitFn returns kind << 32 | next pc */
     x64_shift_imm(b, 8, X64_SHR, RAX, 32);
-    epilogue(&e);
+    jump_to_leave(&e);
     if (b->overflow)
         return;
     const uint8_t *x = code_arena_commit(bl->arena, b->len);
@@ -1713,5 +1793,5 @@ void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const Baseli
 
 uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c)
 {
-    return (uint32_t)((const uint8_t *)(void *)c->fn - code_arena_executable(bl->arena, 0));
+    return (uint32_t)((const uint8_t *)c->body - code_arena_executable(bl->arena, 0));
 }

@@ -19,7 +19,9 @@
  * dispatcher with CpuCommon.baseline_exit = tag | exit index; once the
  * dispatcher has found the successor it links the exit (baseline_link) and
  * later runs go straight to the successor's body.  Every block uses the same
- * frame, so a chained jump needs no prologue.  baseline_unlink_all undoes
+ * frame, which one entry stub per arena generation sets up and one exit
+ * stub tears down, so blocks carry no prologue or epilogue of their own and
+ * a chained jump lands on the first instruction of the body.  baseline_unlink_all undoes
  * every link (blocks retired, or a successor got LLVM code).  Indirect
  * exits (user mode) look the target up in the tier's own table of
  * (pc, mode) -> body, which the dispatcher fills (baseline_lookup_fill) and
@@ -28,7 +30,7 @@
  *   Baseline *bl = baseline_new(0);
  *   BaselineCode *bc = &tb->baseline;
  *   baseline_compile(bl, tb->code, &(BaselineRequest){.softmmu = false}, bc);
- *   IrExitKind why = bc->fn(cpu, &next_pc);
+ *   IrExitKind why = baseline_run(bl, bc, cpu, &next_pc);
  */
 #ifndef SCION_BASELINE_H
 #define SCION_BASELINE_H
@@ -49,16 +51,16 @@ typedef enum BaselineMode {
 /* "on", "off" or "check"; false for anything else. */
 bool baseline_parse_mode(const char *s, BaselineMode *mode);
 
-typedef IrExitKind (*BaselineFn)(void *state, uint32_t *next_pc);
+/* The shared entry stub: sets up the frame and jumps to body. */
+typedef IrExitKind (*BaselineEnter)(void *state, uint32_t *next_pc, const void *body);
 
 struct CodeArena;
 typedef struct BaselineLink BaselineLink;
 
 /* A block's baseline code, valid while gen is the arena's generation. */
 typedef struct BaselineCode {
-    BaselineFn fn;          /* entry from the dispatcher (NULL: not compiled) */
-    void *body;             /* entry of chained jumps, past the prologue */
-    uint32_t size;          /* bytes of code from fn */
+    void *body;             /* the block's code (NULL: not compiled) */
+    uint32_t size;          /* bytes of code from body */
     uint32_t gen;
     bool declined;          /* too large: interpret it */
     bool counts_runs;       /* adds its runs to the request's counter */
@@ -132,6 +134,10 @@ typedef struct Baseline {
     BaselineRecovery *recoveries;
     size_t nrecoveries, recoveries_cap;
     Scratch scratch; /* a compilation's temporary arrays */
+    BaselineEnter enter; /* the shared stubs of generation stubs_gen */
+    uint32_t leave_off;  /* arena offset of the shared exit stub */
+    uint32_t stubs_size; /* bytes of both, from enter */
+    uint32_t stubs_gen;
 } Baseline;
 
 /* The code arena's size when none is given (-tb-size): booting Linux on
@@ -145,7 +151,7 @@ typedef struct Baseline {
 Baseline *baseline_new(size_t arena_size);
 void baseline_free(Baseline *bl);
 /* Host code for a prepared block (interp_prepare's form) into *out;
- * out->fn stays NULL if the block is not compiled (interpret it).  May
+ * out->body stays NULL if the block is not compiled (interpret it).  May
  * reset the code arena: call only while no baseline code is running;
  * results of earlier generations are stale (baseline_current). */
 void baseline_compile(Baseline *bl, const InterpCode *code, const BaselineRequest *req, BaselineCode *out);
@@ -178,7 +184,13 @@ BaselineStats baseline_stats(const Baseline *bl);
 
 static inline bool baseline_current(const Baseline *bl, const BaselineCode *c)
 {
-    return c->fn && c->gen == bl->generation;
+    return c->body && c->gen == bl->generation;
+}
+
+/* Run c's code (current): the exit kind, and the pc to go on at. */
+static inline IrExitKind baseline_run(const Baseline *bl, const BaselineCode *c, void *state, uint32_t *next_pc)
+{
+    return bl->enter(state, next_pc, c->body);
 }
 
 #endif

@@ -184,6 +184,26 @@ static void fold_constants(Pass *p, IrInsn *in, size_t i)
     }
 }
 
+/* User mode: an access to x + K or x - K with |K| < BASELINE_MAX_DISP
+ * reads x and carries K in imm, which becomes the host access's
+ * displacement; the ADD or SUB goes if nothing else reads it. */
+static void fold_address(Pass *p, IrInsn *in)
+{
+    uint32_t d = p->def[in->a];
+    if (d == NONE)
+        return;
+    const IrInsn *a = &p->c->insns[d];
+    if ((a->op != IR_ADD && a->op != IR_SUB) || a->b >= p->c->ntemps || !p->is_const[a->b] || p->is64[a->a])
+        return;
+    int32_t k = (int32_t)p->konst[a->b];
+    if (a->op == IR_SUB)
+        k = (int32_t)(0u - (uint32_t)k);
+    if (k <= -BASELINE_MAX_DISP || k >= BASELINE_MAX_DISP)
+        return;
+    in->a = a->a;
+    in->imm = (uint64_t)(uint32_t)k;
+}
+
 static void branch(Pass *p, const IrInsn *in, size_t i)
 {
     p->pending_gen++;
@@ -233,6 +253,8 @@ static void forward_pass(Pass *p)
         case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; break;
         default:
             if (is_guest_memory(in->op)) {
+                if (!p->memory_calls)
+                    fold_address(p, in);
                 p->accesses++; /* a fault shows the state as it is */
                 /* and a slow path's C may read or change it */
                 p->pending_gen += p->memory_calls;
@@ -248,7 +270,8 @@ static bool removable_if_unused(uint8_t op)
     return ir_op_info[op].result != IR_RESULT_V && op != IR_CALL && !is_guest_load(op);
 }
 
-static void dead_code_pass(Pass *p)
+/* Per temp: the ops not removed that read it. */
+static unsigned *count_uses(Pass *p)
 {
     InterpCode *c = p->c;
     unsigned *uses = scratch_zalloc(p->scratch, c->ntemps, sizeof *uses);
@@ -261,6 +284,13 @@ static void dead_code_pass(Pass *p)
             if (args[k] < c->ntemps)
                 uses[args[k]]++;
     }
+    return uses;
+}
+
+static void dead_code_pass(Pass *p)
+{
+    InterpCode *c = p->c;
+    unsigned *uses = count_uses(p);
     for (size_t i = c->count; i-- > 0;) {
         const IrInsn *in = &c->insns[i];
         if (p->removed[i] || !removable_if_unused(in->op) || uses[in->dst])
@@ -270,6 +300,42 @@ static void dead_code_pass(Pass *p)
         for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
             if (args[k] < c->ntemps)
                 uses[args[k]]--;
+    }
+}
+
+/* Does a flag op of the add group ending at op i (ADDC/ADDV of x, y, cin,
+ * after it) survive? */
+static bool has_live_flags(const Pass *p, size_t i, IrTemp x, IrTemp y, IrTemp cin)
+{
+    for (size_t j = i + 1; j < p->c->count; j++) {
+        const IrInsn *f = &p->c->insns[j];
+        if (!p->removed[j] && (f->op == IR_ADDC || f->op == IR_ADDV) && f->a == x && f->b == y && f->c == cin)
+            return true;
+    }
+    return false;
+}
+
+/* r = ADD (ADD x K1) K2, the inner sum read by nothing else and no carry
+ * or overflow of the pair wanted (a SUBS #K whose flags are dead leaves
+ * x + ~K + 1): the inner op becomes the constant K1 + K2 and r = x + it. */
+static void combine_adds(Pass *p)
+{
+    InterpCode *c = p->c;
+    unsigned *uses = count_uses(p);
+    for (size_t i = 0; i < c->count; i++) {
+        IrInsn *in = &c->insns[i];
+        if (p->removed[i] || in->op != IR_ADD || in->b >= c->ntemps || !p->is_const[in->b] || p->def[in->a] == NONE)
+            continue;
+        IrInsn *s = &c->insns[p->def[in->a]];
+        if (s->op != IR_ADD || s->b >= c->ntemps || !p->is_const[s->b] || uses[in->a] != 1 ||
+            has_live_flags(p, i, s->a, s->b, in->b))
+            continue;
+        uint32_t k = p->konst[s->b] + p->konst[in->b];
+        in->a = s->a;
+        in->b = s->dst;
+        *s = (IrInsn){.op = IR_MOVI, .dst = s->dst, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = k};
+        p->is_const[s->dst] = true;
+        p->konst[s->dst] = k;
     }
 }
 
@@ -298,41 +364,44 @@ static void compact(Pass *p)
 
 void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, uint32_t **keep_until, Scratch *s)
 {
+    *out = (InterpCode){.insns = scratch_alloc(s, code->count + 1, sizeof *out->insns), .count = code->count,
+                        .ntemps = code->ntemps};
+    memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
     size_t max_off = 0;
-    for (size_t i = 0; i < code->count; i++) {
-        uint8_t op = code->insns[i].op;
-        if ((op == IR_LDS32 || op == IR_STS32 || op == IR_LDS64 || op == IR_STS64) && code->insns[i].imm > max_off)
-            max_off = code->insns[i].imm;
+    for (size_t i = 0; i < out->count; i++) {
+        uint8_t op = out->insns[i].op;
+        if ((op == IR_LDS32 || op == IR_STS32 || op == IR_LDS64 || op == IR_STS64) && out->insns[i].imm > max_off)
+            max_off = out->insns[i].imm;
     }
-    *out = (InterpCode){.count = code->count, .ntemps = code->ntemps};
     Pass p = {.c = out, .nwords = max_off / 4 + 3, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls,
               .scratch = s};
-    out->insns = scratch_alloc(s, code->count + 1, sizeof *out->insns);
-    p.removed = scratch_zalloc(s, code->count + 1, sizeof *p.removed);
-    p.keep_until = scratch_zalloc(s, code->count + 1, sizeof *p.keep_until);
-    p.is64 = scratch_zalloc(s, code->ntemps, sizeof *p.is64);
-    p.alias = scratch_alloc(s, code->ntemps, sizeof *p.alias);
-    p.label_refs = scratch_zalloc(s, code->count + 1, sizeof *p.label_refs);
+    size_t count = out->count;
+    unsigned ntemps = out->ntemps;
+    p.removed = scratch_zalloc(s, count + 1, sizeof *p.removed);
+    p.keep_until = scratch_zalloc(s, count + 1, sizeof *p.keep_until);
+    p.is64 = scratch_zalloc(s, ntemps, sizeof *p.is64);
+    p.alias = scratch_alloc(s, ntemps, sizeof *p.alias);
+    p.label_refs = scratch_zalloc(s, count + 1, sizeof *p.label_refs);
     p.skip_label = NONE;
-    for (size_t i = 0; i < code->count; i++) {
-        uint8_t op = code->insns[i].op;
-        if ((op == IR_BR || op == IR_BRZ || op == IR_BRNZ) && code->insns[i].imm < code->count)
-            p.label_refs[code->insns[i].imm]++;
+    for (size_t i = 0; i < count; i++) {
+        uint8_t op = out->insns[i].op;
+        if ((op == IR_BR || op == IR_BRZ || op == IR_BRNZ) && out->insns[i].imm < count)
+            p.label_refs[out->insns[i].imm]++;
     }
-    p.def = scratch_alloc(s, code->ntemps, sizeof *p.def);
-    for (unsigned t = 0; t < code->ntemps; t++)
+    p.def = scratch_alloc(s, ntemps, sizeof *p.def);
+    for (unsigned t = 0; t < ntemps; t++)
         p.def[t] = NONE;
-    p.is_const = scratch_zalloc(s, code->ntemps, sizeof *p.is_const);
-    p.konst = scratch_zalloc(s, code->ntemps, sizeof *p.konst);
+    p.is_const = scratch_zalloc(s, ntemps, sizeof *p.is_const);
+    p.konst = scratch_zalloc(s, ntemps, sizeof *p.konst);
     p.words = scratch_zalloc(s, p.nwords, sizeof *p.words);
-    memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
-    for (unsigned t = 0; t < code->ntemps; t++)
+    for (unsigned t = 0; t < ntemps; t++)
         p.alias[t] = (IrTemp)t;
-    for (size_t i = 0; i < code->count; i++)
-        if (ir_op_info[code->insns[i].op].result == IR_RESULT_I64)
-            p.is64[code->insns[i].dst] = true;
+    for (size_t i = 0; i < count; i++)
+        if (ir_op_info[out->insns[i].op].result == IR_RESULT_I64)
+            p.is64[out->insns[i].dst] = true;
     forward_pass(&p);
     dead_code_pass(&p);
+    combine_adds(&p);
     compact(&p);
     *keep_until = p.keep_until;
 }

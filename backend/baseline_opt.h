@@ -12,6 +12,11 @@
  *     its value is, and the fault handler writes it (baseline_fault_site);
  *   - NOT of a constant, and the carry and overflow of adding zero (CMP,
  *     SUBS, CMN, ADDS with #0), become constants;
+ *   - (x + K1) + K2, the inner sum read by nothing else, becomes
+ *     x + (K1 + K2) (what a SUBS #K whose flags are dead leaves);
+ *   - user mode: a guest access to x + K (a small constant) reads x and
+ *     keeps K in its imm (the host instruction's displacement); the add
+ *     then often has no reader left;
  *   - ops whose results nobody reads are dropped, except guest loads (they
  *     may fault) and helper calls.
  * Branch targets (op indices, as interp_prepare leaves them) are remapped.
@@ -33,6 +38,12 @@
 #define BASELINE_STS_SIGN 2u
 #define BASELINE_STS_ZERO 4u
 #define BASELINE_STS_DERIVE (BASELINE_STS_SIGN | BASELINE_STS_ZERO)
+
+/* Folded displacements stay below this in magnitude: x + K may then cross
+ * 2^32 (or 0) only into the guard pages around user mode's guest space
+ * (user/guest_mem.h), where the fault is the guest's fault at the wrapped
+ * address, which is never mapped (GUEST_MIN_MAP). */
+#define BASELINE_MAX_DISP 4096
 
 static inline uint32_t baseline_derive(uint32_t v, unsigned derive)
 {

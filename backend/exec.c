@@ -251,13 +251,13 @@ static bool restore_ir(Machine *m, TransBlock *tb)
 
 /* The block's baseline code, compiled on its first run (or again after the
  * code arena started over), or NULL to interpret it. */
-static BaselineFn baseline_code(Machine *m, TransBlock *tb)
+static const BaselineCode *baseline_code(Machine *m, TransBlock *tb)
 {
     Baseline *bl = m->baseline;
     if (!bl || m->baseline_mode == BASELINE_OFF || tb->baseline.declined)
         return NULL;
     if (baseline_current(bl, &tb->baseline))
-        return tb->baseline.fn;
+        return &tb->baseline;
     JitMode jm = jit_mode(m->jit);
     /* Under -icount every run passes the dispatcher (no chaining), which
      * counts it; a hot exit would charge the block's cost twice. */
@@ -268,16 +268,23 @@ static BaselineFn baseline_code(Machine *m, TransBlock *tb)
                            .lookup = bl->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m),
                            .bool_words_off = offsetof(ArmCpu, nf), .nbool_words = ARM_FLAG_WORDS};
     baseline_compile(bl, tb->code, &req, &tb->baseline);
-    if (tb->baseline.fn && !keeps_ir(m)) {
+    if (!tb->baseline.body)
+        return NULL;
+    if (!keeps_ir(m)) {
         interp_free(tb->code);
         tb->code = NULL;
     }
-    if (log_on(&m->log, LOG_OUT_ASM) && tb->baseline.fn) {
+    if (log_on(&m->log, LOG_OUT_ASM)) {
+        if (m->stubs_logged != bl->stubs_gen + 1) {
+            m->stubs_logged = bl->stubs_gen + 1;
+            log_printf(&m->log, "OUT shared entry and exit stubs (generation %u):\n", bl->stubs_gen);
+            host_disasm_log(&m->log, (const uint8_t *)(void *)bl->enter, bl->stubs_size);
+        }
         /* perf names the memfd-backed code by arena offset, so give it too */
         log_printf(&m->log, "OUT for 0x%08x: [arena offset 0x%x]\n", tb->pc, baseline_arena_offset(bl, &tb->baseline));
-        host_disasm_log(&m->log, (const uint8_t *)(void *)tb->baseline.fn, tb->baseline.size);
+        host_disasm_log(&m->log, (const uint8_t *)tb->baseline.body, tb->baseline.size);
     }
-    return tb->baseline.fn;
+    return &tb->baseline;
 }
 
 /* The last baseline block left through linkable exit `exit` of `from`
@@ -320,7 +327,7 @@ static int run_block(Machine *m, TransBlock *tb, bool lower_tier)
     }
     if (m->icount)
         cpu->common.icount += tb->cost; /* compiled code counts its own blocks */
-    BaselineFn base = baseline_code(m, tb);
+    const BaselineCode *base = baseline_code(m, tb);
     /* Baseline code counts its runs itself, chained ones included, and
      * comes back here once when the count reaches the threshold. */
     bool counted = base && tb->baseline.counts_runs;
@@ -333,7 +340,7 @@ static int run_block(Machine *m, TransBlock *tb, bool lower_tier)
     uint32_t next;
     IrExitKind kind;
     if (base) {
-        kind = base(cpu, &next); /* counts itself (--stats) */
+        kind = baseline_run(m->baseline, base, cpu, &next); /* counts itself (--stats) */
     } else {
         m->stats.interp_blocks++;
         m->stats.interp_insns += tb->ninsns;

@@ -61,6 +61,7 @@ typedef struct Machine {
     GuestFetchFn phys_fetch;
     Baseline *baseline;       /* tier 0.5, NULL when the host gives no executable memory */
     BaselineMode baseline_mode;
+    uint32_t stubs_logged; /* -d out_asm: 1 + the baseline generation whose stubs are logged, 0: none */
     size_t code_arena_size;   /* -tb-size, read by machine_init (0: the default) */
     Jit *jit;                 /* NULL when the LLVM tier is off */
     const atomic_uint *jit_done; /* compiled units waiting to be installed */

@@ -55,16 +55,16 @@ static uint64_t field_value(const ArmCpu *c, const char *name)
 }
 
 /* Run the block's compiled code (LLVM unit or baseline) on a copy of the state. */
-static uint64_t run_compiled(ArmCpu *cpu, TransBlock *tb, JitFn fn, BaselineFn base)
+static uint64_t run_compiled(Machine *m, ArmCpu *cpu, TransBlock *tb, JitFn fn, const BaselineCode *base)
 {
     if (fn)
         return fn(cpu, NULL, tb->pc);
     uint32_t next;
-    IrExitKind kind = base(cpu, &next);
+    IrExitKind kind = baseline_run(m->baseline, base, cpu, &next);
     return (uint64_t)kind << 32 | next;
 }
 
-static int check_block(Machine *m, TransBlock *tb, JitFn fn, BaselineFn base)
+static int check_block(Machine *m, TransBlock *tb, JitFn fn, const BaselineCode *base)
 {
     if (!m->check_log && !(m->check_log = calloc(1, sizeof *m->check_log)))
         abort();
@@ -78,7 +78,7 @@ static int check_block(Machine *m, TransBlock *tb, JitFn fn, BaselineFn base)
     m->cpu.r[15] = next;
     uint8_t *mem = m->cpu.common.mem_base;
     store_log_capture_and_undo(log, mem);
-    uint64_t r = run_compiled(&compiled, tb, fn, base);
+    uint64_t r = run_compiled(m, &compiled, tb, fn, base);
     compiled.r[15] = (uint32_t)r;
     if (fn)
         m->stats.jit_dispatches++;
@@ -102,7 +102,7 @@ int tier_check_run(Machine *m, TransBlock *tb, JitFn fn)
     return check_block(m, tb, fn, NULL);
 }
 
-int tier_check_baseline(Machine *m, TransBlock *tb, BaselineFn base)
+int tier_check_baseline(Machine *m, TransBlock *tb, const BaselineCode *base)
 {
     return check_block(m, tb, NULL, base);
 }

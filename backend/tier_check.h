@@ -14,6 +14,6 @@
 /* Returns the block's exit kind (the interpreter's), or IR_EXIT_UNIMPL-like
  * STEP_TIER_MISMATCH after reporting a difference. */
 int tier_check_run(Machine *m, TransBlock *tb, JitFn fn);
-int tier_check_baseline(Machine *m, TransBlock *tb, BaselineFn base);
+int tier_check_baseline(Machine *m, TransBlock *tb, const BaselineCode *base);
 
 #endif

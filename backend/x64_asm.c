@@ -88,7 +88,7 @@ void x64_load_sx(X64Buf *b, unsigned width, X64Reg reg, X64Reg base, int32_t dis
     emit_load(b, width, true, reg, base, disp);
 }
 
-void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index)
+void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index, int32_t disp)
 {
     uint8_t op[2];
     bool w;
@@ -96,7 +96,7 @@ void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base,
     prefix(b, false, w, reg, index, base, 0);
     for (size_t i = 0; i < n; i++)
         x64_byte(b, op[i]);
-    modrm_sib(b, reg, base, index, 1, 0);
+    modrm_sib(b, reg, base, index, 1, disp);
 }
 
 static void store_opcode(X64Buf *b, unsigned width, unsigned reg, unsigned index, unsigned base)
@@ -111,10 +111,10 @@ void x64_store(X64Buf *b, unsigned width, X64Reg base, int32_t disp, X64Reg reg)
     modrm_mem(b, reg, base, disp);
 }
 
-void x64_store_idx(X64Buf *b, unsigned width, X64Reg base, X64Reg index, X64Reg reg)
+void x64_store_idx(X64Buf *b, unsigned width, X64Reg base, X64Reg index, int32_t disp, X64Reg reg)
 {
     store_opcode(b, width, reg, index, base);
-    modrm_sib(b, reg, base, index, 1, 0);
+    modrm_sib(b, reg, base, index, 1, disp);
 }
 
 void x64_store_imm(X64Buf *b, unsigned width, X64Reg base, int32_t disp, uint32_t imm)

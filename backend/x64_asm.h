@@ -75,9 +75,9 @@ void x64_load(X64Buf *b, unsigned width, X64Reg reg, X64Reg base, int32_t disp);
 void x64_load_sx(X64Buf *b, unsigned width, X64Reg reg, X64Reg base, int32_t disp);
 /* [base + disp] <- reg, width 1, 2, 4 or 8. */
 void x64_store(X64Buf *b, unsigned width, X64Reg base, int32_t disp, X64Reg reg);
-/* The same two with an index register: [base + index]. */
-void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index);
-void x64_store_idx(X64Buf *b, unsigned width, X64Reg base, X64Reg index, X64Reg reg);
+/* The same two with an index register: [base + index + disp]. */
+void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index, int32_t disp);
+void x64_store_idx(X64Buf *b, unsigned width, X64Reg base, X64Reg index, int32_t disp, X64Reg reg);
 /* [base + disp] <- imm32 (sign-extended for width 8). */
 void x64_store_imm(X64Buf *b, unsigned width, X64Reg base, int32_t disp, uint32_t imm);
 

@@ -7,15 +7,15 @@
 #include <sys/mman.h>
 
 #define GUEST_SPACE (1ull << 32)
-#define GUARD (64u * 1024)
+#define RESERVED (GUEST_GUARD + GUEST_SPACE + GUEST_GUARD)
 #define NPAGES (1u << 20)
 
 bool guest_mem_init(GuestMem *g)
 {
-    void *p = mmap(NULL, GUEST_SPACE + GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, RESERVED, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return false;
-    g->base = p;
+    g->base = (uint8_t *)p + GUEST_GUARD;
     g->flags = calloc(NPAGES, 1);
     g->mmap_top = 0xb6000000u;
     return g->flags != NULL;
@@ -24,7 +24,7 @@ bool guest_mem_init(GuestMem *g)
 void guest_mem_destroy(GuestMem *g)
 {
     if (g->base)
-        munmap(g->base, GUEST_SPACE + GUARD);
+        munmap(g->base - GUEST_GUARD, RESERVED);
     free(g->flags);
     g->base = NULL;
     g->flags = NULL;
@@ -49,6 +49,8 @@ int guest_map_fixed(GuestMem *g, uint32_t addr, uint32_t len, int prot, int flag
 {
     if ((uint64_t)addr + len > GUEST_SPACE || (addr | len) % GUEST_PAGE)
         return -EINVAL;
+    if (addr < GUEST_MIN_MAP)
+        return -EPERM; /* as Linux answers a map below vm.mmap_min_addr */
     int hflags = MAP_FIXED | (flags & (MAP_SHARED | MAP_PRIVATE));
     if (fd < 0)
         hflags |= MAP_ANONYMOUS;

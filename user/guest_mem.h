@@ -1,7 +1,13 @@
 /*
  * Guest memory for Linux user mode: the whole 32-bit guest address space is
- * one reserved 4 GiB host range (plus a guard), so guest address a lives at
- * host base + a and translated code needs no address translation.
+ * one reserved 4 GiB host range, so guest address a lives at host base + a
+ * and translated code needs no address translation.  Guard pages on both
+ * sides catch accesses that baseline code computes as base + x + K when
+ * x + K wraps around 2^32 (a folded displacement, baseline_opt.h): the
+ * fault is the guest's, at the wrapped address.  That address lies in the
+ * first or the last 4 KiB, which the guest can never map (GUEST_MIN_MAP;
+ * mappings end below 0xffff0000 but for the vectors page), so the guest
+ * sees exactly the fault a 32-bit address would have given.
  *
  * Page flags mirror the guest's view (read/write/exec, mapped) so that
  * scion can answer mmap placement, fetch permission and fault questions
@@ -26,6 +32,9 @@ enum {
 };
 
 #define GUEST_PAGE 4096u
+#define GUEST_GUARD (64u * 1024)
+/* Page 0 stays unmapped, as Linux's vm.mmap_min_addr keeps it everywhere. */
+#define GUEST_MIN_MAP GUEST_PAGE
 
 typedef struct GuestMem {
     uint8_t *base;

@@ -137,10 +137,11 @@ static void host_catcher(int sig, siginfo_t *si, void *uc)
         forward_to_guest_thread(sig, si, uc);
 }
 
+/* The guest's 4 GiB and the guards around it (guest_mem.h). */
 static bool in_guest_space(const UserProcess *p, uintptr_t host)
 {
-    uintptr_t base = (uintptr_t)p->mem.base;
-    return host >= base && host - base < (1ull << 32) + 65536;
+    uintptr_t low = (uintptr_t)p->mem.base - GUEST_GUARD;
+    return host >= low && host - low < GUEST_GUARD + (1ull << 32) + GUEST_GUARD;
 }
 
 /* A store into a page that holds translated code: drop that page's blocks,
@@ -206,7 +207,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc)
         siglongjmp(p->fault_jmp, 1);
     }
     name_faulting_insn(p, uc);
-    p->fault_addr = (uint32_t)guest;
+    p->fault_addr = (uint32_t)guest; /* in a guard: the wrapped address */
     p->fault_signo = sig;
     if (sig == SIGBUS)
         p->fault_code = 2; /* BUS_ADRERR */

@@ -147,6 +147,8 @@ static int32_t move_mapping(UserProcess *p, uint32_t old_addr, uint32_t old_size
 static int32_t mremap_to(UserProcess *p, uint32_t old_addr, uint32_t old_size, uint32_t new_addr, uint32_t new_size,
                          uint32_t flags)
 {
+    if ((flags & GUEST_MREMAP_FIXED) && new_addr < GUEST_MIN_MAP)
+        return -EPERM;
     if ((new_addr & (GUEST_PAGE - 1)) || (uint64_t)new_addr + new_size > 0xffff0000u)
         return -EINVAL;
     if ((uint64_t)old_addr + old_size > new_addr && (uint64_t)new_addr + new_size > old_addr)

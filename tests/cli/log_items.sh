@@ -1,8 +1,9 @@
 #!/bin/sh
 # -d in_asm,out_asm: the first block logged is the ELF entry point (as
-# binutils' readelf reads it), its host code starts with the baseline
-# tier's prologue (push rbx, whose encoding test_x64_asm checks against
-# objdump), and arena offsets grow block after block.
+# binutils' readelf reads it), the baseline tier's shared entry stub comes
+# before it and starts with push rbx (whose encoding test_x64_asm checks
+# against objdump) and its exit stub ends in ret, the first block's code
+# leaves through a jmp, and arena offsets grow block after block.
 # Usage: log_items.sh SCION STATIC_ARM_BINARY
 set -u
 SCION=$1
@@ -18,9 +19,12 @@ first_in=$(awk '/^IN:/ { getline; print $1; exit }' "$T/log" | tr -d :)
 [ "$first_in" = "$entry" ] || fail "first IN block at $first_in, ELF entry $entry"
 first_out=$(awk '/^OUT for/ { print $3; exit }' "$T/log" | tr -d :)
 [ "$first_out" = "$entry" ] || fail "first OUT block at $first_out, ELF entry $entry"
-awk '/^OUT for/ { getline; getline; print; exit }' "$T/log" | grep -q 'push rbx$' ||
-    fail "the first block's host code does not start with push rbx"
-grep -q ':  ret $' "$T/log" || fail "no ret in any block's host code"
+awk '/^OUT shared/ { getline; getline; print; exit }' "$T/log" | grep -q 'push rbx$' ||
+    fail "no shared entry stub starting with push rbx before the first block"
+awk '/^OUT shared/ { s = 1; next } s && /^0x/ { last = $0 } s && /^$/ { print last; exit }' "$T/log" |
+    grep -q ':  ret $' || fail "the shared stubs do not end in ret"
+awk '/^OUT for/ { s = 1; next } s && /:  jmp / { j = 1 } s && /^$/ { exit } END { exit !j }' "$T/log" ||
+    fail "the first block's host code has no jmp (to a successor or the exit stub)"
 awk '/^OUT for/ { off = strtonum_hex($NF) } function strtonum_hex(s,  i, c, v) {
         sub(/\]$/, "", s); s = tolower(substr(s, 3)); v = 0
         for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }

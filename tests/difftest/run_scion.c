@@ -181,13 +181,12 @@ static int run_baseline(ScionRunner *s, const IrBlock *ir, DtResult *out)
     BaselineCode bc;
     baseline_compile(s->baseline, code, &(BaselineRequest){.softmmu = false}, &bc);
     interp_free(code); /* the host code stands alone */
-    BaselineFn fn = bc.fn;
-    if (!fn) {
+    if (!bc.body) {
         set_stop(out, DT_STOP_OTHER, s->cpu.r[15], "the baseline tier declined the block");
         return -1;
     }
     uint32_t next;
-    IrExitKind k = fn(&s->cpu, &next);
+    IrExitKind k = baseline_run(s->baseline, &bc, &s->cpu, &next);
     s->cpu.r[15] = next;
     return (int)k;
 }

@@ -431,6 +431,36 @@ static void h_read_flags(int sig, siginfo_t *si, void *ctx)
     mprotect(load_page, sysconf(_SC_PAGESIZE), PROT_READ);
 }
 
+/* Accesses whose base + offset wraps around 2^32: the fault is at the
+ * 32-bit address (scion's baseline code adds the offset in the host
+ * address, and guard pages turn the overflow into this fault). */
+static void wrapped_access(const char *what, unsigned base, int store)
+{
+    if (sigsetjmp(jb, 1) == 0) {
+        register unsigned b __asm__("r1") = base;
+        register unsigned v __asm__("r0") = 7;
+        if (store)
+            __asm__ volatile("strb %0, [%1, #255]" : : "r"(v), "r"(b) : "memory");
+        else if (base < 16)
+            __asm__ volatile("ldr %0, [%1, #-8]" : "+r"(v) : "r"(b) : "memory");
+        else
+            __asm__ volatile("ldr %0, [%1, #16]" : "+r"(v) : "r"(b) : "memory");
+        printf("%s did not fault\n", what);
+    } else {
+        printf("%s: signo=%d code=%s addr=%#lx\n", what, got_signo, code_name(got_signo, got_code),
+               (unsigned long)got_addr);
+    }
+}
+
+static void __attribute__((noinline)) test_wrapped_addresses(void)
+{
+    printf("== SIGSEGV at addresses that wrap around ==\n");
+    set_action(SIGSEGV, h_fault, 0);
+    wrapped_access("ldr [4 - 8]", 4, 0);
+    wrapped_access("ldr [0xfffffff8 + 16]", 0xfffffff8u, 0);
+    wrapped_access("strb [0xffffff80 + 255]", 0xffffff80u, 1);
+}
+
 static void __attribute__((noinline)) test_fault_between_flag_setters(void)
 {
     printf("== SIGSEGV between two ADDS to one register, handler returns ==\n");
@@ -569,6 +599,7 @@ int main(void)
     test_faults();
     test_fault_resume();
     test_fault_after_store();
+    test_wrapped_addresses();
     test_fault_between_flag_setters();
     test_fault_inside_vldm();
     test_ill();

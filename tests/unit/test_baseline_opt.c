@@ -20,6 +20,7 @@ typedef struct Optimised {
     InterpCode out;
     uint32_t *keep_until;
     Scratch scratch;
+    bool system; /* softmmu: guest accesses may call out */
 } Optimised;
 
 static void optimise(Optimised *o)
@@ -29,7 +30,7 @@ static void optimise(Optimised *o)
     o->code = interp_prepare(o->block);
     o->scratch = (Scratch){0};
     scratch_reset(&o->scratch);
-    baseline_optimize(o->code, false, &o->out, &o->keep_until, &o->scratch);
+    baseline_optimize(o->code, o->system, &o->out, &o->keep_until, &o->scratch);
 }
 
 static void release(Optimised *o)
@@ -62,6 +63,7 @@ static uint64_t stored_constant(const InterpCode *c, uint64_t off)
     return 0;
 }
 
+/* Ops `op` (LDS32: of word imm). */
 static unsigned count_ops(const InterpCode *c, IrOp op, uint64_t imm)
 {
     unsigned n = 0;
@@ -70,8 +72,9 @@ static unsigned count_ops(const InterpCode *c, IrOp op, uint64_t imm)
     return n;
 }
 
-/* ADDNE r1, r1, #1 then a read of r0 and r1: r0 is still known after the
- * conditional op (its skipped path left r0 alone), r1 is not. */
+/* LDRNE r1, [r2] then a read of r0 and r1: r0 is still known after the
+ * conditional op (its skipped path left r0 alone), r1 is not.  (A guest
+ * load may fault, so the op stays behind its branch.) */
 START_TEST(a_conditional_op_forgets_only_what_it_sets)
 {
     Optimised o = {.block = ir_block_new()};
@@ -79,14 +82,15 @@ START_TEST(a_conditional_op_forgets_only_what_it_sets)
     IrTemp r0 = ir_lds32(b, R0);
     IrLabel skip = ir_new_label(b);
     ir_brnz(b, ir_lds32(b, FLAG_Z), skip);
-    ir_sts32(b, R1, ir_op2(b, IR_ADD, ir_lds32(b, R1), ir_movi(b, 1)));
+    ir_sts32(b, R1, ir_load(b, IR_LD32, ir_lds32(b, R2)));
     ir_label(b, skip);
     ir_sts32(b, R0, ir_op2(b, IR_ADD, ir_lds32(b, R0), ir_lds32(b, R1)));
     ir_sts32(b, R1, r0);
     ir_exit(b, 0x8000, IR_EXIT_JUMP);
     optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_BRNZ, 0), 1);
     ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R0), 1);
-    ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R1), 2);
+    ck_assert_uint_eq(count_ops(&o.out, IR_LDS32, R1), 1);
     release(&o);
 }
 END_TEST
@@ -180,6 +184,81 @@ START_TEST(compare_with_nonzero_keeps_its_flags)
 }
 END_TEST
 
+/* SUBS r1, r0, #3 whose flags nobody reads: x + ~3 + 1 is x + (-3). */
+START_TEST(a_sub_with_dead_flags_is_one_add)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp x = ir_lds32(b, R0);
+    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, 3));
+    ir_sts32(b, R1, ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), ir_movi(b, 1)));
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADD, 0), 1);
+    for (size_t i = 0; i < o.out.count; i++)
+        if (o.out.insns[i].op == IR_ADD) {
+            ck_assert_uint_eq(o.out.insns[i].a, x);
+            ck_assert_uint_eq((uint32_t)setter(&o.out, o.out.insns[i].b)->imm, 0u - 3);
+        }
+    release(&o);
+}
+END_TEST
+
+/* LDR r0, [r1, #k] with the address as r1 op k. */
+static IrTemp load_at_offset(Optimised *o, IrOp op, uint32_t k, bool system)
+{
+    *o = (Optimised){.block = ir_block_new(), .system = system};
+    IrBlock *b = o->block;
+    IrTemp r1 = ir_lds32(b, R1);
+    ir_sts32(b, R0, ir_load(b, IR_LD32, ir_op2(b, op, r1, ir_movi(b, k))));
+    ir_exit(b, 0x8004, IR_EXIT_JUMP);
+    optimise(o);
+    return r1;
+}
+
+static const IrInsn *the_load(const InterpCode *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (c->insns[i].op == IR_LD32)
+            return &c->insns[i];
+    ck_abort_msg("the load is gone");
+    return NULL;
+}
+
+/* User mode: r1 + 8 and r1 - 4095 become the load's displacement, and the
+ * add or sub goes. */
+START_TEST(user_mode_folds_small_offsets_into_the_access)
+{
+    Optimised o;
+    IrTemp r1 = load_at_offset(&o, IR_ADD, 8, false);
+    ck_assert_uint_eq(the_load(&o.out)->a, r1);
+    ck_assert_uint_eq(the_load(&o.out)->imm, 8);
+    ck_assert_uint_eq(count_ops(&o.out, IR_ADD, 0), 0);
+    release(&o);
+    r1 = load_at_offset(&o, IR_SUB, 4095, false);
+    ck_assert_uint_eq(the_load(&o.out)->a, r1);
+    ck_assert_uint_eq((int32_t)the_load(&o.out)->imm, -4095);
+    ck_assert_uint_eq(count_ops(&o.out, IR_SUB, 0), 0);
+    release(&o);
+}
+END_TEST
+
+/* An offset the guard pages do not cover (4096, or -4096 as an add), and
+ * any offset in system mode, stays an add. */
+START_TEST(large_offsets_and_system_mode_keep_the_add)
+{
+    const struct { IrOp op; uint32_t k; bool system; } cases[] = {
+        {IR_ADD, 4096, false}, {IR_ADD, 0u - 4096, false}, {IR_SUB, 4096, false}, {IR_ADD, 8, true}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Optimised o;
+        IrTemp r1 = load_at_offset(&o, cases[i].op, cases[i].k, cases[i].system);
+        ck_assert_msg(the_load(&o.out)->a != r1 && the_load(&o.out)->imm == 0, "case %zu folded", i);
+        ck_assert_uint_eq(count_ops(&o.out, cases[i].op, 0), 1);
+        release(&o);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("baseline_opt");
@@ -189,6 +268,9 @@ int main(void)
     tcase_add_test(tc, a_call_inside_a_conditional_op_forgets_everything);
     tcase_add_test(tc, compare_with_zero_folds);
     tcase_add_test(tc, compare_with_nonzero_keeps_its_flags);
+    tcase_add_test(tc, a_sub_with_dead_flags_is_one_add);
+    tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
+    tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

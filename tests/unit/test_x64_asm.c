@@ -27,10 +27,12 @@ static void load_r13_base(X64Buf *b) { x64_load(b, 4, X64_RDX, X64_R13, 0); }
 static void load_byte_zx(X64Buf *b) { x64_load(b, 1, X64_RSI, X64_RBX, -8); }
 static void load_word_sx(X64Buf *b) { x64_load_sx(b, 2, X64_R9, X64_RDI, 0x1000); }
 static void load_movsxd(X64Buf *b) { x64_load_sx(b, 4, X64_RAX, X64_RBX, 4); }
-static void load_index(X64Buf *b) { x64_load_idx(b, 4, false, X64_RSI, X64_R14, X64_RSI); }
-static void load_index_byte_sx(X64Buf *b) { x64_load_idx(b, 1, true, X64_RAX, X64_RDX, X64_R10); }
-static void load_index_rbp(X64Buf *b) { x64_load_idx(b, 8, false, X64_RAX, X64_RBP, X64_RAX); }
-static void store_byte_sil(X64Buf *b) { x64_store_idx(b, 1, X64_R14, X64_RAX, X64_RSI); }
+static void load_index(X64Buf *b) { x64_load_idx(b, 4, false, X64_RSI, X64_R14, X64_RSI, 0); }
+static void load_index_byte_sx(X64Buf *b) { x64_load_idx(b, 1, true, X64_RAX, X64_RDX, X64_R10, 0); }
+static void load_index_rbp(X64Buf *b) { x64_load_idx(b, 8, false, X64_RAX, X64_RBP, X64_RAX, 0); }
+static void store_byte_sil(X64Buf *b) { x64_store_idx(b, 1, X64_R14, X64_RAX, 0, X64_RSI); }
+static void load_index_disp8(X64Buf *b) { x64_load_idx(b, 2, true, X64_R9, X64_R14, X64_R13, -4); }
+static void store_index_disp32(X64Buf *b) { x64_store_idx(b, 4, X64_R14, X64_RBP, 0xffc, X64_R11); }
 static void store_word(X64Buf *b) { x64_store(b, 2, X64_RBX, 0x10, X64_R11); }
 static void store_qword(X64Buf *b) { x64_store(b, 8, X64_RSP, 0x7ff8, X64_RAX); }
 static void store_imm(X64Buf *b) { x64_store_imm(b, 4, X64_RBX, 0x30, 0x8000); }
@@ -84,6 +86,8 @@ static const Case cases[] = {
     {"movsbl (%rdx,%r10,1),%eax", load_index_byte_sx},
     {"mov 0x0(%rbp,%rax,1),%rax", load_index_rbp},
     {"mov %sil,(%r14,%rax,1)", store_byte_sil},
+    {"movswl -0x4(%r14,%r13,1),%r9d", load_index_disp8},
+    {"mov %r11d,0xffc(%r14,%rbp,1)", store_index_disp32},
     {"mov %r11w,0x10(%rbx)", store_word},
     {"mov %rax,0x7ff8(%rsp)", store_qword},
     {"movl $0x8000,0x30(%rbx)", store_imm},
