@@ -292,7 +292,9 @@ void lower_exit_bx(LowerCtx *ctx, IrTemp target)
     IrBlock *b = ctx->ir;
     IrTemp t = ir_op2(b, IR_AND, target, ir_movi(b, 1));
     ir_sts32(b, CPU_OFF(thumb), t);
-    IrTemp mask = ir_op3(b, IR_SELECT, t, ir_movi(b, ~1u), ir_movi(b, ~3u));
+    /* BXWritePC: Thumb clears bit 0 (mask ~1 = 1 - 3), ARM bits 1:0 (with
+     * bit 0 already clear, ~2 = 0 - 3 does it): no select needed. */
+    IrTemp mask = ir_op2(b, IR_ADD, t, ir_movi(b, 0u - 3));
     lower_sync_itstate(ctx);
     /* The Thumb bit is ARM_MODEBIT_THUMB of the next mode. */
     IrTemp mode = ir_op2(b, IR_OR, t, ir_movi(b, ctx->it_next << ARM_MODEBIT_IT_SHIFT));
