@@ -620,10 +620,33 @@ static bool commutes(X64Alu op)
     return op == X64_ADD || op == X64_AND || op == X64_OR || op == X64_XOR;
 }
 
+/* t = a + K or a + b into a register other than a's: one lea instead of a
+ * mov and an add.  The host flags then describe nothing (flags_of stays
+ * unset), which only a later test of t against zero would have used. */
+static bool emit_add_lea(Emit *e, const IrInsn *in)
+{
+    IrTemp a = in->a, b = in->b;
+    if (reg_of(e, a) == BASELINE_NO_REG || e->is64[a] || (e->is_const[b] && e->konst[b] == 0))
+        return false;
+    X64Reg t = target(e, in->dst, IR_NO_TEMP), ra = (X64Reg)reg_of(e, a);
+    if (t == ra)
+        return false;
+    if (e->is_const[b])
+        x64_lea(&e->b, 4, t, ra, RSP, 1, (int32_t)(uint32_t)e->konst[b]); /* rsp as the index: none */
+    else if (reg_of(e, b) != BASELINE_NO_REG && !e->is64[b])
+        x64_lea(&e->b, 4, t, ra, (X64Reg)reg_of(e, b), 1, 0);
+    else
+        return false;
+    put(e, in->dst, t);
+    return true;
+}
+
 static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
 {
     IrTemp a = in->a, b = in->b;
     if (e->is_const[a] && e->is_const[b] && fold_alu(e, in->dst, op, e->konst[a], e->konst[b]))
+        return;
+    if (op == X64_ADD && emit_add_lea(e, in))
         return;
     if (commutes(op) && !e->is_const[b] && reg_of(e, b) != BASELINE_NO_REG && reg_of(e, b) == reg_of(e, in->dst))
         a = in->b, b = in->a; /* the result's register holds b already */
