@@ -997,19 +997,22 @@ static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch
 }
 
 /* The matched HI: the flag words now, the compare ops skipped, the branch
- * on the host flags. */
-static void branch_on_hi(Emit *e, size_t from, IrTemp c, const HiBranch *h)
+ * on the host flags.  borrow: a host sub left CF as the complement of C,
+ * so ja tests HI without a cmc. */
+static void branch_on_hi(Emit *e, size_t from, IrTemp c, const HiBranch *h, bool borrow)
 {
     for (size_t j = from; j < h->br; j++) {
         const IrInsn *in = &e->code->insns[j];
         if (is_bool_store_of(e, in, c) || is_bool_store_of(e, in, h->z)) {
-            x64_setcc_mem(&e->b, in->a == c ? X64_CC_B : X64_CC_E, RBX, (int32_t)in->imm);
+            X64Cond cc = in->a != c ? X64_CC_E : borrow ? X64_CC_AE : X64_CC_B;
+            x64_setcc_mem(&e->b, cc, RBX, (int32_t)in->imm);
             e->done_early[j] = true;
         }
     }
     e->done_early[h->seteq] = e->done_early[h->xor] = e->done_early[h->and] = true;
     e->branch_cc[h->br] = e->code->insns[h->br].op == IR_BRNZ ? X64_CC_A : X64_CC_BE;
-    e->cmc_first[h->br] = e->done_early[h->br] = true;
+    e->cmc_first[h->br] = !borrow;
+    e->done_early[h->br] = true;
 }
 
 /* The flag ops of an add group, if `f` is one for operands x, y, cin. */
@@ -1038,6 +1041,10 @@ static size_t emit_add_group(Emit *e, size_t i)
         return 0;
     X64Buf *b = &e->b;
     bool known = e->is_const[cin];
+    /* x + ~K + 1 (SUBS, CMP #K) is a host sub, whose CF is the borrow:
+     * ARM's C is its complement */
+    bool subtract = known && e->konst[cin] == 1 && e->is_const[y];
+    X64Cond carry = subtract ? X64_CC_AE : X64_CC_B;
     if (!known) {
         get(e, RCX, cin, 4);
         x64_neg(b, 4, RCX); /* CF = (cin != 0) */
@@ -1045,7 +1052,9 @@ static size_t emit_add_group(Emit *e, size_t i)
     /* x, y and cin are read after r is defined: r's register is none of theirs */
     X64Reg sum = target(e, r->dst, IR_NO_TEMP);
     get(e, sum, x, 4); /* mov leaves the flags alone, as do put and setcc below */
-    if (known && e->konst[cin] == 0) {
+    if (subtract) {
+        x64_alu_imm(b, 4, X64_SUB, sum, ~(uint32_t)e->konst[y]);
+    } else if (known && e->konst[cin] == 0) {
         alu_b(e, X64_ADD, sum, y);
     } else {
         if (known)
@@ -1055,7 +1064,7 @@ static size_t emit_add_group(Emit *e, size_t i)
     put(e, r->dst, sum);
     for (size_t k = 2; k < n; k++) {
         const IrInsn *f = &code->insns[i + k];
-        X64Cond cc = f->op == IR_ADDC ? X64_CC_B : X64_CC_O;
+        X64Cond cc = f->op == IR_ADDC ? carry : X64_CC_O;
         size_t br = flag_branch_on(e, i + n, f->dst, r->dst);
         HiBranch hi;
         if (br) {
@@ -1063,7 +1072,7 @@ static size_t emit_add_group(Emit *e, size_t i)
             continue;
         }
         if (f->op == IR_ADDC && match_hi_branch(e, i + n, f->dst, r->dst, &hi)) {
-            branch_on_hi(e, i + n, f->dst, &hi);
+            branch_on_hi(e, i + n, f->dst, &hi, subtract);
             continue;
         }
         size_t store = early_store(e, i + n, f->dst);
