@@ -1041,9 +1041,11 @@ static size_t emit_add_group(Emit *e, size_t i)
         return 0;
     X64Buf *b = &e->b;
     bool known = e->is_const[cin];
-    /* x + ~K + 1 (SUBS, CMP #K) is a host sub, whose CF is the borrow:
-     * ARM's C is its complement */
-    bool subtract = known && e->konst[cin] == 1 && e->is_const[y];
+    /* x + ~K + 1 and x + NOT u + 1 (SUBS, CMP) are a host sub, whose CF
+     * is the borrow: ARM's C is its complement */
+    const IrInsn *not_op = e->is_const[y] ? NULL : &code->insns[e->alloc.def[y]];
+    bool by_reg = not_op && not_op->op == IR_NOT && not_op->dst == y && (not_op->aux & BASELINE_NOT_SUBTRAHEND);
+    bool subtract = known && e->konst[cin] == 1 && (e->is_const[y] || by_reg);
     X64Cond carry = subtract ? X64_CC_AE : X64_CC_B;
     if (!known) {
         get(e, RCX, cin, 4);
@@ -1052,7 +1054,9 @@ static size_t emit_add_group(Emit *e, size_t i)
     /* x, y and cin are read after r is defined: r's register is none of theirs */
     X64Reg sum = target(e, r->dst, IR_NO_TEMP);
     get(e, sum, x, 4); /* mov leaves the flags alone, as do put and setcc below */
-    if (subtract) {
+    if (subtract && by_reg) {
+        alu_b(e, X64_SUB, sum, not_op->a);
+    } else if (subtract) {
         x64_alu_imm(b, 4, X64_SUB, sum, ~(uint32_t)e->konst[y]);
     } else if (known && e->konst[cin] == 0) {
         alu_b(e, X64_ADD, sum, y);
@@ -1552,6 +1556,8 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_OR: emit_alu(e, in, X64_OR); break;
     case IR_XOR: emit_alu(e, in, X64_XOR); break;
     case IR_NOT: {
+        if (in->aux & BASELINE_NOT_SUBTRAHEND)
+            break; /* its add group subtracts the operand */
         if (e->is_const[in->a]) {
             set_const(e, in->dst, (uint32_t)~e->konst[in->a]);
             break;

@@ -339,6 +339,71 @@ static void combine_adds(Pass *p)
     }
 }
 
+static bool reads(const IrInsn *in, IrTemp t)
+{
+    const IrTemp args[3] = {in->a, in->b, in->c};
+    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+        if (args[k] == t)
+            return true;
+    return false;
+}
+
+/* The next op after i that is not removed (count if none). */
+static size_t next_kept(const Pass *p, size_t i)
+{
+    do
+        i++;
+    while (i < p->c->count && p->removed[i]);
+    return i;
+}
+
+/* Is y = NOT u (op j) read only by the add group the baseline fuses,
+ *   s = ADD x y;  r = ADD s 1;  ADDC x y 1 and/or ADDV x y 1
+ * in consecutive kept ops?  Returns the group's last op, else 0. */
+static size_t subtract_group(const Pass *p, const unsigned *uses, size_t j)
+{
+    const InterpCode *c = p->c;
+    IrTemp y = c->insns[j].dst;
+    size_t i = next_kept(p, j);
+    while (i < c->count && !reads(&c->insns[i], y)) /* its first reader must be s */
+        i = next_kept(p, i);
+    if (i >= c->count)
+        return 0;
+    size_t k = next_kept(p, i);
+    if (k >= c->count)
+        return 0;
+    const IrInsn *s = &c->insns[i], *r = &c->insns[k];
+    if (s->op != IR_ADD || s->b != y || s->a == y || r->op != IR_ADD || r->a != s->dst || uses[s->dst] != 1 ||
+        r->b >= c->ntemps || !p->is_const[r->b] || p->konst[r->b] != 1)
+        return 0;
+    unsigned readers = 1;
+    size_t last = k;
+    for (size_t f = next_kept(p, k); f < c->count && readers < uses[y]; f = next_kept(p, f)) {
+        const IrInsn *in = &c->insns[f];
+        if ((in->op != IR_ADDC && in->op != IR_ADDV) || in->a != s->a || in->b != y || in->c != r->b)
+            break;
+        readers++;
+        last = f;
+    }
+    return readers == uses[y] && last > k ? last : 0;
+}
+
+static void mark_subtrahends(Pass *p)
+{
+    InterpCode *c = p->c;
+    unsigned *uses = count_uses(p);
+    for (size_t j = 0; j < c->count; j++) {
+        IrInsn *in = &c->insns[j];
+        if (p->removed[j] || in->op != IR_NOT || in->a >= c->ntemps || p->is_const[in->a] || p->is64[in->a])
+            continue;
+        size_t last = subtract_group(p, uses, j);
+        if (last) {
+            in->aux = BASELINE_NOT_SUBTRAHEND;
+            p->keep_until[j] = (uint32_t)last;
+        }
+    }
+}
+
 /* Drop the removed ops; branch targets follow their labels. */
 static void compact(Pass *p)
 {
@@ -402,6 +467,7 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     forward_pass(&p);
     dead_code_pass(&p);
     combine_adds(&p);
+    mark_subtrahends(&p);
     compact(&p);
     *keep_until = p.keep_until;
 }

@@ -12,6 +12,8 @@
  *     its value is, and the fault handler writes it (baseline_fault_site);
  *   - NOT of a constant, and the carry and overflow of adding zero (CMP,
  *     SUBS, CMN, ADDS with #0), become constants;
+ *   - x + NOT u + 1 with its carry or overflow wanted (SUBS, CMP with a
+ *     register) marks the NOT (BASELINE_NOT_SUBTRAHEND): a host sub;
  *   - (x + K1) + K2, the inner sum read by nothing else, becomes
  *     x + (K1 + K2) (what a SUBS #K whose flags are dead leaves);
  *   - user mode: a guest access to x + K (a small constant) reads x and
@@ -38,6 +40,12 @@
 #define BASELINE_STS_SIGN 2u
 #define BASELINE_STS_ZERO 4u
 #define BASELINE_STS_DERIVE (BASELINE_STS_SIGN | BASELINE_STS_ZERO)
+
+/* A NOT (aux) whose result only a flag-setting subtract reads
+ * (x + NOT u + 1 with its carry or overflow): no code; the baseline's add
+ * group subtracts u, which stays live until the group's last op
+ * (keep_until). */
+#define BASELINE_NOT_SUBTRAHEND 1u
 
 /* Folded displacements stay below this in magnitude: x + K may then cross
  * 2^32 (or 0) only into the guard pages around user mode's guest space

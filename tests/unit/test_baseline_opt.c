@@ -204,6 +204,49 @@ START_TEST(a_sub_with_dead_flags_is_one_add)
 }
 END_TEST
 
+/* CMP r0, r1: x + NOT u + 1 with its flags.  The NOT is marked for the
+ * baseline's host sub, and u stays live until the last flag op; with
+ * another reader of NOT u (here a store of it) it is not. */
+static const IrInsn *compare_registers(Optimised *o, bool also_store_not, uint32_t *keep)
+{
+    *o = (Optimised){.block = ir_block_new()};
+    IrBlock *b = o->block;
+    IrTemp x = ir_lds32(b, R0);
+    IrTemp y = ir_op1(b, IR_NOT, ir_lds32(b, R1));
+    IrTemp one = ir_movi(b, 1);
+    IrTemp r = ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one);
+    IrTemp c = ir_op3(b, IR_ADDC, x, y, one), v = ir_op3(b, IR_ADDV, x, y, one); /* dataproc.c's order */
+    ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
+    ir_sts32(b, FLAG_Z + 4, c);
+    ir_sts32(b, FLAG_Z + 8, v);
+    if (also_store_not)
+        ir_sts32(b, R2, y);
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(o);
+    for (size_t i = 0; i < o->out.count; i++)
+        if (o->out.insns[i].op == IR_NOT) {
+            *keep = o->keep_until[i];
+            return &o->out.insns[i];
+        }
+    ck_abort_msg("the NOT is gone");
+    return NULL;
+}
+
+START_TEST(a_register_compare_marks_its_not)
+{
+    Optimised o;
+    uint32_t keep;
+    const IrInsn *not_op = compare_registers(&o, false, &keep);
+    ck_assert_uint_eq(not_op->aux, BASELINE_NOT_SUBTRAHEND);
+    ck_assert_uint_eq(o.out.insns[keep].op, IR_ADDV);
+    release(&o);
+    not_op = compare_registers(&o, true, &keep);
+    ck_assert_uint_eq(not_op->aux, 0);
+    ck_assert_uint_eq(keep, 0);
+    release(&o);
+}
+END_TEST
+
 /* LDR r0, [r1, #k] with the address as r1 op k. */
 static IrTemp load_at_offset(Optimised *o, IrOp op, uint32_t k, bool system)
 {
@@ -269,6 +312,7 @@ int main(void)
     tcase_add_test(tc, compare_with_zero_folds);
     tcase_add_test(tc, compare_with_nonzero_keeps_its_flags);
     tcase_add_test(tc, a_sub_with_dead_flags_is_one_add);
+    tcase_add_test(tc, a_register_compare_marks_its_not);
     tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
     tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);
