@@ -229,15 +229,6 @@ static bool is_bool_word(const Emit *e, uint64_t off)
     return off >= first && off - first < 4ull * e->req->nbool_words && (off - first) % 4 == 0;
 }
 
-static bool reads_temp(const IrInsn *in, IrTemp t)
-{
-    const IrTemp args[3] = {in->a, in->b, in->c};
-    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
-        if (args[k] == t)
-            return true;
-    return false;
-}
-
 /* Is op j a STS32 of t into a 0-or-1 word, and t's last reader? */
 static bool sole_bool_store(const Emit *e, size_t j, IrTemp t)
 {
@@ -786,7 +777,7 @@ static size_t flag_branch_on(Emit *e, size_t from, IrTemp t, IrTemp nz_of)
             j += n;
             continue;
         }
-        if (!keeps_host_flags(in->op) || (reads_temp(in, t) && !is_bool_store_of(e, in, t)))
+        if (!keeps_host_flags(in->op) || (ir_reads(in, t) && !is_bool_store_of(e, in, t)))
             return 0;
         for (size_t k = from; k < br && is_bool_store_of(e, in, t); k++)
             if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
@@ -919,7 +910,7 @@ static size_t early_store(const Emit *e, size_t from, IrTemp f)
     if (j == code->count || j == from + 16 || !sole_bool_store(e, j, f))
         return 0;
     for (size_t k = from; k < j; k++)
-        if (reads_temp(&code->insns[k], f) || observes_word(&code->insns[k], code->insns[j].imm))
+        if (ir_reads(&code->insns[k], f) || observes_word(&code->insns[k], code->insns[j].imm))
             return 0;
     return j;
 }
@@ -982,9 +973,9 @@ static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch
             j++;
             continue;
         }
-        if (!keeps_host_flags(in->op) || reads_temp(in, and->dst))
+        if (!keeps_host_flags(in->op) || ir_reads(in, and->dst))
             return false;
-        IrTemp flag = reads_temp(in, c) ? c : reads_temp(in, h->z) ? h->z : IR_NO_TEMP;
+        IrTemp flag = ir_reads(in, c) ? c : ir_reads(in, h->z) ? h->z : IR_NO_TEMP;
         if (flag != IR_NO_TEMP && !is_bool_store_of(e, in, flag))
             return false;
         for (size_t k = from; k < h->br && flag != IR_NO_TEMP; k++)

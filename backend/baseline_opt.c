@@ -339,15 +339,6 @@ static void combine_adds(Pass *p)
     }
 }
 
-static bool reads(const IrInsn *in, IrTemp t)
-{
-    const IrTemp args[3] = {in->a, in->b, in->c};
-    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
-        if (args[k] == t)
-            return true;
-    return false;
-}
-
 /* The next op after i that is not removed (count if none). */
 static size_t next_kept(const Pass *p, size_t i)
 {
@@ -365,7 +356,7 @@ static size_t subtract_group(const Pass *p, const unsigned *uses, size_t j)
     const InterpCode *c = p->c;
     IrTemp y = c->insns[j].dst;
     size_t i = next_kept(p, j);
-    while (i < c->count && !reads(&c->insns[i], y)) /* its first reader must be s */
+    while (i < c->count && !ir_reads(&c->insns[i], y)) /* its first reader must be s */
         i = next_kept(p, i);
     if (i >= c->count)
         return 0;

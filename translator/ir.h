@@ -122,6 +122,16 @@ void ir_exit_ind(IrBlock *b, IrTemp next_pc, IrTemp next_mode, IrExitKind kind);
 static inline uint32_t ir_exit_pc(const IrInsn *in) { return (uint32_t)in->imm; }
 static inline uint32_t ir_exit_mode(const IrInsn *in) { return (uint32_t)(in->imm >> 32); }
 
+/* Does op `in` read temp t? */
+static inline bool ir_reads(const IrInsn *in, IrTemp t)
+{
+    const IrTemp args[3] = {in->a, in->b, in->c};
+    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+        if (args[k] == t)
+            return true;
+    return false;
+}
+
 /* Check structural rules (temps defined before use, labels forward and
  * placed, block ends in an exit).  Returns NULL or a static description. */
 const char *ir_validate(const IrBlock *b);
