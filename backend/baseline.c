@@ -1375,9 +1375,11 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t h
  * displacement, baseline_opt.h) is a displacement from r14 by itself. */
 static bool absolute_address(const Emit *e, const IrInsn *in, int32_t *disp)
 {
+    if (!e->is_const[in->a])
+        return false;
     uint64_t a = e->konst[in->a] + (uint64_t)(int64_t)(int32_t)in->imm;
     *disp = (int32_t)a;
-    return e->is_const[in->a] && a < 0x80000000u;
+    return a < 0x80000000u;
 }
 
 static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)

@@ -1,13 +1,23 @@
 /* The flat guest address space of user mode. */
 #include "user/guest_mem.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "backend/baseline_opt.h"
+
 #define GUEST_SPACE (1ull << 32)
 #define RESERVED (GUEST_GUARD + GUEST_SPACE + GUEST_GUARD)
+
+/* What makes baseline code's folded displacements safe (guest_mem.h): a
+ * wrapped sum, with an 8-byte access, stays inside a guard, and its guest
+ * address in the first page, which the guest cannot map. */
+static_assert(BASELINE_MAX_DISP + 8 <= GUEST_GUARD, "a folded displacement reaches past the guard pages");
+static_assert(BASELINE_MAX_DISP <= GUEST_MIN_MAP, "a wrapped folded address could be mapped");
+
 #define NPAGES (1u << 20)
 
 bool guest_mem_init(GuestMem *g)
