@@ -85,6 +85,7 @@ typedef struct Emit {
     uint64_t *konst;
     BaselineAlloc alloc;
     size_t index;      /* of the op being emitted */
+    int32_t rsp_bias;  /* bytes pushed below the frame (around calls) */
     int reg_owner[16]; /* the temp last put in each register, or -1 */
     Fixup *fixups;
     size_t nfixups;
@@ -115,9 +116,7 @@ typedef struct Emit {
 #define RSP X64_RSP
 #define RSI X64_RSI
 #define RDI X64_RDI
-/* The frame's base: temp t's slot is [FRAME + 8 t].  Not rsp, which
- * moves as blocks call each other (the return stack, emit_stubs). */
-#define FRAME X64_R12
+#define R12 X64_R12
 #define R14 X64_R14
 
 /* No entry matches: no guest pc is odd in its key. */
@@ -207,9 +206,9 @@ BaselineStats baseline_stats(const Baseline *bl)
     return s;
 }
 
-static int32_t slot(IrTemp t)
+static int32_t slot(const Emit *e, IrTemp t)
 {
-    return (int32_t)t * 8;
+    return (int32_t)t * 8 + e->rsp_bias;
 }
 
 /* Temp t's register (none for a constant, even one folded after allocation). */
@@ -248,7 +247,7 @@ static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
     else if (reg_of(e, t) != BASELINE_NO_REG)
         x64_mov_rr(&e->b, width, reg, (X64Reg)reg_of(e, t));
     else
-        x64_load(&e->b, width, reg, FRAME, slot(t));
+        x64_load(&e->b, width, reg, RSP, slot(e, t));
 }
 
 /* temp t <- reg (all 64 bits); nothing for a temp nobody reads. */
@@ -259,7 +258,7 @@ static void put(Emit *e, IrTemp t, X64Reg reg)
     if (reg_of(e, t) != BASELINE_NO_REG)
         x64_mov_rr(&e->b, 8, (X64Reg)reg_of(e, t), reg);
     else
-        x64_store(&e->b, 8, FRAME, slot(t), reg);
+        x64_store(&e->b, 8, RSP, slot(e, t), reg);
 }
 
 /* Where an op computes its result: the result's own register, unless an
@@ -286,13 +285,15 @@ static unsigned live_caller_saved(const Emit *e, X64Reg saved[16])
     return n;
 }
 
-/* Push the live caller-saved registers (keeping rsp 16-byte aligned). */
+/* Push the live caller-saved registers (keeping rsp 16-byte aligned);
+ * slots are addressed through the bias until restore_live. */
 static void push_saved(Emit *e, const X64Reg saved[16], unsigned n)
 {
     for (unsigned k = 0; k < n; k++)
         x64_push(&e->b, saved[k]);
     if (n & 1)
         x64_alu_imm(&e->b, 8, X64_SUB, RSP, 8);
+    e->rsp_bias = (int32_t)((n + (n & 1)) * 8);
 }
 
 static unsigned save_live(Emit *e, X64Reg saved[16])
@@ -308,6 +309,7 @@ static void restore_live(Emit *e, const X64Reg saved[16], unsigned n)
         x64_alu_imm(&e->b, 8, X64_ADD, RSP, 8);
     for (unsigned k = n; k-- > 0;)
         x64_pop(&e->b, saved[k]);
+    e->rsp_bias = 0;
 }
 
 /* Jumps (direct or computed) go on at the next pc: nothing reads the
@@ -343,21 +345,21 @@ static const X64Reg saved_regs[] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15,
  * for calls. */
 #define FRAME_ALLOC (FRAME_SIZE + ((NSAVED & 1) ? 0 : 8))
 
-/* The shared stubs: enter(state, body) saves the callee-saved registers,
- * makes the frame, loads the fixed registers and jumps to the body; blocks
- * leave through the exit stub with the exit kind in eax and the next pc in
- * CpuCommon.baseline_next_pc.  Returns the exit stub's offset. */
+/* The shared stubs: enter(state, next_pc, body) saves the callee-saved
+ * registers, makes the frame, loads the fixed registers and jumps to the
+ * body; blocks leave through the exit stub with the exit kind in eax.
+ * Returns the exit stub's offset. */
 static size_t emit_stubs(X64Buf *b)
 {
     for (size_t k = 0; k < NSAVED; k++)
         x64_push(b, saved_regs[k]);
     x64_alu_imm(b, 8, X64_SUB, RSP, FRAME_ALLOC);
     x64_mov_rr(b, 8, RBX, RDI);
-    x64_mov_rr(b, 8, FRAME, RSP);
+    x64_mov_rr(b, 8, R12, RSI);
     x64_load(b, 8, R14, RBX, offsetof(CpuCommon, mem_base)); /* user mode's; a temp in system mode */
-    x64_jmp_reg(b, RSI);
+    x64_jmp_reg(b, RDX);
     size_t leave = b->len;
-    x64_lea(b, 8, RSP, FRAME, RSP, 1, FRAME_ALLOC); /* rsp as the index: none */
+    x64_alu_imm(b, 8, X64_ADD, RSP, FRAME_ALLOC);
     for (size_t k = NSAVED; k-- > 0;)
         x64_pop(b, saved_regs[k]);
     x64_ret(b);
@@ -395,9 +397,9 @@ static void jump_to_leave(Emit *e)
 static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, unsigned kind)
 {
     if (use_imm)
-        x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), imm_pc);
+        x64_store_imm(&e->b, 4, R12, 0, imm_pc);
     else
-        x64_store(&e->b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), next_pc);
+        x64_store(&e->b, 4, R12, 0, next_pc);
     x64_mov_imm(&e->b, RAX, kind);
     jump_to_leave(e);
 }
@@ -478,7 +480,7 @@ static size_t system_key_mode(Emit *e)
     x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(TlbEntry, tag_exec));
     size_t miss = x64_jcc_fwd(b, X64_CC_NE);
     x64_alu_rm(b, 4, X64_OR, RDX, RAX, offsetof(TlbEntry, phys_page));
-    x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
+    x64_load(b, 4, RCX, R12, 0);
     return miss;
 }
 
@@ -511,7 +513,7 @@ static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
     if (e->softmmu)
-        x64_store(b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), RCX); /* the pc, kept while system_key_mode borrows rcx */
+        x64_store(b, 4, R12, 0, RCX); /* the pc, kept while system_key_mode borrows rcx */
     x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
@@ -522,7 +524,7 @@ static void lookup_exit(Emit *e)
     x64_patch(b, miss[1]);
     if (e->softmmu) {
         x64_patch(b, tlb_miss);
-        x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
+        x64_load(b, 4, RCX, R12, 0);
     }
 }
 
@@ -583,7 +585,7 @@ static void alu_b(Emit *e, X64Alu op, X64Reg t, IrTemp b)
     else if (reg_of(e, b) != BASELINE_NO_REG)
         x64_alu_rr(&e->b, 4, op, t, (X64Reg)reg_of(e, b));
     else
-        x64_alu_rm(&e->b, 4, op, t, FRAME, slot(b));
+        x64_alu_rm(&e->b, 4, op, t, RSP, slot(e, b));
 }
 
 static void set_const(Emit *e, IrTemp t, uint64_t v);
@@ -1290,7 +1292,7 @@ static void defer_store(Emit *e, uint32_t off, IrTemp t, unsigned derive)
     if (!e->is_const[t] && reg_of(e, t) != BASELINE_NO_REG)
         r = (BaselineRecovery){.state_off = off, .kind = BASELINE_IN_REG, .reg = (uint8_t)reg_of(e, t), .derive = derive};
     else if (!e->is_const[t])
-        r = (BaselineRecovery){.state_off = off, .kind = BASELINE_IN_SLOT, .value = (uint32_t)slot(t), .derive = derive};
+        r = (BaselineRecovery){.state_off = off, .kind = BASELINE_IN_SLOT, .value = (uint32_t)slot(e, t), .derive = derive};
     unsigned k = 0;
     while (k < e->ndeferred && e->deferred[k].state_off != off)
         k++;
@@ -1361,7 +1363,7 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t h
         if (r->kind == BASELINE_IN_REG)
             v = (uint32_t)host_regs[r->reg];
         else if (r->kind == BASELINE_IN_SLOT)
-            memcpy(&v, (const char *)(uintptr_t)host_regs[FRAME] + r->value, sizeof v);
+            memcpy(&v, (const char *)(uintptr_t)host_regs[X64_RSP] + r->value, sizeof v);
         if (r->kind != BASELINE_CONSTANT)
             v = baseline_derive(v, r->derive);
         memcpy((char *)state + r->state_off, &v, sizeof v);
@@ -1777,7 +1779,7 @@ void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, 
     x64_mov_imm(b, RDX, pc);
     x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)fn);
     x64_call_reg(b, RAX);
-    x64_store(b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), RAX); /* JitFn returns kind << 32 | next pc */
+    x64_store(b, 4, R12, 0, RAX); /* JitFn returns kind << 32 | next pc */
     x64_shift_imm(b, 8, X64_SHR, RAX, 32);
     jump_to_leave(&e);
     if (b->overflow)

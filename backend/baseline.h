@@ -52,7 +52,7 @@ typedef enum BaselineMode {
 bool baseline_parse_mode(const char *s, BaselineMode *mode);
 
 /* The shared entry stub: sets up the frame and jumps to body. */
-typedef IrExitKind (*BaselineEnter)(void *state, const void *body);
+typedef IrExitKind (*BaselineEnter)(void *state, uint32_t *next_pc, const void *body);
 
 struct CodeArena;
 typedef struct BaselineLink BaselineLink;
@@ -190,9 +190,7 @@ static inline bool baseline_current(const Baseline *bl, const BaselineCode *c)
 /* Run c's code (current): the exit kind, and the pc to go on at. */
 static inline IrExitKind baseline_run(const Baseline *bl, const BaselineCode *c, void *state, uint32_t *next_pc)
 {
-    IrExitKind kind = bl->enter(state, c->body);
-    *next_pc = ((const CpuCommon *)state)->baseline_next_pc;
-    return kind;
+    return bl->enter(state, next_pc, c->body);
 }
 
 #endif
