@@ -820,8 +820,15 @@ static bool emit_sign_branch(Emit *e, const IrInsn *in)
     return true;
 }
 
+static X64Cond compare_cc(uint8_t op)
+{
+    return op == IR_SETEQ ? X64_CC_E : op == IR_SETNE ? X64_CC_NE : op == IR_SETLTU ? X64_CC_B : X64_CC_L;
+}
+
 static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
 {
+    if (in->aux & BASELINE_SET_FOR_SELECT)
+        return; /* emit_select compares */
     X64Reg t = target(e, in->dst, in->b);
     size_t br = e->is_const[in->a] ? 0 : flag_branch_on(e, e->index + 1, in->dst, IR_NO_TEMP);
     if (br) { /* compare, setcc into the words, branch: no 0/1 value */
@@ -1133,14 +1140,30 @@ static void emit_pair64(Emit *e, const IrInsn *in)
     put(e, in->dst, t);
 }
 
+/* a ? b : c; a compare marked for it (baseline_opt.h) is made here.  The
+ * result goes to its own register unless an operand read after c is
+ * there. */
 static void emit_select(Emit *e, const IrInsn *in)
 {
-    get(e, RCX, in->c, 4);
-    get(e, RDX, in->b, 4);
-    get(e, RAX, in->a, 4);
-    x64_test_rr(&e->b, 4, RAX, RAX);
-    x64_cmov(&e->b, 4, X64_CC_NE, RCX, RDX);
-    put(e, in->dst, RCX);
+    const IrInsn *set = e->is_const[in->a] ? NULL : &e->code->insns[e->alloc.def[in->a]];
+    if (set && !(set->aux & BASELINE_SET_FOR_SELECT))
+        set = NULL;
+    IrTemp late[3] = {in->b, set ? set->a : in->a, set ? set->b : IR_NO_TEMP};
+    X64Reg t = RCX;
+    int r = reg_of(e, in->dst);
+    if (r != BASELINE_NO_REG && r != reg_of(e, late[0]) && r != reg_of(e, late[1]) &&
+        (late[2] == IR_NO_TEMP || r != reg_of(e, late[2])))
+        t = (X64Reg)r;
+    get(e, t, in->c, 4);
+    X64Reg b = operand_reg(e, in->b, 4, RDX);
+    if (set) {
+        compare_b(e, operand_reg(e, set->a, 4, RAX), set->b);
+    } else {
+        X64Reg a = operand_reg(e, in->a, 4, RAX);
+        x64_test_rr(&e->b, 4, a, a);
+    }
+    x64_cmov(&e->b, 4, set ? compare_cc(set->op) : X64_CC_NE, t, b);
+    put(e, in->dst, t);
 }
 
 /* Division by zero gives 0; INT_MIN / -1 gives INT_MIN (negation wraps). */
@@ -1570,10 +1593,10 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_ROR: emit_shift(e, in, 4, X64_ROR); break;
     case IR_ADDC: emit_add_flag(e, in, X64_CC_B); break;
     case IR_ADDV: emit_add_flag(e, in, X64_CC_O); break;
-    case IR_SETEQ: emit_set(e, in, X64_CC_E); break;
-    case IR_SETNE: emit_set(e, in, X64_CC_NE); break;
-    case IR_SETLTU: emit_set(e, in, X64_CC_B); break;
-    case IR_SETLTS: emit_set(e, in, X64_CC_L); break;
+    case IR_SETEQ:
+    case IR_SETNE:
+    case IR_SETLTU:
+    case IR_SETLTS: emit_set(e, in, compare_cc(in->op)); break;
     case IR_SELECT: emit_select(e, in); break;
     case IR_UDIV: emit_div(e, in, false); break;
     case IR_SDIV: emit_div(e, in, true); break;

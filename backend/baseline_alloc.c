@@ -34,8 +34,9 @@ static void note_uses(const InterpCode *code, const uint32_t *keep_until, Baseli
         for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
             if (args[k] < code->ntemps && a->last_use[args[k]] < i)
                 a->last_use[args[k]] = i;
-        if (keep_until[i] && keep_until[i] > a->last_use[in->a]) /* a deferred store's value */
-            a->last_use[in->a] = keep_until[i];
+        for (unsigned k = 0; k < ir_op_info[in->op].nargs && keep_until[i]; k++) /* baseline_opt.h */
+            if (args[k] < code->ntemps && keep_until[i] > a->last_use[args[k]])
+                a->last_use[args[k]] = keep_until[i];
         if (ir_op_info[in->op].result != IR_RESULT_V)
             a->def[in->dst] = i;
     }

@@ -395,6 +395,35 @@ static void mark_subtrahends(Pass *p)
     }
 }
 
+static bool is_compare(uint8_t op)
+{
+    return op == IR_SETEQ || op == IR_SETNE || op == IR_SETLTU || op == IR_SETLTS;
+}
+
+/* A 32-bit temp that is not a constant. */
+static bool plain_temp(const Pass *p, IrTemp t)
+{
+    return t < p->c->ntemps && !p->is_const[t] && !p->is64[t];
+}
+
+static void mark_select_compares(Pass *p)
+{
+    InterpCode *c = p->c;
+    unsigned *uses = count_uses(p);
+    for (size_t i = 0; i < c->count; i++) {
+        const IrInsn *in = &c->insns[i];
+        if (p->removed[i] || in->op != IR_SELECT || in->a >= c->ntemps || p->def[in->a] == NONE || uses[in->a] != 1)
+            continue;
+        uint32_t d = p->def[in->a];
+        IrInsn *set = &c->insns[d];
+        if (p->removed[d] || !is_compare(set->op) || !plain_temp(p, set->a) ||
+            (!p->is_const[set->b] && !plain_temp(p, set->b)))
+            continue;
+        set->aux = BASELINE_SET_FOR_SELECT;
+        p->keep_until[d] = (uint32_t)i;
+    }
+}
+
 /* Drop the removed ops; branch targets follow their labels. */
 static void compact(Pass *p)
 {
@@ -459,6 +488,7 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     dead_code_pass(&p);
     combine_adds(&p);
     mark_subtrahends(&p);
+    mark_select_compares(&p);
     compact(&p);
     *keep_until = p.keep_until;
 }

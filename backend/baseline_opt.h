@@ -14,6 +14,8 @@
  *     SUBS, CMN, ADDS with #0), become constants;
  *   - x + NOT u + 1 with its carry or overflow wanted (SUBS, CMP with a
  *     register) marks the NOT (BASELINE_NOT_SUBTRAHEND): a host sub;
+ *   - a compare that only a SELECT reads marks the compare
+ *     (BASELINE_SET_FOR_SELECT): a host cmp and cmov;
  *   - (x + K1) + K2, the inner sum read by nothing else, becomes
  *     x + (K1 + K2) (what a SUBS #K whose flags are dead leaves);
  *   - user mode: a guest access to x + K (a small constant) reads x and
@@ -47,6 +49,12 @@
  * (keep_until). */
 #define BASELINE_NOT_SUBTRAHEND 1u
 
+/* A SETEQ, SETNE, SETLTU or SETLTS (aux) whose result only a SELECT
+ * reads: no code; the SELECT compares the operands, which stay live until
+ * it (keep_until), and moves on the host flags (cmp; cmov instead of
+ * cmp; setcc; test; cmov).  ARM's shifts by a register are such selects. */
+#define BASELINE_SET_FOR_SELECT 1u
+
 /* Folded displacements stay below this in magnitude: x + K may then cross
  * 2^32 (or 0) only into the guard pages around user mode's guest space
  * (user/guest_mem.h), where the fault is the guest's fault at the wrapped
@@ -58,8 +66,8 @@ static inline uint32_t baseline_derive(uint32_t v, unsigned derive)
     return derive & BASELINE_STS_SIGN ? v >> 31 : derive & BASELINE_STS_ZERO ? v == 0 : v;
 }
 
-/* A new op list in out->insns and per op its keep_until (0 unless it is a
- * deferred store), both in s until its next reset; out->ntemps is code's.
+/* A new op list in out->insns and per op its keep_until (0 unless its
+ * operands must outlive it: a deferred store, a marked NOT or compare), both in s until its next reset; out->ntemps is code's.
  * memory_calls: guest memory accesses may run C that touches the state
  * (system mode slow paths), so they also end state reuse and deferral. */
 void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, uint32_t **keep_until, Scratch *s);

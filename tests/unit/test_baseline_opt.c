@@ -204,6 +204,18 @@ START_TEST(a_sub_with_dead_flags_is_one_add)
 }
 END_TEST
 
+/* The first op `op` of the optimised block, and its keep_until. */
+static const IrInsn *op_kept(const Optimised *o, IrOp op, uint32_t *keep)
+{
+    for (size_t i = 0; i < o->out.count; i++)
+        if (o->out.insns[i].op == op) {
+            *keep = o->keep_until[i];
+            return &o->out.insns[i];
+        }
+    ck_abort_msg("no %s is left", ir_op_info[op].name);
+    return NULL;
+}
+
 /* CMP r0, r1: x + NOT u + 1 with its flags.  The NOT is marked for the
  * baseline's host sub, and u stays live until the last flag op; with
  * another reader of NOT u (here a store of it) it is not. */
@@ -223,13 +235,7 @@ static const IrInsn *compare_registers(Optimised *o, bool also_store_not, uint32
         ir_sts32(b, R2, y);
     ir_exit(b, 0x8000, IR_EXIT_JUMP);
     optimise(o);
-    for (size_t i = 0; i < o->out.count; i++)
-        if (o->out.insns[i].op == IR_NOT) {
-            *keep = o->keep_until[i];
-            return &o->out.insns[i];
-        }
-    ck_abort_msg("the NOT is gone");
-    return NULL;
+    return op_kept(o, IR_NOT, keep);
 }
 
 START_TEST(a_register_compare_marks_its_not)
@@ -242,6 +248,39 @@ START_TEST(a_register_compare_marks_its_not)
     release(&o);
     not_op = compare_registers(&o, true, &keep);
     ck_assert_uint_eq(not_op->aux, 0);
+    ck_assert_uint_eq(keep, 0);
+    release(&o);
+}
+END_TEST
+
+/* LSL r0, r1, r2 as dataproc lowers it: the amount's low byte, shifted if
+ * below 32, else 0; also_store_compare keeps a second reader of the
+ * compare. */
+static const IrInsn *shift_by_register(Optimised *o, bool also_store_compare, uint32_t *keep)
+{
+    *o = (Optimised){.block = ir_block_new()};
+    IrBlock *b = o->block;
+    IrTemp amount = ir_op1(b, IR_ZEXT8, ir_lds32(b, R2));
+    IrTemp in_range = ir_op2(b, IR_SETLTU, amount, ir_movi(b, 32));
+    IrTemp shifted = ir_op2(b, IR_SHL, ir_lds32(b, R1), amount);
+    ir_sts32(b, R0, ir_op3(b, IR_SELECT, in_range, shifted, ir_movi(b, 0)));
+    if (also_store_compare)
+        ir_sts32(b, R2, in_range);
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(o);
+    return op_kept(o, IR_SETLTU, keep);
+}
+
+START_TEST(a_compare_only_a_select_reads_is_marked)
+{
+    Optimised o;
+    uint32_t keep;
+    const IrInsn *set = shift_by_register(&o, false, &keep);
+    ck_assert_uint_eq(set->aux, BASELINE_SET_FOR_SELECT);
+    ck_assert_uint_eq(o.out.insns[keep].op, IR_SELECT);
+    release(&o);
+    set = shift_by_register(&o, true, &keep);
+    ck_assert_uint_eq(set->aux, 0);
     ck_assert_uint_eq(keep, 0);
     release(&o);
 }
@@ -313,6 +352,7 @@ int main(void)
     tcase_add_test(tc, compare_with_nonzero_keeps_its_flags);
     tcase_add_test(tc, a_sub_with_dead_flags_is_one_add);
     tcase_add_test(tc, a_register_compare_marks_its_not);
+    tcase_add_test(tc, a_compare_only_a_select_reads_is_marked);
     tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
     tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);
