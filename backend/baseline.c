@@ -107,6 +107,10 @@ typedef struct Emit {
     bool *cmc_first;    /* per such branch: complement CF before the jcc */
     uint32_t stored_mode;
     uint64_t start_imm;
+    /* The pinned words live in the state here: the block spilled with
+     * their registers taken, so it stores them as it starts, uses their
+     * registers (except the first) and loads them back as it leaves. */
+    bool unpinned;
 } Emit;
 
 #define RAX X64_RAX
@@ -116,7 +120,6 @@ typedef struct Emit {
 #define RSP X64_RSP
 #define RSI X64_RSI
 #define RDI X64_RDI
-#define R12 X64_R12
 #define R14 X64_R14
 
 /* No entry matches: no guest pc is odd in its key. */
@@ -312,6 +315,15 @@ static void restore_live(Emit *e, const X64Reg saved[16], unsigned n)
     e->rsp_bias = 0;
 }
 
+/* The index of state word off among the pinned ones, or -1. */
+static int pinned_index(const Emit *e, uint64_t off)
+{
+    for (unsigned k = 0; k < (e->unpinned ? 0 : e->bl->npinned); k++)
+        if (e->bl->pinned_off[k] == off)
+            return (int)k;
+    return -1;
+}
+
 /* Jumps (direct or computed) go on at the next pc: nothing reads the
  * instruction's own pc after them, unlike a syscall, an undefined
  * instruction, a yield or a wait. */
@@ -345,20 +357,35 @@ static const X64Reg saved_regs[] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15,
  * for calls. */
 #define FRAME_ALLOC (FRAME_SIZE + ((NSAVED & 1) ? 0 : 8))
 
+/* The pinned state words to their host registers, and back. */
+static void load_pinned(X64Buf *b, const Baseline *bl)
+{
+    for (unsigned k = 0; k < bl->npinned; k++)
+        x64_load(b, 4, baseline_pinned_reg(k), RBX, (int32_t)bl->pinned_off[k]);
+}
+
+static void store_pinned(X64Buf *b, const Baseline *bl)
+{
+    for (unsigned k = 0; k < bl->npinned; k++)
+        x64_store(b, 4, RBX, (int32_t)bl->pinned_off[k], baseline_pinned_reg(k));
+}
+
 /* The shared stubs: enter(state, next_pc, body) saves the callee-saved
- * registers, makes the frame, loads the fixed registers and jumps to the
- * body; blocks leave through the exit stub with the exit kind in eax.
- * Returns the exit stub's offset. */
-static size_t emit_stubs(X64Buf *b)
+ * registers, makes the frame, loads the fixed and the pinned registers and
+ * jumps to the body; blocks leave through the exit stub with the exit kind
+ * in eax, which writes the pinned words back.  Returns the exit stub's
+ * offset. */
+static size_t emit_stubs(X64Buf *b, const Baseline *bl)
 {
     for (size_t k = 0; k < NSAVED; k++)
         x64_push(b, saved_regs[k]);
     x64_alu_imm(b, 8, X64_SUB, RSP, FRAME_ALLOC);
     x64_mov_rr(b, 8, RBX, RDI);
-    x64_mov_rr(b, 8, R12, RSI);
     x64_load(b, 8, R14, RBX, offsetof(CpuCommon, mem_base)); /* user mode's; a temp in system mode */
-    x64_jmp_reg(b, RDX);
+    load_pinned(b, bl);
+    x64_jmp_reg(b, RSI);
     size_t leave = b->len;
+    store_pinned(b, bl);
     x64_alu_imm(b, 8, X64_ADD, RSP, FRAME_ALLOC);
     for (size_t k = NSAVED; k-- > 0;)
         x64_pop(b, saved_regs[k]);
@@ -372,12 +399,13 @@ static bool ensure_stubs(Baseline *bl)
 {
     if (bl->enter && bl->stubs_gen == bl->generation)
         return true;
+    bl->pins_fixed = true; /* the stubs now have them */
     size_t cap;
     uint8_t *w = code_arena_reserve(bl->arena, 64, &cap);
     sync_generation(bl);
     size_t start = code_arena_used(bl->arena);
     X64Buf b = {.p = w, .cap = cap};
-    size_t leave = emit_stubs(&b);
+    size_t leave = emit_stubs(&b, bl);
     if (b.overflow)
         return false;
     bl->enter = (BaselineEnter)code_arena_commit(bl->arena, b.len);
@@ -397,10 +425,12 @@ static void jump_to_leave(Emit *e)
 static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, unsigned kind)
 {
     if (use_imm)
-        x64_store_imm(&e->b, 4, R12, 0, imm_pc);
+        x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), imm_pc);
     else
-        x64_store(&e->b, 4, R12, 0, next_pc);
+        x64_store(&e->b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), next_pc);
     x64_mov_imm(&e->b, RAX, kind);
+    if (e->unpinned)
+        load_pinned(&e->b, e->bl);
     jump_to_leave(e);
 }
 
@@ -432,6 +462,8 @@ static bool exit_tests_request(const Emit *e, const IrInsn *in)
 static void linkable_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
+    if (e->unpinned)
+        load_pinned(b, e->bl);
     unsigned index = e->nsites++;
     e->site_requested[index] = SIZE_MAX;
     if (exit_tests_request(e, in)) {
@@ -480,7 +512,7 @@ static size_t system_key_mode(Emit *e)
     x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(TlbEntry, tag_exec));
     size_t miss = x64_jcc_fwd(b, X64_CC_NE);
     x64_alu_rm(b, 4, X64_OR, RDX, RAX, offsetof(TlbEntry, phys_page));
-    x64_load(b, 4, RCX, R12, 0);
+    x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
     return miss;
 }
 
@@ -513,7 +545,7 @@ static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
     if (e->softmmu)
-        x64_store(b, 4, R12, 0, RCX); /* the pc, kept while system_key_mode borrows rcx */
+        x64_store(b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), RCX); /* the pc, kept while system_key_mode borrows rcx */
     x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
@@ -524,7 +556,7 @@ static void lookup_exit(Emit *e)
     x64_patch(b, miss[1]);
     if (e->softmmu) {
         x64_patch(b, tlb_miss);
-        x64_load(b, 4, RCX, R12, 0);
+        x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
     }
 }
 
@@ -1354,7 +1386,7 @@ static void fault_site(Emit *e)
         bl->recoveries = grow(bl->recoveries, &bl->recoveries_cap, sizeof *bl->recoveries);
     bl->fault_sites[bl->nfault_sites++] = (BaselineFaultSite){
         .off = (uint32_t)(e->arena_start + e->b.len), .pc = (uint32_t)e->start_imm, .mode = (uint32_t)(e->start_imm >> 32),
-        .first_recovery = (uint32_t)bl->nrecoveries, .nrecoveries = e->ndeferred};
+        .first_recovery = (uint32_t)bl->nrecoveries, .nrecoveries = e->ndeferred, .pins_in_regs = !e->unpinned};
     if (e->ndeferred) /* recoveries stays NULL until a site has some */
         memcpy(bl->recoveries + bl->nrecoveries, e->deferred, e->ndeferred * sizeof *e->deferred);
     bl->nrecoveries += e->ndeferred;
@@ -1380,6 +1412,8 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t h
     const BaselineFaultSite *site = &bl->fault_sites[lo];
     *pc = site->pc;
     *mode = site->mode;
+    for (unsigned k = 0; k < (site->pins_in_regs ? bl->npinned : 0); k++) /* before the deferred words, which may be newer */
+        memcpy((char *)state + bl->pinned_off[k], &host_regs[baseline_pinned_reg(k)], 4);
     for (uint32_t k = 0; k < site->nrecoveries; k++) {
         const BaselineRecovery *r = &bl->recoveries[site->first_recovery + k];
         uint32_t v = r->value;
@@ -1468,7 +1502,11 @@ static void emit_call(Emit *e, const IrInsn *in)
     x64_mov_rr(&e->b, 8, RSI, RAX);
     x64_mov_rr(&e->b, 8, RDI, RBX);
     x64_mov_imm(&e->b, RAX, (uint64_t)(uintptr_t)helper_info[in->imm].fn);
+    if (!e->unpinned)
+        store_pinned(&e->b, e->bl);
     x64_call_reg(&e->b, RAX);
+    if (!e->unpinned)
+        load_pinned(&e->b, e->bl);
     restore_live(e, saved, nsaved);
     put(e, in->dst, RAX);
 }
@@ -1476,6 +1514,11 @@ static void emit_call(Emit *e, const IrInsn *in)
 static void emit_state_store(Emit *e, const IrInsn *in, unsigned width)
 {
     int32_t off = (int32_t)in->imm;
+    int pin = width == 4 ? pinned_index(e, in->imm) : -1;
+    if (pin >= 0) {
+        get(e, baseline_pinned_reg((unsigned)pin), in->a, 4);
+        return;
+    }
     if (e->is_const[in->a] && (width == 4 || (int64_t)e->konst[in->a] == (int32_t)e->konst[in->a])) {
         x64_store_imm(&e->b, width, RBX, off, (uint32_t)e->konst[in->a]);
         return;
@@ -1536,12 +1579,20 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         get(e, RCX, in->a, 4);
         if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT) {
             get(e, RDX, in->b, 4);
+            if (e->unpinned)
+                load_pinned(b, e->bl);
             lookup_exit(e);
         }
         exit_with(e, RCX, 0, false, in->aux);
         break;
     case IR_LDS32: {
         X64Reg t = target(e, in->dst, IR_NO_TEMP);
+        int pin = pinned_index(e, in->imm);
+        if (pin >= 0) {
+            x64_mov_rr(b, 4, t, baseline_pinned_reg((unsigned)pin));
+            put(e, in->dst, t);
+            break;
+        }
         /* a byte load of a 0-or-1 word: its last store may be a setcc's byte,
          * which a wider load would wait for */
         x64_load(b, is_bool_word(e, in->imm) ? 1 : 4, t, RBX, (int32_t)in->imm);
@@ -1659,6 +1710,8 @@ static void emit_block(Emit *e)
     for (size_t i = 0; i < code->count; i++)
         if (ir_op_info[code->insns[i].op].result == IR_RESULT_I64)
             e->is64[code->insns[i].dst] = true;
+    if (e->unpinned)
+        store_pinned(&e->b, e->bl);
     if (e->req->runs)
         count_runs(e);
     if (e->req->count) {
@@ -1692,6 +1745,23 @@ static void emit_block(Emit *e)
         emit_exit_stub(e, k);
 }
 
+/* The request pins the words the Baseline pins (the first request sets
+ * them). */
+static bool same_pins(Baseline *bl, const BaselineRequest *req)
+{
+    if (!bl->pins_fixed) {
+        bl->npinned = req->npinned < BASELINE_MAX_PINNED ? req->npinned : BASELINE_MAX_PINNED;
+        for (unsigned k = 0; k < bl->npinned; k++)
+            bl->pinned_off[k] = req->pinned_off[k];
+    }
+    if (req->npinned != bl->npinned)
+        return false;
+    for (unsigned k = 0; k < bl->npinned; k++)
+        if (req->pinned_off[k] != bl->pinned_off[k])
+            return false;
+    return true;
+}
+
 /* Writable space for want bytes of a block in a generation that has its
  * stubs: reserving may start a new generation, at most once more. */
 static uint8_t *reserve_with_stubs(Baseline *bl, size_t want, size_t *cap)
@@ -1722,7 +1792,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     baseline_optimize(prepared, req->softmmu, &optimized, &keep_until, s);
     const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
-    uint8_t *w = reserve_with_stubs(bl, want, &cap);
+    uint8_t *w = same_pins(bl, req) ? reserve_with_stubs(bl, want, &cap) : NULL;
     if (!w) {
         bl->stats.declined++;
         out->declined = true;
@@ -1742,7 +1812,11 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;
     e.deferred = scratch_alloc(s, code->count + 1, sizeof *e.deferred);
-    baseline_alloc(code, req->softmmu, keep_until, &e.alloc, s);
+    baseline_alloc(code, req->softmmu, keep_until, bl->npinned, &e.alloc, s);
+    if (e.alloc.spilled && bl->npinned) {
+        e.unpinned = true;
+        baseline_alloc(code, req->softmmu, keep_until, 0, &e.alloc, s);
+    }
     for (int r = 0; r < 16; r++)
         e.reg_owner[r] = -1;
     emit_block(&e);
@@ -1801,8 +1875,10 @@ void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, 
     x64_alu_rr(b, 4, X64_XOR, RSI, RSI);
     x64_mov_imm(b, RDX, pc);
     x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)fn);
+    store_pinned(b, bl); /* the LLVM code works on the state */
     x64_call_reg(b, RAX);
-    x64_store(b, 4, R12, 0, RAX); /* JitFn returns kind << 32 | next pc */
+    load_pinned(b, bl);  /* for the exit stub, which writes them back */
+    x64_store(b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), RAX); /* JitFn returns kind << 32 | next pc */
     x64_shift_imm(b, 8, X64_SHR, RAX, 32);
     jump_to_leave(&e);
     if (b->overflow)

@@ -13,6 +13,14 @@
  * the interpreter), helpers are called with the interpreter's arguments.
  * Results are exactly the interpreter's: the same IR semantics, op by op.
  *
+ * Pinning (user mode): a few guest registers (BaselineRequest.pinned_off)
+ * live in host registers from the entry stub, which loads them, to the
+ * exit stub, which writes them back, so that chained blocks pass them on
+ * without a store and a load; helper calls and the fault handler see them
+ * written back.  A block that would spill with those registers taken
+ * stores the pinned words as it starts, allocates their registers, and
+ * loads them again on its way out.
+ *
  * Chaining: a block compiled with `chain` gets up to two linkable direct
  * exits.  Such an exit first tests CpuCommon.exit_request, then jumps
  * through a patchable rel32: at first to a stub that returns to the
@@ -52,10 +60,13 @@ typedef enum BaselineMode {
 bool baseline_parse_mode(const char *s, BaselineMode *mode);
 
 /* The shared entry stub: sets up the frame and jumps to body. */
-typedef IrExitKind (*BaselineEnter)(void *state, uint32_t *next_pc, const void *body);
+typedef IrExitKind (*BaselineEnter)(void *state, const void *body);
 
 struct CodeArena;
 typedef struct BaselineLink BaselineLink;
+
+/* At most this many state words are pinned (BaselineRequest.pinned_off). */
+#define BASELINE_MAX_PINNED 3
 
 /* A block's baseline code, valid while gen is the arena's generation. */
 typedef struct BaselineCode {
@@ -90,6 +101,11 @@ typedef struct BaselineRequest {
      * (the guest's flags): a setcc writes one's low byte, a byte load reads
      * it. */
     uint32_t bool_words_off, nbool_words;
+    /* User mode: state words that live in host registers from the entry
+     * stub to the exit stub (the guest's busiest registers), the same for
+     * every request of a Baseline. */
+    const uint32_t *pinned_off;
+    unsigned npinned;
 } BaselineRequest;
 
 typedef struct BaselineStats {
@@ -106,6 +122,7 @@ typedef struct BaselineStats {
 typedef struct BaselineFaultSite {
     uint32_t off, pc, mode;
     uint32_t first_recovery, nrecoveries;
+    bool pins_in_regs; /* the pinned words are in their host registers */
 } BaselineFaultSite;
 
 /* A state word's value at a fault site: a host register's low 32 bits, a
@@ -134,6 +151,9 @@ typedef struct Baseline {
     BaselineRecovery *recoveries;
     size_t nrecoveries, recoveries_cap;
     Scratch scratch; /* a compilation's temporary arrays */
+    uint32_t pinned_off[BASELINE_MAX_PINNED]; /* BaselineRequest's, as the stubs have them */
+    unsigned npinned;
+    bool pins_fixed; /* set once stubs exist: later requests must agree */
     BaselineEnter enter; /* the shared stubs of generation stubs_gen */
     uint32_t leave_off;  /* arena offset of the shared exit stub */
     uint32_t stubs_size; /* bytes of both, from enter */
@@ -190,7 +210,9 @@ static inline bool baseline_current(const Baseline *bl, const BaselineCode *c)
 /* Run c's code (current): the exit kind, and the pc to go on at. */
 static inline IrExitKind baseline_run(const Baseline *bl, const BaselineCode *c, void *state, uint32_t *next_pc)
 {
-    return bl->enter(state, next_pc, c->body);
+    IrExitKind kind = bl->enter(state, c->body);
+    *next_pc = ((const CpuCommon *)state)->baseline_next_pc;
+    return kind;
 }
 
 #endif

@@ -6,6 +6,16 @@
 static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
 static const X64Reg callee_saved[] = {X64_R13, X64_R15, X64_RBP};
 
+/* The first pinned word takes r12, which nothing else uses; the others
+ * take callee-saved registers from the end of the list, which the
+ * allocator then leaves alone.  Callee-saved: a helper call keeps them
+ * (the code around it still writes them back and reloads them, as the
+ * helper may use the state). */
+X64Reg baseline_pinned_reg(unsigned k)
+{
+    return k == 0 ? X64_R12 : callee_saved[sizeof callee_saved / sizeof *callee_saved - k];
+}
+
 bool baseline_reg_callee_saved(X64Reg r)
 {
     return r == X64_R13 || r == X64_R15 || r == X64_RBP || r == X64_RBX || r == X64_R12 || r == X64_R14;
@@ -51,12 +61,13 @@ static bool is_free(const int *owner, const BaselineAlloc *a, int r, uint32_t i)
 }
 
 /* A free register of the preferred kind, else of the other, else none. */
-static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_callee_saved)
+static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_callee_saved, unsigned npinned)
 {
     for (int pass = 0; pass < 2; pass++) {
         bool callee = want_callee_saved != (pass == 1);
         const X64Reg *set = callee ? callee_saved : caller_saved;
-        size_t n = callee ? sizeof callee_saved / sizeof *callee_saved : sizeof caller_saved / sizeof *caller_saved;
+        size_t n = callee ? sizeof callee_saved / sizeof *callee_saved - (npinned ? npinned - 1 : 0) /* r12 is not listed */
+                          : sizeof caller_saved / sizeof *caller_saved;
         for (size_t k = 0; k < n; k++)
             if (is_free(owner, a, set[k], i))
                 return set[k];
@@ -64,12 +75,14 @@ static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_
     return BASELINE_NO_REG;
 }
 
-void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, BaselineAlloc *a, Scratch *s)
+void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, unsigned npinned,
+                    BaselineAlloc *a, Scratch *s)
 {
     unsigned n = code->ntemps;
     a->reg = scratch_alloc(s, n, sizeof *a->reg);
     a->def = scratch_zalloc(s, n, sizeof *a->def);
     a->last_use = scratch_zalloc(s, n, sizeof *a->last_use);
+    a->spilled = 0;
     uint32_t *calls_before = scratch_alloc(s, code->count + 1, sizeof *calls_before); /* calling ops before index i */
     for (unsigned t = 0; t < n; t++)
         a->reg[t] = BASELINE_NO_REG;
@@ -85,10 +98,12 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
         if (ir_op_info[in->op].result == IR_RESULT_V || is_constant(in->op) || a->last_use[in->dst] <= i)
             continue;
         bool crosses_call = calls_before[a->last_use[in->dst]] > calls_before[i + 1];
-        int r = pick(owner, a, i, crosses_call);
+        int r = pick(owner, a, i, crosses_call, npinned);
         if (r != BASELINE_NO_REG) {
             owner[r] = in->dst;
             a->reg[in->dst] = (int8_t)r;
+        } else {
+            a->spilled++;
         }
     }
 }

@@ -24,6 +24,7 @@ typedef struct BaselineAlloc {
     int8_t *reg;        /* per temp: an X64Reg, or BASELINE_NO_REG */
     uint32_t *def;      /* per temp: index of its defining op */
     uint32_t *last_use; /* per temp: index of its last reader (0: never read) */
+    unsigned spilled;   /* temps read that got no register */
 } BaselineAlloc;
 
 /* The host registers temps may live in, and whether the C ABI keeps them
@@ -32,8 +33,13 @@ bool baseline_reg_callee_saved(X64Reg r);
 
 /* memory_calls: guest loads and stores may call C (system mode).
  * keep_until (baseline_optimize's): a deferred store's value stays where
- * it is until that op.  The arrays live in s until its next reset. */
-void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, BaselineAlloc *out, Scratch *s);
+ * it is until that op.  The registers of npinned pinned words
+ * (baseline_pinned_reg) are not the allocator's.  The arrays live in s
+ * until its next reset. */
+void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, unsigned npinned,
+                    BaselineAlloc *out, Scratch *s);
+/* The host register of pinned state word k. */
+X64Reg baseline_pinned_reg(unsigned k);
 /* Does temp t hold a value that op i must keep across a call it makes? */
 static inline bool baseline_live_across(const BaselineAlloc *a, unsigned t, uint32_t i)
 {

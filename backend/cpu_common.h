@@ -64,6 +64,7 @@ typedef struct CpuCommon {
     /* The baseline tier (baseline.h): which linkable exit the last block
      * left through (block tag | exit index, 0 for none), and its counts. */
     uintptr_t baseline_exit;
+    uint32_t baseline_next_pc; /* where the last baseline run left off */
     uint64_t baseline_blocks, baseline_insns;
 } CpuCommon;
 

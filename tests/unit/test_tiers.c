@@ -151,19 +151,95 @@ static bool block_uses(const IrBlock *b, IrOp op)
     return false;
 }
 
-START_TEST(every_op_runs_the_same_in_every_tier)
+/* Words every block reads or writes (build_block), pinned. */
+static const uint32_t block_pins[] = {R(1), R(11), R(12)};
+
+/* Run code as baseline code of bl (pinning npins words) on a fresh state,
+ * which must end as the interpreter's did. */
+static void run_baseline(Env *e, Baseline *bl, const InterpCode *code, const uint32_t *pins, unsigned npins,
+                         const ArmCpu *interp, uint64_t interp_exit, const uint8_t *mem_interp, IrOp op)
+{
+    const char *tier = npins ? "baseline, pinned" : "baseline";
+    BaselineCode bc;
+    baseline_compile(bl, code, &(BaselineRequest){.chain = true, .tag = 0x1000, .pinned_off = pins, .npinned = npins},
+                     &bc);
+    ck_assert_msg(bc.body != NULL, "%s: the baseline tier declined (%s)", ir_op_info[op].name, tier);
+    ArmCpu compiled;
+    cpu_init(e, &compiled);
+    uint32_t next;
+    IrExitKind kind = baseline_run(bl, &bc, &compiled, &next);
+    expect_same(tier, op, interp, &compiled, interp_exit, (uint64_t)kind << 32 | next, mem_interp, e->mem);
+}
+
+/* Block A adds to the pinned words and is linked to block B, which has
+ * more temps live at once than the baseline has registers: B spills, so it
+ * runs with the pinned words in the state, which it must store first. */
+static InterpCode *pinned_then_spilling(IrBlock *b, bool spilling)
+{
+    ir_block_reset(b);
+    ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, spilling ? 0x9000 : 0x8000, 0);
+    if (!spilling) {
+        for (int k = 0; k < 3; k++)
+            ir_sts32(b, block_pins[k], ir_op2(b, IR_ADD, ir_lds32(b, block_pins[k]), ir_movi(b, 5)));
+        ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
+        return interp_prepare(b);
+    }
+    IrTemp t[13];
+    for (int k = 0; k < 13; k++)
+        t[k] = ir_lds32(b, R(k));
+    for (int k = 0; k < 13; k++)
+        ir_sts32(b, R(k), ir_op2(b, IR_ADD, t[k], t[12 - k]));
+    ir_exit_to(b, 0xa000, 0, IR_EXIT_JUMP);
+    return interp_prepare(b);
+}
+
+START_TEST(a_block_that_spills_keeps_the_pinned_words)
 {
     Env e = {0};
     env_init(&e);
     Baseline *bl = baseline_new(0);
     ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
     IrBlock *b = ir_block_new();
+    InterpCode *code[2] = {pinned_then_spilling(b, false), pinned_then_spilling(b, true)};
+    ArmCpu interp, compiled;
+    cpu_init(&e, &interp);
+    uint32_t next, base_next;
+    interp_run(code[0], &interp, &next);
+    IrExitKind kind = interp_run(code[1], &interp, &next);
+    BaselineCode bc[2];
+    for (int k = 0; k < 2; k++) {
+        baseline_compile(bl, code[k],
+                         &(BaselineRequest){.chain = true, .tag = 0x1000 + 0x10 * (uintptr_t)k,
+                                            .pinned_off = block_pins, .npinned = 3},
+                         &bc[k]);
+        ck_assert_msg(bc[k].body != NULL, "the baseline tier declined");
+    }
+    baseline_link(bl, &bc[0], 0, &bc[1]);
+    cpu_init(&e, &compiled);
+    IrExitKind base_kind = baseline_run(bl, &bc[0], &compiled, &base_next);
+    expect_same("baseline, pinned", IR_ADD, &interp, &compiled, (uint64_t)kind << 32 | next,
+                (uint64_t)base_kind << 32 | base_next, e.mem, e.mem);
+    for (int k = 0; k < 2; k++)
+        interp_free(code[k]);
+    baseline_free(bl);
+    ir_block_free(b);
+    env_free(&e);
+}
+END_TEST
+
+START_TEST(every_op_runs_the_same_in_every_tier)
+{
+    Env e = {0};
+    env_init(&e);
+    Baseline *bl = baseline_new(0), *pinned = baseline_new(0);
+    ck_assert_msg(bl != NULL && pinned != NULL, "no executable memory for the baseline tier");
+    IrBlock *b = ir_block_new();
     for (unsigned op = 0; op < IR_OP_COUNT; op++) {
         ir_block_reset(b);
         build_block(b, (IrOp)op);
         ck_assert_msg(ir_validate(b) == NULL, "%s: %s", ir_op_info[op].name, ir_validate(b));
         ck_assert_msg(block_uses(b, (IrOp)op), "no block exercises %s", ir_op_info[op].name);
-        ArmCpu interp, compiled;
+        ArmCpu interp;
         cpu_init(&e, &interp);
         InterpCode *code = interp_prepare(b);
         uint32_t next;
@@ -174,20 +250,16 @@ START_TEST(every_op_runs_the_same_in_every_tier)
         jit_submit(e.jit, tb);
         JitFn fn = atomic_load(&tb->jit_fn);
         ck_assert_msg(fn != NULL, "%s: LLVM compilation failed", ir_op_info[op].name);
+        ArmCpu compiled;
         cpu_init(&e, &compiled);
         uint64_t r = fn(&compiled, NULL, 0x8000);
         uint64_t interp_exit = (uint64_t)kind << 32 | next;
         expect_same("LLVM", (IrOp)op, &interp, &compiled, interp_exit, r, mem_interp, e.mem);
-        BaselineCode bc;
-        baseline_compile(bl, code, &(BaselineRequest){.chain = true, .tag = 0x1000}, &bc);
-        ck_assert_msg(bc.body != NULL, "%s: the baseline tier declined", ir_op_info[op].name);
-        cpu_init(&e, &compiled);
-        uint32_t base_next;
-        IrExitKind base_kind = baseline_run(bl, &bc, &compiled, &base_next);
-        expect_same("baseline", (IrOp)op, &interp, &compiled, interp_exit, (uint64_t)base_kind << 32 | base_next,
-                    mem_interp, e.mem);
+        run_baseline(&e, bl, code, NULL, 0, &interp, interp_exit, mem_interp, (IrOp)op);
+        run_baseline(&e, pinned, code, block_pins, 3, &interp, interp_exit, mem_interp, (IrOp)op);
     }
     baseline_free(bl);
+    baseline_free(pinned);
     ir_block_free(b);
     env_free(&e);
 }
@@ -199,6 +271,7 @@ int main(void)
     TCase *tc = tcase_create("ops");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_op_runs_the_same_in_every_tier);
+    tcase_add_test(tc, a_block_that_spills_keeps_the_pinned_words);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
