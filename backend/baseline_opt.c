@@ -315,6 +315,25 @@ static bool has_live_flags(const Pass *p, size_t i, IrTemp x, IrTemp y, IrTemp c
     return false;
 }
 
+/* r = ADD (ADD x (NOT u)) 1, each inner op read by nothing else and no
+ * carry or overflow of the group wanted (a SUBS with a register whose
+ * flags are dead): r = SUB x u.  True if op i was that. */
+static bool combine_subtract(Pass *p, const unsigned *uses, size_t i)
+{
+    InterpCode *c = p->c;
+    IrInsn *in = &c->insns[i];
+    uint32_t sum = p->def[in->a];
+    if (p->konst[in->b] != 1 || uses[in->a] != 1 || c->insns[sum].op != IR_ADD)
+        return false;
+    IrInsn *s = &c->insns[sum];
+    uint32_t negation = s->b < c->ntemps ? p->def[s->b] : NONE;
+    if (negation == NONE || c->insns[negation].op != IR_NOT || uses[s->b] != 1 || has_live_flags(p, i, s->a, s->b, in->b))
+        return false;
+    *in = (IrInsn){.op = IR_SUB, .dst = in->dst, .a = s->a, .b = c->insns[negation].a, .c = IR_NO_TEMP};
+    p->removed[sum] = p->removed[negation] = true;
+    return true;
+}
+
 /* r = ADD (ADD x K1) K2, the inner sum read by nothing else and no carry
  * or overflow of the pair wanted (a SUBS #K whose flags are dead leaves
  * x + ~K + 1): the inner op becomes the constant K1 + K2 and r = x + it. */
@@ -325,6 +344,8 @@ static void combine_adds(Pass *p)
     for (size_t i = 0; i < c->count; i++) {
         IrInsn *in = &c->insns[i];
         if (p->removed[i] || in->op != IR_ADD || in->b >= c->ntemps || !p->is_const[in->b] || p->def[in->a] == NONE)
+            continue;
+        if (combine_subtract(p, uses, i))
             continue;
         IrInsn *s = &c->insns[p->def[in->a]];
         if (s->op != IR_ADD || s->b >= c->ntemps || !p->is_const[s->b] || uses[in->a] != 1 ||

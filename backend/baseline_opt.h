@@ -16,6 +16,8 @@
  *     register) marks the NOT (BASELINE_NOT_SUBTRAHEND): a host sub;
  *   - a compare that only a SELECT reads marks the compare
  *     (BASELINE_SET_FOR_SELECT): a host cmp and cmov;
+ *   - x + NOT u + 1 with no flag of it wanted (SUBS with a register,
+ *     flags dead) becomes x - u;
  *   - (x + K1) + K2, the inner sum read by nothing else, becomes
  *     x + (K1 + K2) (what a SUBS #K whose flags are dead leaves);
  *   - user mode: a guest access to x + K (a small constant) reads x and

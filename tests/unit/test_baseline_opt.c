@@ -253,6 +253,29 @@ START_TEST(a_register_compare_marks_its_not)
 }
 END_TEST
 
+/* SUBS r2, r0, r1 whose flags nothing reads: x + NOT u + 1 becomes x - u. */
+START_TEST(a_register_subtract_with_dead_flags_is_a_sub)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp x = ir_lds32(b, R0), u = ir_lds32(b, R1);
+    IrTemp y = ir_op1(b, IR_NOT, u);
+    IrTemp one = ir_movi(b, 1);
+    ir_sts32(b, R2, ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one));
+    ir_op3(b, IR_ADDC, x, y, one); /* the carry, unread */
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    uint32_t keep;
+    const IrInsn *sub = op_kept(&o, IR_SUB, &keep);
+    ck_assert_uint_eq(sub->a, x);
+    ck_assert_uint_eq(sub->b, u);
+    for (size_t i = 0; i < o.out.count; i++)
+        ck_assert_msg(o.out.insns[i].op != IR_NOT && o.out.insns[i].op != IR_ADD, "%s is left",
+                      ir_op_info[o.out.insns[i].op].name);
+    release(&o);
+}
+END_TEST
+
 /* LSL r0, r1, r2 as dataproc lowers it: the amount's low byte, shifted if
  * below 32, else 0; also_store_compare keeps a second reader of the
  * compare. */
@@ -353,6 +376,7 @@ int main(void)
     tcase_add_test(tc, a_sub_with_dead_flags_is_one_add);
     tcase_add_test(tc, a_register_compare_marks_its_not);
     tcase_add_test(tc, a_compare_only_a_select_reads_is_marked);
+    tcase_add_test(tc, a_register_subtract_with_dead_flags_is_a_sub);
     tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
     tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);
