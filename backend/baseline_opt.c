@@ -287,7 +287,9 @@ static unsigned *count_uses(Pass *p)
     return uses;
 }
 
-static void dead_code_pass(Pass *p)
+/* Returns per temp the ops left that read it, which the later passes keep
+ * true (a rewrite reads what the ops it replaces read). */
+static unsigned *dead_code_pass(Pass *p)
 {
     InterpCode *c = p->c;
     unsigned *uses = count_uses(p);
@@ -301,6 +303,7 @@ static void dead_code_pass(Pass *p)
             if (args[k] < c->ntemps)
                 uses[args[k]]--;
     }
+    return uses;
 }
 
 /* Does a flag op of the add group ending at op i (ADDC/ADDV of x, y, cin,
@@ -337,27 +340,22 @@ static bool combine_subtract(Pass *p, const unsigned *uses, size_t i)
 /* r = ADD (ADD x K1) K2, the inner sum read by nothing else and no carry
  * or overflow of the pair wanted (a SUBS #K whose flags are dead leaves
  * x + ~K + 1): the inner op becomes the constant K1 + K2 and r = x + it. */
-static void combine_adds(Pass *p)
+static void combine_add(Pass *p, const unsigned *uses, size_t i)
 {
     InterpCode *c = p->c;
-    unsigned *uses = count_uses(p);
-    for (size_t i = 0; i < c->count; i++) {
-        IrInsn *in = &c->insns[i];
-        if (p->removed[i] || in->op != IR_ADD || in->b >= c->ntemps || !p->is_const[in->b] || p->def[in->a] == NONE)
-            continue;
-        if (combine_subtract(p, uses, i))
-            continue;
-        IrInsn *s = &c->insns[p->def[in->a]];
-        if (s->op != IR_ADD || s->b >= c->ntemps || !p->is_const[s->b] || uses[in->a] != 1 ||
-            has_live_flags(p, i, s->a, s->b, in->b))
-            continue;
-        uint32_t k = p->konst[s->b] + p->konst[in->b];
-        in->a = s->a;
-        in->b = s->dst;
-        *s = (IrInsn){.op = IR_MOVI, .dst = s->dst, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = k};
-        p->is_const[s->dst] = true;
-        p->konst[s->dst] = k;
-    }
+    IrInsn *in = &c->insns[i];
+    if (in->b >= c->ntemps || !p->is_const[in->b] || p->def[in->a] == NONE || combine_subtract(p, uses, i))
+        return;
+    IrInsn *s = &c->insns[p->def[in->a]];
+    if (s->op != IR_ADD || s->b >= c->ntemps || !p->is_const[s->b] || uses[in->a] != 1 ||
+        has_live_flags(p, i, s->a, s->b, in->b))
+        return;
+    uint32_t k = p->konst[s->b] + p->konst[in->b];
+    in->a = s->a;
+    in->b = s->dst;
+    *s = (IrInsn){.op = IR_MOVI, .dst = s->dst, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = k};
+    p->is_const[s->dst] = true;
+    p->konst[s->dst] = k;
 }
 
 /* The next op after i that is not removed (count if none). */
@@ -400,19 +398,15 @@ static size_t subtract_group(const Pass *p, const unsigned *uses, size_t j)
     return readers == uses[y] && last > k ? last : 0;
 }
 
-static void mark_subtrahends(Pass *p)
+static void mark_subtrahend(Pass *p, const unsigned *uses, size_t j)
 {
-    InterpCode *c = p->c;
-    unsigned *uses = count_uses(p);
-    for (size_t j = 0; j < c->count; j++) {
-        IrInsn *in = &c->insns[j];
-        if (p->removed[j] || in->op != IR_NOT || in->a >= c->ntemps || p->is_const[in->a] || p->is64[in->a])
-            continue;
-        size_t last = subtract_group(p, uses, j);
-        if (last) {
-            in->aux = BASELINE_NOT_SUBTRAHEND;
-            p->keep_until[j] = (uint32_t)last;
-        }
+    IrInsn *in = &p->c->insns[j];
+    if (in->a >= p->c->ntemps || p->is_const[in->a] || p->is64[in->a])
+        return;
+    size_t last = subtract_group(p, uses, j);
+    if (last) {
+        in->aux = BASELINE_NOT_SUBTRAHEND;
+        p->keep_until[j] = (uint32_t)last;
     }
 }
 
@@ -427,21 +421,34 @@ static bool plain_temp(const Pass *p, IrTemp t)
     return t < p->c->ntemps && !p->is_const[t] && !p->is64[t];
 }
 
-static void mark_select_compares(Pass *p)
+static void mark_select_compare(Pass *p, const unsigned *uses, size_t i)
 {
     InterpCode *c = p->c;
-    unsigned *uses = count_uses(p);
-    for (size_t i = 0; i < c->count; i++) {
-        const IrInsn *in = &c->insns[i];
-        if (p->removed[i] || in->op != IR_SELECT || in->a >= c->ntemps || p->def[in->a] == NONE || uses[in->a] != 1)
+    const IrInsn *in = &c->insns[i];
+    if (in->a >= c->ntemps || p->def[in->a] == NONE || uses[in->a] != 1)
+        return;
+    uint32_t d = p->def[in->a];
+    IrInsn *set = &c->insns[d];
+    if (p->removed[d] || !is_compare(set->op) || !plain_temp(p, set->a) ||
+        (!p->is_const[set->b] && !plain_temp(p, set->b)))
+        return;
+    set->aux = BASELINE_SET_FOR_SELECT;
+    p->keep_until[d] = (uint32_t)i;
+}
+
+/* The rewrites and marks that need the final uses, in one scan: none
+ * touches an op another one looks at. */
+static void peepholes(Pass *p, const unsigned *uses)
+{
+    for (size_t i = 0; i < p->c->count; i++) {
+        if (p->removed[i])
             continue;
-        uint32_t d = p->def[in->a];
-        IrInsn *set = &c->insns[d];
-        if (p->removed[d] || !is_compare(set->op) || !plain_temp(p, set->a) ||
-            (!p->is_const[set->b] && !plain_temp(p, set->b)))
-            continue;
-        set->aux = BASELINE_SET_FOR_SELECT;
-        p->keep_until[d] = (uint32_t)i;
+        switch (p->c->insns[i].op) {
+        case IR_ADD: combine_add(p, uses, i); break;
+        case IR_NOT: mark_subtrahend(p, uses, i); break;
+        case IR_SELECT: mark_select_compare(p, uses, i); break;
+        default: break;
+        }
     }
 }
 
@@ -473,14 +480,7 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     *out = (InterpCode){.insns = scratch_alloc(s, code->count + 1, sizeof *out->insns), .count = code->count,
                         .ntemps = code->ntemps};
     memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
-    size_t max_off = 0;
-    for (size_t i = 0; i < out->count; i++) {
-        uint8_t op = out->insns[i].op;
-        if ((op == IR_LDS32 || op == IR_STS32 || op == IR_LDS64 || op == IR_STS64) && out->insns[i].imm > max_off)
-            max_off = out->insns[i].imm;
-    }
-    Pass p = {.c = out, .nwords = max_off / 4 + 3, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls,
-              .scratch = s};
+    Pass p = {.c = out, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls, .scratch = s};
     size_t count = out->count;
     unsigned ntemps = out->ntemps;
     p.removed = scratch_zalloc(s, count + 1, sizeof *p.removed);
@@ -489,27 +489,27 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
     p.alias = scratch_alloc(s, ntemps, sizeof *p.alias);
     p.label_refs = scratch_zalloc(s, count + 1, sizeof *p.label_refs);
     p.skip_label = NONE;
-    for (size_t i = 0; i < count; i++) {
-        uint8_t op = out->insns[i].op;
-        if ((op == IR_BR || op == IR_BRZ || op == IR_BRNZ) && out->insns[i].imm < count)
-            p.label_refs[out->insns[i].imm]++;
+    size_t max_off = 0;
+    for (size_t i = 0; i < count; i++) { /* one scan for what the passes need up front */
+        const IrInsn *in = &out->insns[i];
+        if ((in->op == IR_LDS32 || in->op == IR_STS32 || in->op == IR_LDS64 || in->op == IR_STS64) && in->imm > max_off)
+            max_off = in->imm;
+        if ((in->op == IR_BR || in->op == IR_BRZ || in->op == IR_BRNZ) && in->imm < count)
+            p.label_refs[in->imm]++;
+        if (ir_op_info[in->op].result == IR_RESULT_I64)
+            p.is64[in->dst] = true;
     }
+    p.nwords = max_off / 4 + 3;
     p.def = scratch_alloc(s, ntemps, sizeof *p.def);
-    for (unsigned t = 0; t < ntemps; t++)
-        p.def[t] = NONE;
     p.is_const = scratch_zalloc(s, ntemps, sizeof *p.is_const);
     p.konst = scratch_zalloc(s, ntemps, sizeof *p.konst);
     p.words = scratch_zalloc(s, p.nwords, sizeof *p.words);
-    for (unsigned t = 0; t < ntemps; t++)
+    for (unsigned t = 0; t < ntemps; t++) {
+        p.def[t] = NONE;
         p.alias[t] = (IrTemp)t;
-    for (size_t i = 0; i < count; i++)
-        if (ir_op_info[out->insns[i].op].result == IR_RESULT_I64)
-            p.is64[out->insns[i].dst] = true;
+    }
     forward_pass(&p);
-    dead_code_pass(&p);
-    combine_adds(&p);
-    mark_subtrahends(&p);
-    mark_select_compares(&p);
+    peepholes(&p, dead_code_pass(&p));
     compact(&p);
     *keep_until = p.keep_until;
 }
