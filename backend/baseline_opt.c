@@ -265,6 +265,99 @@ static void forward_pass(Pass *p)
     }
 }
 
+/* --- stores nothing reads: backward liveness of the state words -------- */
+
+typedef struct Liveness {
+    uint64_t *live;   /* the words live after the op being looked at */
+    uint64_t *labels; /* per label (in label_slot order): live where it is */
+    uint32_t *label_slot;
+    size_t width;     /* uint64_t per set */
+} Liveness;
+
+static void all_live(Liveness *l)
+{
+    memset(l->live, 0xff, l->width * sizeof *l->live);
+}
+
+static void set_word(uint64_t *set, uint64_t off, bool live)
+{
+    size_t w = (size_t)(off / 4);
+    if (live)
+        set[w / 64] |= 1ull << (w % 64);
+    else
+        set[w / 64] &= ~(1ull << (w % 64));
+}
+
+static bool word_live(const uint64_t *set, uint64_t off)
+{
+    size_t w = (size_t)(off / 4);
+    return set[w / 64] >> (w % 64) & 1;
+}
+
+/* What op i does to the live words, going backwards; removes a store to
+ * a word that is not live after it.  Exits, helper calls and guest memory
+ * accesses (a fault shows the state) make every word live. */
+static void live_before(Pass *p, Liveness *l, size_t i)
+{
+    IrInsn *in = &p->c->insns[i];
+    switch (in->op) {
+    case IR_LABEL:
+        memcpy(&l->labels[l->label_slot[i] * l->width], l->live, l->width * sizeof *l->live);
+        break;
+    case IR_BR:
+        memcpy(l->live, &l->labels[l->label_slot[in->imm] * l->width], l->width * sizeof *l->live);
+        break;
+    case IR_BRZ:
+    case IR_BRNZ:
+        for (size_t k = 0; k < l->width; k++)
+            l->live[k] |= l->labels[l->label_slot[in->imm] * l->width + k];
+        break;
+    case IR_LDS32: set_word(l->live, in->imm, true); break;
+    case IR_LDS64: set_word(l->live, in->imm, true); set_word(l->live, in->imm + 4, true); break;
+    case IR_STS32:
+        if (in->aux || in->imm % 4)
+            break; /* a deferred store writes nothing yet */
+        if (!word_live(l->live, in->imm))
+            p->removed[i] = true;
+        set_word(l->live, in->imm, false);
+        break;
+    case IR_STS64:
+        if (in->imm % 4 == 0) {
+            set_word(l->live, in->imm, false);
+            set_word(l->live, in->imm + 4, false);
+        }
+        break;
+    case IR_EXIT:
+    case IR_EXIT_IND:
+    case IR_CALL: all_live(l); break;
+    default:
+        if (is_guest_memory(in->op))
+            all_live(l);
+        break;
+    }
+}
+
+/* A state store that every path overwrites before anything can see it
+ * goes, also across a conditional instruction's branch (which the
+ * forward pass stops at): the flags of a CMP that an IT block's CMPNE and
+ * a later CMP set again. */
+static void dead_store_pass(Pass *p)
+{
+    InterpCode *c = p->c;
+    Liveness l = {.width = (p->nwords + 63) / 64};
+    l.label_slot = scratch_alloc(p->scratch, c->count + 1, sizeof *l.label_slot);
+    size_t nlabels = 0;
+    for (size_t i = 0; i < c->count; i++)
+        if (c->insns[i].op == IR_LABEL)
+            l.label_slot[i] = (uint32_t)nlabels++;
+    l.labels = scratch_alloc(p->scratch, nlabels * l.width + 1, sizeof *l.labels);
+    l.live = scratch_alloc(p->scratch, l.width, sizeof *l.live);
+    all_live(&l);
+    for (size_t i = c->count; i-- > 0;)
+        if (!p->removed[i])
+            live_before(p, &l, i);
+}
+
 static bool removable_if_unused(uint8_t op)
 {
     return ir_op_info[op].result != IR_RESULT_V && op != IR_CALL && !is_guest_load(op);
@@ -509,6 +602,7 @@ void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *ou
         p.alias[t] = (IrTemp)t;
     }
     forward_pass(&p);
+    dead_store_pass(&p);
     peepholes(&p, dead_code_pass(&p));
     compact(&p);
     *keep_until = p.keep_until;

@@ -10,6 +10,9 @@
  *     accesses lie in between (they may fault, and a fault shows the
  *     state), it is deferred instead: user mode's fault sites say where
  *     its value is, and the fault handler writes it (baseline_fault_site);
+ *   - a state store that every path overwrites before anything can see
+ *     it (an exit, a helper call or a guest access sees every word) is
+ *     dropped, across branches too (backward liveness of the words);
  *   - NOT of a constant, and the carry and overflow of adding zero (CMP,
  *     SUBS, CMN, ADDS with #0), become constants;
  *   - x + NOT u + 1 with its carry or overflow wanted (SUBS, CMP with a

@@ -253,6 +253,37 @@ START_TEST(a_register_compare_marks_its_not)
 }
 END_TEST
 
+/* CMP; IT NE; CMPNE; ...; CMP: Z from the first compare is read by the
+ * branch, then written on one path and by the last compare on both, so
+ * neither earlier store survives; a load between them would keep them. */
+static unsigned z_stores(bool load_between)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    ir_sts32(b, FLAG_Z, ir_lds32(b, R0));
+    IrLabel skip = ir_new_label(b);
+    ir_brz(b, ir_lds32(b, FLAG_Z), skip);
+    ir_sts32(b, FLAG_Z, ir_lds32(b, R1));
+    ir_label(b, skip);
+    if (load_between)
+        ir_sts32(b, R2, ir_load(b, IR_LD32, ir_lds32(b, R2)));
+    ir_sts32(b, FLAG_Z, ir_lds32(b, R2));
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    unsigned n = 0;
+    for (size_t i = 0; i < o.out.count; i++)
+        n += o.out.insns[i].op == IR_STS32 && o.out.insns[i].imm == FLAG_Z;
+    release(&o);
+    return n;
+}
+
+START_TEST(stores_every_path_overwrites_go)
+{
+    ck_assert_uint_eq(z_stores(false), 1);
+    ck_assert_uint_eq(z_stores(true), 3);
+}
+END_TEST
+
 /* SUBS r2, r0, r1 whose flags nothing reads: x + NOT u + 1 becomes x - u. */
 START_TEST(a_register_subtract_with_dead_flags_is_a_sub)
 {
@@ -377,6 +408,7 @@ int main(void)
     tcase_add_test(tc, a_register_compare_marks_its_not);
     tcase_add_test(tc, a_compare_only_a_select_reads_is_marked);
     tcase_add_test(tc, a_register_subtract_with_dead_flags_is_a_sub);
+    tcase_add_test(tc, stores_every_path_overwrites_go);
     tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
     tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);
