@@ -324,6 +324,14 @@ static int pinned_index(const Emit *e, uint64_t off)
     return -1;
 }
 
+/* Does the 64-bit state word at off hold a pinned one?  (The translator
+ * makes none, but the IR allows it: the access then goes through the
+ * state, written back before and reloaded after.) */
+static bool pinned_within(const Emit *e, uint64_t off)
+{
+    return pinned_index(e, off) >= 0 || pinned_index(e, off + 4) >= 0;
+}
+
 /* Jumps (direct or computed) go on at the next pc: nothing reads the
  * instruction's own pc after them, unlike a syscall, an undefined
  * instruction, a yield or a wait. */
@@ -370,11 +378,11 @@ static void store_pinned(X64Buf *b, const Baseline *bl)
         x64_store(b, 4, RBX, (int32_t)bl->pinned_off[k], baseline_pinned_reg(k));
 }
 
-/* The shared stubs: enter(state, next_pc, body) saves the callee-saved
- * registers, makes the frame, loads the fixed and the pinned registers and
- * jumps to the body; blocks leave through the exit stub with the exit kind
- * in eax, which writes the pinned words back.  Returns the exit stub's
- * offset. */
+/* The shared stubs: enter(state, body) saves the callee-saved registers,
+ * makes the frame, loads the fixed and the pinned registers and jumps to
+ * the body; blocks leave through the exit stub with the exit kind in eax
+ * and the next pc in CpuCommon.baseline_next_pc, and the stub writes the
+ * pinned words back.  Returns the exit stub's offset. */
 static size_t emit_stubs(X64Buf *b, const Baseline *bl)
 {
     for (size_t k = 0; k < NSAVED; k++)
@@ -1608,11 +1616,20 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         if (!e->done_early[index])
             emit_state_store(e, in, 4);
         break;
-    case IR_LDS64: x64_load(b, 8, RAX, RBX, (int32_t)in->imm); put(e, in->dst, RAX); break;
+    case IR_LDS64:
+        if (pinned_within(e, in->imm))
+            store_pinned(b, e->bl);
+        x64_load(b, 8, RAX, RBX, (int32_t)in->imm);
+        put(e, in->dst, RAX);
+        break;
     case IR_STS64:
         undefer_store(e, (uint32_t)in->imm);
         undefer_store(e, (uint32_t)in->imm + 4);
+        if (pinned_within(e, in->imm))
+            store_pinned(b, e->bl); /* the others' words too, as all are reloaded */
         emit_state_store(e, in, 8);
+        if (pinned_within(e, in->imm))
+            load_pinned(b, e->bl);
         break;
     case IR_MOVI: set_const(e, in->dst, (uint32_t)in->imm); break;
     case IR_MOVI64: set_const(e, in->dst, in->imm); break;

@@ -227,6 +227,35 @@ START_TEST(a_block_that_spills_keeps_the_pinned_words)
 }
 END_TEST
 
+/* 64-bit state ops over pinned words (R(11), R(12)) see them, and set them,
+ * as the 32-bit ones do. */
+START_TEST(wide_state_ops_over_pinned_words)
+{
+    Env e = {0};
+    env_init(&e);
+    Baseline *bl = baseline_new(0);
+    ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
+    IrBlock *b = ir_block_new();
+    ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, 0x8000, 0);
+    ir_sts32(b, R(11), ir_op2(b, IR_ADD, ir_lds32(b, R(11)), ir_movi(b, 1)));
+    ir_sts64(b, D(0), ir_lds64(b, R(11)));
+    ir_sts32(b, R(1), ir_op2(b, IR_ADD, ir_lds32(b, R(1)), ir_movi(b, 2))); /* pinned, not in the state */
+    ir_sts64(b, R(11), ir_lds64(b, D(1)));
+    ir_sts32(b, R(2), ir_lds32(b, R(12)));
+    ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
+    InterpCode *code = interp_prepare(b);
+    ArmCpu interp;
+    cpu_init(&e, &interp);
+    uint32_t next;
+    IrExitKind kind = interp_run(code, &interp, &next);
+    run_baseline(&e, bl, code, block_pins, 3, &interp, (uint64_t)kind << 32 | next, e.mem, IR_STS64);
+    interp_free(code);
+    baseline_free(bl);
+    ir_block_free(b);
+    env_free(&e);
+}
+END_TEST
+
 START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
@@ -272,6 +301,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_op_runs_the_same_in_every_tier);
     tcase_add_test(tc, a_block_that_spills_keeps_the_pinned_words);
+    tcase_add_test(tc, wide_state_ops_over_pinned_words);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
