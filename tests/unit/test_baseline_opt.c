@@ -216,6 +216,25 @@ static const IrInsn *op_kept(const Optimised *o, IrOp op, uint32_t *keep)
     return NULL;
 }
 
+/* build(o, second_reader, &keep) optimises a block and returns the op a
+ * peephole marks: with one reader it carries mark and keeps its operands
+ * until op `until`; with a second reader it is left alone. */
+typedef const IrInsn *MarkedBlock(Optimised *o, bool second_reader, uint32_t *keep);
+
+static void expect_marked_for_one_reader(MarkedBlock *build, unsigned mark, IrOp until)
+{
+    Optimised o;
+    uint32_t keep;
+    const IrInsn *op = build(&o, false, &keep);
+    ck_assert_uint_eq(op->aux, mark);
+    ck_assert_uint_eq(o.out.insns[keep].op, until);
+    release(&o);
+    op = build(&o, true, &keep);
+    ck_assert_uint_eq(op->aux, 0);
+    ck_assert_uint_eq(keep, 0);
+    release(&o);
+}
+
 /* CMP r0, r1: x + NOT u + 1 with its flags.  The NOT is marked for the
  * baseline's host sub, and u stays live until the last flag op; with
  * another reader of NOT u (here a store of it) it is not. */
@@ -240,16 +259,7 @@ static const IrInsn *compare_registers(Optimised *o, bool also_store_not, uint32
 
 START_TEST(a_register_compare_marks_its_not)
 {
-    Optimised o;
-    uint32_t keep;
-    const IrInsn *not_op = compare_registers(&o, false, &keep);
-    ck_assert_uint_eq(not_op->aux, BASELINE_NOT_SUBTRAHEND);
-    ck_assert_uint_eq(o.out.insns[keep].op, IR_ADDV);
-    release(&o);
-    not_op = compare_registers(&o, true, &keep);
-    ck_assert_uint_eq(not_op->aux, 0);
-    ck_assert_uint_eq(keep, 0);
-    release(&o);
+    expect_marked_for_one_reader(compare_registers, BASELINE_NOT_SUBTRAHEND, IR_ADDV);
 }
 END_TEST
 
@@ -327,16 +337,7 @@ static const IrInsn *shift_by_register(Optimised *o, bool also_store_compare, ui
 
 START_TEST(a_compare_only_a_select_reads_is_marked)
 {
-    Optimised o;
-    uint32_t keep;
-    const IrInsn *set = shift_by_register(&o, false, &keep);
-    ck_assert_uint_eq(set->aux, BASELINE_SET_FOR_SELECT);
-    ck_assert_uint_eq(o.out.insns[keep].op, IR_SELECT);
-    release(&o);
-    set = shift_by_register(&o, true, &keep);
-    ck_assert_uint_eq(set->aux, 0);
-    ck_assert_uint_eq(keep, 0);
-    release(&o);
+    expect_marked_for_one_reader(shift_by_register, BASELINE_SET_FOR_SELECT, IR_SELECT);
 }
 END_TEST
 

@@ -151,6 +151,13 @@ static bool block_uses(const IrBlock *b, IrOp op)
     return false;
 }
 
+static Baseline *checked_baseline(void)
+{
+    Baseline *bl = baseline_new(0);
+    ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
+    return bl;
+}
+
 /* Words every block reads or writes (build_block), pinned. */
 static const uint32_t block_pins[] = {R(1), R(11), R(12)};
 
@@ -197,8 +204,7 @@ START_TEST(a_block_that_spills_keeps_the_pinned_words)
 {
     Env e = {0};
     env_init(&e);
-    Baseline *bl = baseline_new(0);
-    ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
+    Baseline *bl = checked_baseline();
     IrBlock *b = ir_block_new();
     InterpCode *code[2] = {pinned_then_spilling(b, false), pinned_then_spilling(b, true)};
     ArmCpu interp, compiled;
@@ -233,8 +239,7 @@ START_TEST(wide_state_ops_over_pinned_words)
 {
     Env e = {0};
     env_init(&e);
-    Baseline *bl = baseline_new(0);
-    ck_assert_msg(bl != NULL, "no executable memory for the baseline tier");
+    Baseline *bl = checked_baseline();
     IrBlock *b = ir_block_new();
     ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, 0x8000, 0);
     ir_sts32(b, R(11), ir_op2(b, IR_ADD, ir_lds32(b, R(11)), ir_movi(b, 1)));
@@ -260,8 +265,7 @@ START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
     env_init(&e);
-    Baseline *bl = baseline_new(0), *pinned = baseline_new(0);
-    ck_assert_msg(bl != NULL && pinned != NULL, "no executable memory for the baseline tier");
+    Baseline *bl = checked_baseline(), *pinned = checked_baseline();
     IrBlock *b = ir_block_new();
     for (unsigned op = 0; op < IR_OP_COUNT; op++) {
         ir_block_reset(b);
