@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "backend/code_arena.h"
 #include "backend/cpu_common.h"
@@ -124,6 +125,7 @@ typedef struct Emit {
 
 /* No entry matches: no guest pc is odd in its key. */
 #define LOOKUP_EMPTY 1u
+#define LOOKUP_BYTES (JIT_LOOKUP_SIZE * sizeof(JitLookupEntry))
 
 static void clear_lookup(Baseline *bl)
 {
@@ -137,6 +139,19 @@ void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const Baseli
         bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc, .mode = mode, .fn = to->body};
 }
 
+/* The lookup table goes in the low 2 GiB where the host allows it, so
+ * that the code of indirect exits can index it at an absolute address
+ * (table_is_low). */
+static JitLookupEntry *alloc_lookup_table(void)
+{
+    void *p = mmap(NULL, LOOKUP_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    if (p == MAP_FAILED)
+        p = mmap(NULL, LOOKUP_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        abort();
+    return p;
+}
+
 Baseline *baseline_new(size_t arena_size)
 {
     Baseline *bl = calloc(1, sizeof *bl);
@@ -147,8 +162,7 @@ Baseline *baseline_new(size_t arena_size)
         return NULL;
     }
     bl->generation = code_arena_generation(bl->arena);
-    if (!(bl->lookup = malloc(JIT_LOOKUP_SIZE * sizeof *bl->lookup)))
-        abort();
+    bl->lookup = alloc_lookup_table();
     clear_lookup(bl);
     return bl;
 }
@@ -158,7 +172,7 @@ void baseline_free(Baseline *bl)
     if (bl) {
         code_arena_free(bl->arena);
         free(bl->links);
-        free(bl->lookup);
+        munmap(bl->lookup, LOOKUP_BYTES);
         free(bl->fault_sites);
         free(bl->recoveries);
         scratch_free(&bl->scratch);
@@ -566,6 +580,50 @@ static void lookup_exit(Emit *e)
         x64_patch(b, tlb_miss);
         x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
     }
+}
+
+/* Can the code index the request's lookup table at an absolute address? */
+static bool table_is_low(const Emit *e)
+{
+    return (uintptr_t)e->req->lookup + LOOKUP_BYTES <= INT32_MAX;
+}
+
+/* A register holding temp t for the exit's compares: its own if it has
+ * one that stays put (an unpinned block reloads the pinned registers before
+ * it leaves), else `scratch` loaded with it. */
+static X64Reg exit_operand(Emit *e, IrTemp t, X64Reg scratch)
+{
+    if (!e->unpinned && reg_of(e, t) != BASELINE_NO_REG)
+        return (X64Reg)reg_of(e, t);
+    get(e, scratch, t, 4);
+    return scratch;
+}
+
+/* User mode's indirect exit to the pc in temp `pc` and the mode in temp
+ * `mode`, compared with the lookup table's entry where they are and
+ * jumped through it; on a miss or an exit request, the ordinary exit. */
+static void indirect_exit(Emit *e, const IrInsn *in)
+{
+    X64Buf *b = &e->b;
+    X64Reg pc = exit_operand(e, in->a, RCX), mode = exit_operand(e, in->b, RDX);
+    if (e->unpinned)
+        load_pinned(b, e->bl);
+    int32_t table = (int32_t)(uintptr_t)e->req->lookup;
+    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
+    size_t miss[3];
+    miss[0] = x64_jcc_fwd(b, X64_CC_NE);
+    x64_mov_rr(b, 4, RAX, pc);
+    x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1); /* index * 16 = that * 8 */
+    x64_alu_rm_abs_idx(b, 4, X64_CMP, pc, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, pc));
+    miss[1] = x64_jcc_fwd(b, X64_CC_NE);
+    x64_alu_rm_abs_idx(b, 4, X64_CMP, mode, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, mode));
+    miss[2] = x64_jcc_fwd(b, X64_CC_NE);
+    x64_jmp_mem_abs_idx(b, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, fn));
+    for (int k = 0; k < 3; k++)
+        x64_patch(b, miss[k]);
+    if (pc != RCX)
+        x64_mov_rr(b, 4, RCX, pc);
+    exit_with(e, RCX, 0, false, in->aux);
 }
 
 /* A direct exit to another virtual page in system mode: the target's
@@ -1584,6 +1642,10 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_EXIT_IND:
         if (!exits_by_jump(in->aux))
             flush_start(e);
+        if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT && !e->softmmu && table_is_low(e)) {
+            indirect_exit(e, in);
+            break;
+        }
         get(e, RCX, in->a, 4);
         if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT) {
             get(e, RDX, in->b, 4);
@@ -1597,7 +1659,8 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         X64Reg t = target(e, in->dst, IR_NO_TEMP);
         int pin = pinned_index(e, in->imm);
         if (pin >= 0) {
-            x64_mov_rr(b, 4, t, baseline_pinned_reg((unsigned)pin));
+            if (t != baseline_pinned_reg((unsigned)pin)) /* else read in place (baseline_alloc) */
+                x64_mov_rr(b, 4, t, baseline_pinned_reg((unsigned)pin));
             put(e, in->dst, t);
             break;
         }
@@ -1829,10 +1892,10 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;
     e.deferred = scratch_alloc(s, code->count + 1, sizeof *e.deferred);
-    baseline_alloc(code, req->softmmu, keep_until, bl->npinned, &e.alloc, s);
+    baseline_alloc(code, req->softmmu, keep_until, bl->pinned_off, bl->npinned, &e.alloc, s);
     if (e.alloc.spilled && bl->npinned) {
         e.unpinned = true;
-        baseline_alloc(code, req->softmmu, keep_until, 0, &e.alloc, s);
+        baseline_alloc(code, req->softmmu, keep_until, NULL, 0, &e.alloc, s);
     }
     for (int r = 0; r < 16; r++)
         e.reg_owner[r] = -1;

@@ -1,6 +1,9 @@
 /* Linear-scan register allocation for baseline blocks (baseline_alloc.h). */
 #include "backend/baseline_alloc.h"
 
+#include "backend/baseline.h"
+#include "backend/baseline_opt.h"
+
 
 /* Caller-saved first: most temps live for an op or two and cross no call. */
 static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
@@ -30,6 +33,15 @@ static bool calls_out(uint8_t op, bool memory_calls)
 {
     return op == IR_CALL || (memory_calls && is_memory_op(op));
 }
+
+/* What pinned_home needs to know about the pinned words. */
+typedef struct PinnedHints {
+    unsigned npinned;
+    const uint32_t *off;
+    uint32_t *window[BASELINE_MAX_PINNED];  /* next_stop(.., window) */
+    uint32_t *rewrite[BASELINE_MAX_PINNED]; /* next_stop(.., rewrites) */
+    uint32_t busy_until[BASELINE_MAX_PINNED]; /* last reader of a temp given the word's register */
+} PinnedHints;
 
 static bool is_constant(uint8_t op)
 {
@@ -75,8 +87,96 @@ static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_
     return BASELINE_NO_REG;
 }
 
-void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, unsigned npinned,
-                    BaselineAlloc *a, Scratch *s)
+/* Ops that may run in the window where a temp already sits in the
+ * register of the pinned word it is about to be stored to: nothing that
+ * can fault, call out, leave, branch or merge, or touch that word. */
+static bool breaks_pinned_window(const IrInsn *in, uint32_t off)
+{
+    switch ((IrOp)in->op) {
+    case IR_INSN_START: return false;
+    case IR_LDS32:
+    case IR_STS32: return in->imm == off;
+    default: return ir_op_info[in->op].result == IR_RESULT_V || is_memory_op(in->op) || in->op == IR_CALL ||
+                    in->op == IR_LDS64;
+    }
+}
+
+/* Ops after which pinned word off's register no longer holds what it did:
+ * a store to the word (or over it), or a helper call (the word is written
+ * back and loaded again around it, and the helper may change it). */
+static bool rewrites_pinned(const IrInsn *in, uint32_t off, bool memory_calls)
+{
+    return (in->op == IR_STS32 && in->imm == off) || in->op == IR_STS64 || in->op == IR_LDS64 ||
+           calls_out(in->op, memory_calls);
+}
+
+/* Per op i, the first op at or after i for which `stops` holds (count if
+ * none), for pinned word off. */
+static uint32_t *next_stop(const InterpCode *code, uint32_t off, bool memory_calls, bool window, Scratch *s)
+{
+    uint32_t *next = scratch_alloc(s, code->count + 1, sizeof *next);
+    next[code->count] = (uint32_t)code->count;
+    for (uint32_t i = (uint32_t)code->count; i-- > 0;) {
+        const IrInsn *in = &code->insns[i];
+        bool stop = window ? breaks_pinned_window(in, off) : rewrites_pinned(in, off, memory_calls);
+        next[i] = stop ? i : next[i + 1];
+    }
+    return next;
+}
+
+/* The first reader of temp t after op i that stores it to pinned word k,
+ * if the value's way there is clean (PinnedHints.window); else 0. */
+static uint32_t pinned_store_of(const InterpCode *code, const PinnedHints *h, unsigned k, IrTemp t, uint32_t i)
+{
+    uint32_t j = h->window[k][i + 1];
+    if (j >= code->count)
+        return 0;
+    const IrInsn *st = &code->insns[j];
+    if (st->op != IR_STS32 || st->a != t || (st->aux & BASELINE_STS_DEFERRED))
+        return 0;
+    return j;
+}
+
+/* The pinned register temp t (defined by op i) can live in, or
+ * BASELINE_NO_REG.  A load of a pinned word reads its register in place
+ * while nothing rewrites it; a value that is stored to a pinned word and
+ * reaches that store without anything in between that could observe the
+ * word (a fault, a call, an exit, a branch) is computed in the word's
+ * register, once the register's earlier values are dead. */
+static int pinned_home(const InterpCode *code, const PinnedHints *h, const BaselineAlloc *a, IrTemp t, uint32_t i)
+{
+    const IrInsn *in = &code->insns[i];
+    if (ir_op_info[in->op].result != IR_RESULT_I32)
+        return BASELINE_NO_REG; /* pinned registers hold zero-extended words */
+    for (unsigned k = 0; k < h->npinned; k++) {
+        if (in->op == IR_LDS32 && in->imm == h->off[k]) {
+            if (h->rewrite[k][i + 1] > a->last_use[t])
+                return (int)k;
+            return BASELINE_NO_REG;
+        }
+        uint32_t j = pinned_store_of(code, h, k, t, i);
+        if (j && h->busy_until[k] <= i && h->rewrite[k][j + 1] > a->last_use[t])
+            return (int)k;
+    }
+    return BASELINE_NO_REG;
+}
+
+/* The register of an operand that op i reads for the last time: computing
+ * the result there saves the copy a two-address host op would make. */
+static int dying_operand_reg(const InterpCode *code, const BaselineAlloc *a, const int *owner, uint32_t i)
+{
+    const IrInsn *in = &code->insns[i];
+    const IrTemp args[3] = {in->a, in->b, in->c};
+    for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++) {
+        int r = args[k] < code->ntemps ? a->reg[args[k]] : BASELINE_NO_REG;
+        if (r != BASELINE_NO_REG && owner[r] == (int)args[k] && a->last_use[args[k]] == i)
+            return r;
+    }
+    return BASELINE_NO_REG;
+}
+
+void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, const uint32_t *pinned_off,
+                    unsigned npinned, BaselineAlloc *a, Scratch *s)
 {
     unsigned n = code->ntemps;
     a->reg = scratch_alloc(s, n, sizeof *a->reg);
@@ -90,6 +190,11 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
     calls_before[0] = 0;
     for (uint32_t i = 0; i < code->count; i++)
         calls_before[i + 1] = calls_before[i] + calls_out(code->insns[i].op, memory_calls);
+    PinnedHints h = {.npinned = npinned < BASELINE_MAX_PINNED ? npinned : BASELINE_MAX_PINNED, .off = pinned_off};
+    for (unsigned k = 0; k < h.npinned; k++) {
+        h.window[k] = next_stop(code, pinned_off[k], memory_calls, true, s);
+        h.rewrite[k] = next_stop(code, pinned_off[k], memory_calls, false, s);
+    }
     int owner[16]; /* the temp last given each register, or -1 */
     for (int r = 0; r < 16; r++)
         owner[r] = -1;
@@ -97,8 +202,17 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
         const IrInsn *in = &code->insns[i];
         if (ir_op_info[in->op].result == IR_RESULT_V || is_constant(in->op) || a->last_use[in->dst] <= i)
             continue;
+        int k = pinned_home(code, &h, a, in->dst, i);
+        if (k != BASELINE_NO_REG) {
+            a->reg[in->dst] = (int8_t)baseline_pinned_reg((unsigned)k);
+            if (h.busy_until[k] < a->last_use[in->dst])
+                h.busy_until[k] = a->last_use[in->dst];
+            continue;
+        }
         bool crosses_call = calls_before[a->last_use[in->dst]] > calls_before[i + 1];
-        int r = pick(owner, a, i, crosses_call, npinned);
+        int r = dying_operand_reg(code, a, owner, i);
+        if (r == BASELINE_NO_REG || (crosses_call && !baseline_reg_callee_saved((X64Reg)r)))
+            r = pick(owner, a, i, crosses_call, npinned);
         if (r != BASELINE_NO_REG) {
             owner[r] = in->dst;
             a->reg[in->dst] = (int8_t)r;

@@ -33,11 +33,13 @@ bool baseline_reg_callee_saved(X64Reg r);
 
 /* memory_calls: guest loads and stores may call C (system mode).
  * keep_until (baseline_optimize's): a deferred store's value stays where
- * it is until that op.  The registers of npinned pinned words
- * (baseline_pinned_reg) are not the allocator's.  The arrays live in s
+ * it is until that op.  The registers of the npinned pinned words at
+ * state offsets pinned_off (baseline_pinned_reg) are not the allocator's
+ * to share out, but a temp that reads or is stored to such a word may
+ * live in its register (baseline_alloc.c, pinned_home).  The arrays live in s
  * until its next reset. */
-void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, unsigned npinned,
-                    BaselineAlloc *out, Scratch *s);
+void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, const uint32_t *pinned_off,
+                    unsigned npinned, BaselineAlloc *out, Scratch *s);
 /* The host register of pinned state word k. */
 X64Reg baseline_pinned_reg(unsigned k);
 /* Does temp t hold a value that op i must keep across a call it makes? */

@@ -49,6 +49,16 @@ static void modrm_sib(X64Buf *b, unsigned reg, unsigned base, unsigned index, un
         x64_u32(b, (uint32_t)disp);
 }
 
+/* ModRM + SIB for [index * scale + disp32] with no base register: an
+ * absolute address (a table in the low 2 GiB), indexed. */
+static void modrm_abs_idx(X64Buf *b, unsigned reg, unsigned index, unsigned scale, int32_t disp)
+{
+    unsigned ss = scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
+    x64_byte(b, (uint8_t)((reg & 7) << 3 | 4));
+    x64_byte(b, (uint8_t)(ss << 6 | (index & 7) << 3 | 5));
+    x64_u32(b, (uint32_t)disp);
+}
+
 static void modrm_rr(X64Buf *b, unsigned reg, unsigned rm)
 {
     x64_byte(b, (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7)));
@@ -163,6 +173,13 @@ void x64_alu_rm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg base, i
     prefix(b, false, width == 8, dst, 0, base, 0);
     x64_byte(b, (uint8_t)(op << 3 | 3));
     modrm_mem(b, dst, base, disp);
+}
+
+void x64_alu_rm_abs_idx(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg index, unsigned scale, int32_t disp)
+{
+    prefix(b, false, width == 8, dst, index, 0, 0);
+    x64_byte(b, (uint8_t)(op << 3 | 3));
+    modrm_abs_idx(b, dst, index, scale, disp);
 }
 
 void x64_alu_mem_imm8(X64Buf *b, unsigned width, X64Alu op, X64Reg base, int32_t disp, int8_t imm)
@@ -342,6 +359,13 @@ void x64_jmp_reg(X64Buf *b, X64Reg reg)
     prefix(b, false, false, 0, 0, reg, 0);
     x64_byte(b, 0xff);
     modrm_rr(b, 4, reg);
+}
+
+void x64_jmp_mem_abs_idx(X64Buf *b, X64Reg index, unsigned scale, int32_t disp)
+{
+    prefix(b, false, false, 0, index, 0, 0);
+    x64_byte(b, 0xff);
+    modrm_abs_idx(b, 4, index, scale, disp);
 }
 
 void x64_ret(X64Buf *b)

@@ -89,6 +89,9 @@ void x64_mov_rr(X64Buf *b, unsigned width, X64Reg dst, X64Reg src);
 void x64_alu_rr(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg src);
 void x64_alu_rm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg base, int32_t disp);
 /* op [base + disp], imm8 (sign-extended) */
+/* op dst, [index * scale + disp]: no base, disp an absolute address below
+ * 2 GiB (sign-extended). */
+void x64_alu_rm_abs_idx(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, X64Reg index, unsigned scale, int32_t disp);
 void x64_alu_mem_imm8(X64Buf *b, unsigned width, X64Alu op, X64Reg base, int32_t disp, int8_t imm);
 void x64_alu_imm(X64Buf *b, unsigned width, X64Alu op, X64Reg dst, uint32_t imm);
 
@@ -123,6 +126,8 @@ void x64_push(X64Buf *b, X64Reg reg);
 void x64_pop(X64Buf *b, X64Reg reg);
 void x64_call_reg(X64Buf *b, X64Reg reg);
 void x64_jmp_reg(X64Buf *b, X64Reg reg);
+/* jmp qword [index * scale + disp], disp as x64_alu_rm_abs_idx's. */
+void x64_jmp_mem_abs_idx(X64Buf *b, X64Reg index, unsigned scale, int32_t disp);
 void x64_ret(X64Buf *b);
 
 /* Forward jumps: emit with a zero displacement, returning the offset of the

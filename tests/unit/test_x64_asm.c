@@ -73,6 +73,9 @@ static void pop_rbx(X64Buf *b) { x64_pop(b, X64_RBX); }
 static void call_rax(X64Buf *b) { x64_call_reg(b, X64_RAX); }
 static void jmp_r11(X64Buf *b) { x64_jmp_reg(b, X64_R11); }
 static void stc(X64Buf *b) { x64_stc(b); }
+static void cmp_abs_idx(X64Buf *b) { x64_alu_rm_abs_idx(b, 4, X64_CMP, X64_R9, X64_RAX, 8, 0x403a940); }
+static void cmp_abs_idx_r10(X64Buf *b) { x64_alu_rm_abs_idx(b, 4, X64_CMP, X64_RCX, X64_R10, 8, 0x1004); }
+static void jmp_abs_idx(X64Buf *b) { x64_jmp_mem_abs_idx(b, X64_RAX, 8, 0x403a948); }
 
 static const Case cases[] = {
     {"mov 0xb0(%rbx),%r8d", load_r8_base},
@@ -129,6 +132,9 @@ static const Case cases[] = {
     {"call *%rax", call_rax},
     {"jmp *%r11", jmp_r11},
     {"stc", stc},
+    {"cmp 0x403a940(,%rax,8),%r9d", cmp_abs_idx},
+    {"cmp 0x1004(,%r10,8),%ecx", cmp_abs_idx_r10},
+    {"jmp *0x403a948(,%rax,8)", jmp_abs_idx},
 };
 
 /* objdump's instruction texts for the bytes, one per line, spaces collapsed
