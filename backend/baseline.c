@@ -118,6 +118,13 @@ typedef struct Emit {
 #define RCX X64_RCX
 #define RDX X64_RDX
 #define RBX X64_RBX
+/* rbx points STATE_BIAS bytes into the guest state, so that the words
+ * blocks touch most (insn_pc through the first d registers: the core
+ * registers, the flags, the exit request) are a signed byte's
+ * displacement away: each access is 3 bytes shorter than with a 32-bit
+ * one.  ST(off) is state offset off as a displacement from rbx. */
+#define STATE_BIAS 0xb0
+#define ST(off) ((int32_t)(off) - STATE_BIAS)
 #define RSP X64_RSP
 #define RSI X64_RSI
 #define RDI X64_RDI
@@ -364,9 +371,9 @@ static void flush_start(Emit *e)
     if (!e->start_pending)
         return;
     uint32_t pc = (uint32_t)e->start_imm, mode = (uint32_t)(e->start_imm >> 32);
-    x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, insn_pc), pc);
+    x64_store_imm(&e->b, 4, RBX, ST(offsetof(CpuCommon, insn_pc)), pc);
     if (!e->mode_stored || e->stored_mode != mode)
-        x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, insn_mode), mode);
+        x64_store_imm(&e->b, 4, RBX, ST(offsetof(CpuCommon, insn_mode)), mode);
     e->mode_stored = true;
     e->stored_mode = mode;
     e->start_pending = false;
@@ -383,13 +390,13 @@ static const X64Reg saved_regs[] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15,
 static void load_pinned(X64Buf *b, const Baseline *bl)
 {
     for (unsigned k = 0; k < bl->npinned; k++)
-        x64_load(b, 4, baseline_pinned_reg(k), RBX, (int32_t)bl->pinned_off[k]);
+        x64_load(b, 4, baseline_pinned_reg(k), RBX, ST((int32_t)bl->pinned_off[k]));
 }
 
 static void store_pinned(X64Buf *b, const Baseline *bl)
 {
     for (unsigned k = 0; k < bl->npinned; k++)
-        x64_store(b, 4, RBX, (int32_t)bl->pinned_off[k], baseline_pinned_reg(k));
+        x64_store(b, 4, RBX, ST((int32_t)bl->pinned_off[k]), baseline_pinned_reg(k));
 }
 
 /* The shared stubs: enter(state, body) saves the callee-saved registers,
@@ -402,8 +409,8 @@ static size_t emit_stubs(X64Buf *b, const Baseline *bl)
     for (size_t k = 0; k < NSAVED; k++)
         x64_push(b, saved_regs[k]);
     x64_alu_imm(b, 8, X64_SUB, RSP, FRAME_ALLOC);
-    x64_mov_rr(b, 8, RBX, RDI);
-    x64_load(b, 8, R14, RBX, offsetof(CpuCommon, mem_base)); /* user mode's; a temp in system mode */
+    x64_lea(b, 8, RBX, RDI, RSP, 1, STATE_BIAS);
+    x64_load(b, 8, R14, RBX, ST(offsetof(CpuCommon, mem_base))); /* user mode's; a temp in system mode */
     load_pinned(b, bl);
     x64_jmp_reg(b, RSI);
     size_t leave = b->len;
@@ -447,9 +454,9 @@ static void jump_to_leave(Emit *e)
 static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, unsigned kind)
 {
     if (use_imm)
-        x64_store_imm(&e->b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), imm_pc);
+        x64_store_imm(&e->b, 4, RBX, ST(offsetof(CpuCommon, baseline_next_pc)), imm_pc);
     else
-        x64_store(&e->b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), next_pc);
+        x64_store(&e->b, 4, RBX, ST(offsetof(CpuCommon, baseline_next_pc)), next_pc);
     x64_mov_imm(&e->b, RAX, kind);
     if (e->unpinned)
         load_pinned(&e->b, e->bl);
@@ -459,9 +466,9 @@ static void exit_with(Emit *e, X64Reg next_pc, uint32_t imm_pc, bool use_imm, un
 /* [rbx + off] += v (64-bit counters in CpuCommon). */
 static void add_counter(Emit *e, size_t off, uint32_t v)
 {
-    x64_load(&e->b, 8, RAX, RBX, (int32_t)off);
+    x64_load(&e->b, 8, RAX, RBX, ST((int32_t)off));
     x64_alu_imm(&e->b, 8, X64_ADD, RAX, v);
-    x64_store(&e->b, 8, RBX, (int32_t)off, RAX);
+    x64_store(&e->b, 8, RBX, ST((int32_t)off), RAX);
 }
 
 /* Must a linked exit look at CpuCommon.exit_request first?  A run of
@@ -489,7 +496,7 @@ static void linkable_exit(Emit *e, const IrInsn *in)
     unsigned index = e->nsites++;
     e->site_requested[index] = SIZE_MAX;
     if (exit_tests_request(e, in)) {
-        x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
+        x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
         e->site_requested[index] = x64_jcc_fwd(b, X64_CC_NE);
     }
     e->site_at[index] = x64_jmp_fwd(b);
@@ -505,7 +512,7 @@ static void emit_exit_stub(Emit *e, unsigned index)
         x64_patch(b, e->site_requested[index]);
     x64_patch(b, e->site_at[index]);
     x64_mov_imm(b, RAX, e->req->tag | index);
-    x64_store(b, 8, RBX, offsetof(CpuCommon, baseline_exit), RAX);
+    x64_store(b, 8, RBX, ST(offsetof(CpuCommon, baseline_exit)), RAX);
     exit_with(e, RAX, e->site_pc[index], true, e->site_kind[index]);
 }
 
@@ -516,7 +523,7 @@ static void tlb_entry_of(X64Buf *b, X64Reg dst, X64Reg addr, size_t tlb_off)
     x64_mov_rr(b, 4, dst, addr);
     x64_shift_imm(b, 4, X64_SHR, dst, 12 - 5); /* page number * 32 */
     x64_alu_imm(b, 4, X64_AND, dst, (TLB_SIZE - 1) << 5);
-    x64_alu_rm(b, 8, X64_ADD, dst, RBX, (int32_t)tlb_off);
+    x64_alu_rm(b, 8, X64_ADD, dst, RBX, ST((int32_t)tlb_off));
 }
 
 /* System mode: edx |= the physical page of the code at the pc in ecx, from
@@ -534,7 +541,7 @@ static size_t system_key_mode(Emit *e)
     x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(TlbEntry, tag_exec));
     size_t miss = x64_jcc_fwd(b, X64_CC_NE);
     x64_alu_rm(b, 4, X64_OR, RDX, RAX, offsetof(TlbEntry, phys_page));
-    x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
+    x64_load(b, 4, RCX, RBX, ST(offsetof(CpuCommon, baseline_next_pc)));
     return miss;
 }
 
@@ -567,8 +574,8 @@ static void lookup_exit(Emit *e)
 {
     X64Buf *b = &e->b;
     if (e->softmmu)
-        x64_store(b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), RCX); /* the pc, kept while system_key_mode borrows rcx */
-    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
+        x64_store(b, 4, RBX, ST(offsetof(CpuCommon, baseline_next_pc)), RCX); /* the pc, kept while system_key_mode borrows rcx */
+    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
     size_t requested = x64_jcc_fwd(b, X64_CC_NE);
     size_t tlb_miss = e->softmmu ? system_key_mode(e) : 0;
     size_t miss[2];
@@ -578,7 +585,7 @@ static void lookup_exit(Emit *e)
     x64_patch(b, miss[1]);
     if (e->softmmu) {
         x64_patch(b, tlb_miss);
-        x64_load(b, 4, RCX, RBX, offsetof(CpuCommon, baseline_next_pc));
+        x64_load(b, 4, RCX, RBX, ST(offsetof(CpuCommon, baseline_next_pc)));
     }
 }
 
@@ -609,7 +616,7 @@ static void indirect_exit(Emit *e, const IrInsn *in)
     if (e->unpinned)
         load_pinned(b, e->bl);
     int32_t table = (int32_t)(uintptr_t)e->req->lookup;
-    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, offsetof(CpuCommon, exit_request), 0);
+    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
     size_t miss[3];
     miss[0] = x64_jcc_fwd(b, X64_CC_NE);
     x64_mov_rr(b, 4, RAX, pc);
@@ -892,7 +899,7 @@ static void branch_on_host_flags(Emit *e, size_t from, size_t br, IrTemp t, X64C
 {
     for (size_t j = from; j < br; j++)
         if (is_bool_store_of(e, &e->code->insns[j], t)) {
-            x64_setcc_mem(&e->b, cc, RBX, (int32_t)e->code->insns[j].imm);
+            x64_setcc_mem(&e->b, cc, RBX, ST((int32_t)e->code->insns[j].imm));
             e->done_early[j] = true;
         }
     /* x86 negates a condition with its low bit */
@@ -1101,7 +1108,7 @@ static void branch_on_hi(Emit *e, size_t from, IrTemp c, const HiBranch *h, bool
         const IrInsn *in = &e->code->insns[j];
         if (is_bool_store_of(e, in, c) || is_bool_store_of(e, in, h->z)) {
             X64Cond cc = in->a != c ? X64_CC_E : borrow ? X64_CC_AE : X64_CC_B;
-            x64_setcc_mem(&e->b, cc, RBX, (int32_t)in->imm);
+            x64_setcc_mem(&e->b, cc, RBX, ST((int32_t)in->imm));
             e->done_early[j] = true;
         }
     }
@@ -1177,7 +1184,7 @@ static size_t emit_add_group(Emit *e, size_t i)
         }
         size_t store = early_store(e, i + n, f->dst);
         if (store) {
-            x64_setcc_mem(b, cc, RBX, (int32_t)code->insns[store].imm);
+            x64_setcc_mem(b, cc, RBX, ST((int32_t)code->insns[store].imm));
             e->done_early[store] = true;
             continue;
         }
@@ -1204,7 +1211,7 @@ static size_t emit_nz_group(Emit *e, size_t i)
         x64_test_rr(&e->b, 4, r, r);
     }
     for (unsigned k = 0; k < g.pairs; k++) {
-        x64_setcc_mem(&e->b, g.cc[k], RBX, g.off[k]);
+        x64_setcc_mem(&e->b, g.cc[k], RBX, ST(g.off[k]));
         undefer_store(e, (uint32_t)g.off[k]);
     }
     e->flags_of = g.x;
@@ -1331,8 +1338,8 @@ static size_t tlb_lookup(Emit *e, unsigned size, unsigned flags, size_t tag_off)
 
 static void call_slow(Emit *e, size_t fn_off)
 {
-    x64_mov_rr(&e->b, 8, RDI, RBX);
-    x64_load(&e->b, 8, RAX, RBX, (int32_t)fn_off);
+    x64_lea(&e->b, 8, RDI, RBX, RSP, 1, -STATE_BIAS); /* the state */
+    x64_load(&e->b, 8, RAX, RBX, ST((int32_t)fn_off));
     x64_call_reg(&e->b, RAX);
 }
 
@@ -1384,7 +1391,7 @@ static void emit_slow_path(Emit *e, const SlowPath *sp)
     unsigned how = sp->size | (unsigned)in->aux << TLB_ALIGN_SHIFT;
     x64_patch(b, sp->miss);
     if (sp->store_pc)
-        x64_store_imm(b, 4, RBX, offsetof(CpuCommon, insn_pc), sp->pc);
+        x64_store_imm(b, 4, RBX, ST(offsetof(CpuCommon, insn_pc)), sp->pc);
     push_saved(e, sp->saved, sp->nsaved);
     if (sp->is_store) {
         get(e, RDX, in->b, sp->size == 8 ? 8 : 4);
@@ -1566,7 +1573,7 @@ static void emit_call(Emit *e, const IrInsn *in)
     get(e, RCX, in->c, 8);
     get(e, RAX, in->a, 8);
     x64_mov_rr(&e->b, 8, RSI, RAX);
-    x64_mov_rr(&e->b, 8, RDI, RBX);
+    x64_lea(&e->b, 8, RDI, RBX, RSP, 1, -STATE_BIAS); /* the state */
     x64_mov_imm(&e->b, RAX, (uint64_t)(uintptr_t)helper_info[in->imm].fn);
     if (!e->unpinned)
         store_pinned(&e->b, e->bl);
@@ -1586,7 +1593,7 @@ static void emit_state_store(Emit *e, const IrInsn *in, unsigned width)
         return;
     }
     if (e->is_const[in->a] && (width == 4 || (int64_t)e->konst[in->a] == (int32_t)e->konst[in->a])) {
-        x64_store_imm(&e->b, width, RBX, off, (uint32_t)e->konst[in->a]);
+        x64_store_imm(&e->b, width, RBX, ST(off), (uint32_t)e->konst[in->a]);
         return;
     }
     X64Reg v = RAX;
@@ -1594,7 +1601,7 @@ static void emit_state_store(Emit *e, const IrInsn *in, unsigned width)
         v = (X64Reg)reg_of(e, in->a);
     else
         get(e, RAX, in->a, width);
-    x64_store(&e->b, width, RBX, off, v);
+    x64_store(&e->b, width, RBX, ST(off), v);
 }
 
 
@@ -1666,7 +1673,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         }
         /* a byte load of a 0-or-1 word: its last store may be a setcc's byte,
          * which a wider load would wait for */
-        x64_load(b, is_bool_word(e, in->imm) ? 1 : 4, t, RBX, (int32_t)in->imm);
+        x64_load(b, is_bool_word(e, in->imm) ? 1 : 4, t, RBX, ST((int32_t)in->imm));
         put(e, in->dst, t);
         break;
     }
@@ -1682,7 +1689,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_LDS64:
         if (pinned_within(e, in->imm))
             store_pinned(b, e->bl);
-        x64_load(b, 8, RAX, RBX, (int32_t)in->imm);
+        x64_load(b, 8, RAX, RBX, ST((int32_t)in->imm));
         put(e, in->dst, RAX);
         break;
     case IR_STS64:
@@ -1951,14 +1958,14 @@ void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, 
         return; /* the arena started over: from's code is gone */
     Emit e = {.b = {.p = w, .cap = cap}, .bl = bl, .arena_start = code_arena_used(bl->arena)};
     X64Buf *b = &e.b;
-    x64_mov_rr(b, 8, RDI, RBX);
+    x64_lea(b, 8, RDI, RBX, RSP, 1, -STATE_BIAS); /* the state */
     x64_alu_rr(b, 4, X64_XOR, RSI, RSI);
     x64_mov_imm(b, RDX, pc);
     x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)fn);
     store_pinned(b, bl); /* the LLVM code works on the state */
     x64_call_reg(b, RAX);
     load_pinned(b, bl);  /* for the exit stub, which writes them back */
-    x64_store(b, 4, RBX, offsetof(CpuCommon, baseline_next_pc), RAX); /* JitFn returns kind << 32 | next pc */
+    x64_store(b, 4, RBX, ST(offsetof(CpuCommon, baseline_next_pc)), RAX); /* JitFn returns kind << 32 | next pc */
     x64_shift_imm(b, 8, X64_SHR, RAX, 32);
     jump_to_leave(&e);
     if (b->overflow)
