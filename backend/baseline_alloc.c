@@ -35,11 +35,12 @@ static bool calls_out(uint8_t op, bool memory_calls)
 }
 
 /* What pinned_home needs to know about the pinned words. */
+#define NO_STORE UINT32_MAX
+
 typedef struct PinnedHints {
     unsigned npinned;
     const uint32_t *off;
-    uint32_t *window[BASELINE_MAX_PINNED];  /* next_stop(.., window) */
-    uint32_t *rewrite[BASELINE_MAX_PINNED]; /* next_stop(.., rewrites) */
+    uint32_t *first_store; /* find_pinned_stores' */
     uint32_t busy_until[BASELINE_MAX_PINNED]; /* last reader of a temp given the word's register */
 } PinnedHints;
 
@@ -87,54 +88,42 @@ static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_
     return BASELINE_NO_REG;
 }
 
-/* Ops that may run in the window where a temp already sits in the
- * register of the pinned word it is about to be stored to: nothing that
- * can fault, call out, leave, branch or merge, or touch that word. */
-static bool breaks_pinned_window(const IrInsn *in, uint32_t off)
+/* Which pinned word (index into off[]) a 32-bit state access names, or -1. */
+static int pinned_word(const IrInsn *in, const PinnedHints *h)
 {
-    switch ((IrOp)in->op) {
-    case IR_INSN_START: return false;
-    case IR_LDS32:
-    case IR_STS32: return in->imm == off;
-    default: return ir_op_info[in->op].result == IR_RESULT_V || is_memory_op(in->op) || in->op == IR_CALL ||
-                    in->op == IR_LDS64;
-    }
+    if (in->op != IR_LDS32 && in->op != IR_STS32)
+        return -1;
+    for (unsigned k = 0; k < h->npinned; k++)
+        if (in->imm == h->off[k])
+            return (int)k;
+    return -1;
 }
 
-/* Ops after which pinned word off's register no longer holds what it did:
- * a store to the word (or over it), or a helper call (the word is written
- * back and loaded again around it, and the helper may change it). */
-static bool rewrites_pinned(const IrInsn *in, uint32_t off, bool memory_calls)
+/* May op `in` run while a temp already sits in the register of pinned
+ * word k that it is about to be stored to?  Not if it can fault, call
+ * out, leave, branch or merge, or touches that word. */
+static bool fits_window(const IrInsn *in, const PinnedHints *h, unsigned k)
 {
-    return (in->op == IR_STS32 && in->imm == off) || in->op == IR_STS64 || in->op == IR_LDS64 ||
-           calls_out(in->op, memory_calls);
+    if (in->op == IR_LDS32 || in->op == IR_STS32)
+        return pinned_word(in, h) != (int)k;
+    return in->op == IR_INSN_START || (ir_op_info[in->op].result != IR_RESULT_V && !is_memory_op(in->op) &&
+                                       in->op != IR_CALL && in->op != IR_LDS64);
 }
 
-/* Per op i, the first op at or after i for which `stops` holds (count if
- * none), for pinned word off. */
-static uint32_t *next_stop(const InterpCode *code, uint32_t off, bool memory_calls, bool window, Scratch *s)
+/* Does word k's register hold the same value after ops from..to
+ * (inclusive)?  Not across a store to the word (or over it), nor a helper
+ * call (the word is written back and loaded again around it, and the
+ * helper may change it). */
+static bool register_kept(const InterpCode *code, const PinnedHints *h, unsigned k, bool memory_calls, uint32_t from,
+                          uint32_t to)
 {
-    uint32_t *next = scratch_alloc(s, code->count + 1, sizeof *next);
-    next[code->count] = (uint32_t)code->count;
-    for (uint32_t i = (uint32_t)code->count; i-- > 0;) {
+    for (uint32_t i = from; i <= to && i < code->count; i++) {
         const IrInsn *in = &code->insns[i];
-        bool stop = window ? breaks_pinned_window(in, off) : rewrites_pinned(in, off, memory_calls);
-        next[i] = stop ? i : next[i + 1];
+        if (in->op == IR_STS64 || in->op == IR_LDS64 || calls_out(in->op, memory_calls) ||
+            (in->op == IR_STS32 && pinned_word(in, h) == (int)k))
+            return false;
     }
-    return next;
-}
-
-/* The first reader of temp t after op i that stores it to pinned word k,
- * if the value's way there is clean (PinnedHints.window); else 0. */
-static uint32_t pinned_store_of(const InterpCode *code, const PinnedHints *h, unsigned k, IrTemp t, uint32_t i)
-{
-    uint32_t j = h->window[k][i + 1];
-    if (j >= code->count)
-        return 0;
-    const IrInsn *st = &code->insns[j];
-    if (st->op != IR_STS32 || st->a != t || (st->aux & BASELINE_STS_DEFERRED))
-        return 0;
-    return j;
+    return true;
 }
 
 /* The pinned register temp t (defined by op i) can live in, or
@@ -143,22 +132,38 @@ static uint32_t pinned_store_of(const InterpCode *code, const PinnedHints *h, un
  * reaches that store without anything in between that could observe the
  * word (a fault, a call, an exit, a branch) is computed in the word's
  * register, once the register's earlier values are dead. */
-static int pinned_home(const InterpCode *code, const PinnedHints *h, const BaselineAlloc *a, IrTemp t, uint32_t i)
+static int pinned_home(const InterpCode *code, const PinnedHints *h, const BaselineAlloc *a, bool memory_calls,
+                       IrTemp t, uint32_t i)
 {
     const IrInsn *in = &code->insns[i];
     if (ir_op_info[in->op].result != IR_RESULT_I32)
         return BASELINE_NO_REG; /* pinned registers hold zero-extended words */
-    for (unsigned k = 0; k < h->npinned; k++) {
-        if (in->op == IR_LDS32 && in->imm == h->off[k]) {
-            if (h->rewrite[k][i + 1] > a->last_use[t])
-                return (int)k;
+    int k = pinned_word(in, h);
+    if (k >= 0) /* a load */
+        return register_kept(code, h, (unsigned)k, memory_calls, i + 1, a->last_use[t]) ? k : BASELINE_NO_REG;
+    uint32_t j = h->first_store[t];
+    if (j == NO_STORE || (code->insns[j].aux & BASELINE_STS_DEFERRED))
+        return BASELINE_NO_REG;
+    k = pinned_word(&code->insns[j], h);
+    if (h->busy_until[k] > i)
+        return BASELINE_NO_REG;
+    for (uint32_t w = i + 1; w < j; w++)
+        if (!fits_window(&code->insns[w], h, (unsigned)k))
             return BASELINE_NO_REG;
-        }
-        uint32_t j = pinned_store_of(code, h, k, t, i);
-        if (j && h->busy_until[k] <= i && h->rewrite[k][j + 1] > a->last_use[t])
-            return (int)k;
+    return register_kept(code, h, (unsigned)k, memory_calls, j + 1, a->last_use[t]) ? k : BASELINE_NO_REG;
+}
+
+/* h->first_store: per temp, the first op storing it to a pinned word. */
+static void find_pinned_stores(const InterpCode *code, PinnedHints *h, Scratch *s)
+{
+    h->first_store = scratch_alloc(s, code->ntemps, sizeof *h->first_store);
+    for (unsigned t = 0; t < code->ntemps; t++)
+        h->first_store[t] = NO_STORE;
+    for (uint32_t i = 0; i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        if (in->op == IR_STS32 && in->a < code->ntemps && h->first_store[in->a] == NO_STORE && pinned_word(in, h) >= 0)
+            h->first_store[in->a] = i;
     }
-    return BASELINE_NO_REG;
 }
 
 /* The register of an operand that op i reads for the last time: computing
@@ -191,10 +196,8 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
     for (uint32_t i = 0; i < code->count; i++)
         calls_before[i + 1] = calls_before[i] + calls_out(code->insns[i].op, memory_calls);
     PinnedHints h = {.npinned = npinned < BASELINE_MAX_PINNED ? npinned : BASELINE_MAX_PINNED, .off = pinned_off};
-    for (unsigned k = 0; k < h.npinned; k++) {
-        h.window[k] = next_stop(code, pinned_off[k], memory_calls, true, s);
-        h.rewrite[k] = next_stop(code, pinned_off[k], memory_calls, false, s);
-    }
+    if (h.npinned)
+        find_pinned_stores(code, &h, s);
     int owner[16]; /* the temp last given each register, or -1 */
     for (int r = 0; r < 16; r++)
         owner[r] = -1;
@@ -202,7 +205,7 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
         const IrInsn *in = &code->insns[i];
         if (ir_op_info[in->op].result == IR_RESULT_V || is_constant(in->op) || a->last_use[in->dst] <= i)
             continue;
-        int k = pinned_home(code, &h, a, in->dst, i);
+        int k = h.npinned ? pinned_home(code, &h, a, memory_calls, in->dst, i) : BASELINE_NO_REG;
         if (k != BASELINE_NO_REG) {
             a->reg[in->dst] = (int8_t)baseline_pinned_reg((unsigned)k);
             if (h.busy_until[k] < a->last_use[in->dst])
