@@ -4,7 +4,6 @@
 #include "backend/baseline.h"
 #include "backend/baseline_opt.h"
 
-
 /* Caller-saved first: most temps live for an op or two and cross no call. */
 static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
 static const X64Reg callee_saved[] = {X64_R13, X64_R15, X64_RBP};
@@ -34,9 +33,9 @@ static bool calls_out(uint8_t op, bool memory_calls)
     return op == IR_CALL || (memory_calls && is_memory_op(op));
 }
 
-/* What pinned_home needs to know about the pinned words. */
 #define NO_STORE UINT32_MAX
 
+/* What pinned_home needs to know about the pinned words. */
 typedef struct PinnedHints {
     unsigned npinned;
     const uint32_t *off;
