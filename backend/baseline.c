@@ -339,10 +339,7 @@ static void restore_live(Emit *e, const X64Reg saved[16], unsigned n)
 /* The index of state word off among the pinned ones, or -1. */
 static int pinned_index(const Emit *e, uint64_t off)
 {
-    for (unsigned k = 0; k < (e->unpinned ? 0 : e->bl->npinned); k++)
-        if (e->bl->pinned_off[k] == off)
-            return (int)k;
-    return -1;
+    return baseline_pinned_index(e->bl->pinned_off, e->unpinned ? 0 : e->bl->npinned, off);
 }
 
 /* Does the 64-bit state word at off hold a pinned one?  (The translator

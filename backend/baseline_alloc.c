@@ -92,10 +92,7 @@ static int pinned_word(const IrInsn *in, const PinnedHints *h)
 {
     if (in->op != IR_LDS32 && in->op != IR_STS32)
         return -1;
-    for (unsigned k = 0; k < h->npinned; k++)
-        if (in->imm == h->off[k])
-            return (int)k;
-    return -1;
+    return baseline_pinned_index(h->off, h->npinned, in->imm);
 }
 
 /* May op `in` run while a temp already sits in the register of pinned

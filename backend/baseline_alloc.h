@@ -42,6 +42,15 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
                     unsigned npinned, BaselineAlloc *out, Scratch *s);
 /* The host register of pinned state word k. */
 X64Reg baseline_pinned_reg(unsigned k);
+/* The index of state offset off among the npinned pinned words at
+ * pinned_off, or -1. */
+static inline int baseline_pinned_index(const uint32_t *pinned_off, unsigned npinned, uint64_t off)
+{
+    for (unsigned k = 0; k < npinned; k++)
+        if (pinned_off[k] == off)
+            return (int)k;
+    return -1;
+}
 /* Does temp t hold a value that op i must keep across a call it makes? */
 static inline bool baseline_live_across(const BaselineAlloc *a, unsigned t, uint32_t i)
 {
