@@ -734,12 +734,45 @@ static bool emit_add_lea(Emit *e, const IrInsn *in)
     return true;
 }
 
+static X64Reg operand_reg(Emit *e, IrTemp b, unsigned width, X64Reg scratch);
+
+/* The SHL marked for the ADD `in` (baseline_opt.h), if one of its
+ * operands is that; *base gets the other. */
+static const IrInsn *scaled_operand(const Emit *e, const IrInsn *in, IrTemp *base)
+{
+    const IrTemp ops[2] = {in->a, in->b};
+    for (int k = 0; k < 2; k++) {
+        if (e->is_const[ops[k]])
+            continue;
+        const IrInsn *d = &e->code->insns[e->alloc.def[ops[k]]];
+        if (d->op == IR_SHL && d->dst == ops[k] && (d->aux & BASELINE_SHL_SCALED)) {
+            *base = ops[1 - k];
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* x + (u << n) as lea [x + u * 2^n]: the shift made no code. */
+static bool emit_scaled_add(Emit *e, const IrInsn *in)
+{
+    IrTemp base;
+    const IrInsn *shl = scaled_operand(e, in, &base);
+    if (!shl)
+        return false;
+    X64Reg index = operand_reg(e, shl->a, 4, RDX), rb = operand_reg(e, base, 4, RCX);
+    X64Reg t = target(e, in->dst, IR_NO_TEMP); /* lea reads both before it writes */
+    x64_lea(&e->b, 4, t, rb, index, 1u << e->konst[shl->b], 0);
+    put(e, in->dst, t);
+    return true;
+}
+
 static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
 {
     IrTemp a = in->a, b = in->b;
     if (e->is_const[a] && e->is_const[b] && fold_alu(e, in->dst, op, e->konst[a], e->konst[b]))
         return;
-    if (op == X64_ADD && emit_add_lea(e, in))
+    if (op == X64_ADD && (emit_scaled_add(e, in) || emit_add_lea(e, in)))
         return;
     if (commutes(op) && !e->is_const[b] && reg_of(e, b) != BASELINE_NO_REG && reg_of(e, b) == reg_of(e, in->dst))
         a = in->b, b = in->a; /* the result's register holds b already */
@@ -1719,7 +1752,10 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         put(e, in->dst, t);
         break;
     }
-    case IR_SHL: emit_shift(e, in, 4, X64_SHL); break;
+    case IR_SHL:
+        if (!(in->aux & BASELINE_SHL_SCALED)) /* else the ADD reading it shifts */
+            emit_shift(e, in, 4, X64_SHL);
+        break;
     case IR_LSHR:
         if (!emit_sign_branch(e, in))
             emit_shift(e, in, 4, X64_SHR);

@@ -529,6 +529,29 @@ static void mark_select_compare(Pass *p, const unsigned *uses, size_t i)
     p->keep_until[d] = (uint32_t)i;
 }
 
+/* ADD x (SHL u n), n 1-3, the shift read by nothing else: mark the shift
+ * (BASELINE_SHL_SCALED).  Either operand may be the shift; the other must
+ * be a temp, the lea's base. */
+static void mark_scaled_index(Pass *p, const unsigned *uses, size_t i)
+{
+    InterpCode *c = p->c;
+    const IrInsn *in = &c->insns[i];
+    const IrTemp ops[2] = {in->a, in->b};
+    for (int k = 0; k < 2; k++) {
+        IrTemp shifted = ops[k], base = ops[1 - k];
+        if (!plain_temp(p, shifted) || !plain_temp(p, base) || p->def[shifted] == NONE || uses[shifted] != 1)
+            continue;
+        uint32_t d = p->def[shifted];
+        IrInsn *shl = &c->insns[d];
+        if (p->removed[d] || shl->op != IR_SHL || !plain_temp(p, shl->a) || !p->is_const[shl->b] ||
+            p->konst[shl->b] < 1 || p->konst[shl->b] > 3)
+            continue;
+        shl->aux = BASELINE_SHL_SCALED;
+        p->keep_until[d] = (uint32_t)i;
+        return;
+    }
+}
+
 /* The rewrites and marks that need the final uses, in one scan: none
  * touches an op another one looks at. */
 static void peepholes(Pass *p, const unsigned *uses)
@@ -537,7 +560,11 @@ static void peepholes(Pass *p, const unsigned *uses)
         if (p->removed[i])
             continue;
         switch (p->c->insns[i].op) {
-        case IR_ADD: combine_add(p, uses, i); break;
+        case IR_ADD:
+            combine_add(p, uses, i);
+            if (p->c->insns[i].op == IR_ADD)
+                mark_scaled_index(p, uses, i);
+            break;
         case IR_NOT: mark_subtrahend(p, uses, i); break;
         case IR_SELECT: mark_select_compare(p, uses, i); break;
         default: break;

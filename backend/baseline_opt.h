@@ -19,6 +19,9 @@
  *     register) marks the NOT (BASELINE_NOT_SUBTRAHEND): a host sub;
  *   - a compare that only a SELECT reads marks the compare
  *     (BASELINE_SET_FOR_SELECT): a host cmp and cmov;
+ *   - x + (u << 1..3), the shift read by nothing else (ARM's register
+ *     offsets scaled by LSL), marks the shift (BASELINE_SHL_SCALED): a
+ *     host lea with a scaled index;
  *   - x + NOT u + 1 with no flag of it wanted (SUBS with a register,
  *     flags dead) becomes x - u;
  *   - (x + K1) + K2, the inner sum read by nothing else, becomes
@@ -59,6 +62,11 @@
  * it (keep_until), and moves on the host flags (cmp; cmov instead of
  * cmp; setcc; test; cmov).  ARM's shifts by a register are such selects. */
 #define BASELINE_SET_FOR_SELECT 1u
+
+/* A SHL by 1, 2 or 3 (aux) whose result only an ADD reads, as the ADD's
+ * operand: no code; the ADD is lea [x + u * 2^n], and u stays live until
+ * it (keep_until). */
+#define BASELINE_SHL_SCALED 1u
 
 /* Folded displacements stay below this in magnitude: x + K may then cross
  * 2^32 (or 0) only into the guard pages around user mode's guest space

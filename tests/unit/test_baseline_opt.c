@@ -341,6 +341,28 @@ START_TEST(a_compare_only_a_select_reads_is_marked)
 }
 END_TEST
 
+/* LDR r0, [r1, r2, LSL #2]: the shift is marked for the baseline's lea
+ * and r2 stays live until the add; with another reader of the shift (here
+ * a store of it) it is not. */
+static const IrInsn *scaled_register_offset(Optimised *o, bool also_store_shift, uint32_t *keep)
+{
+    *o = (Optimised){.block = ir_block_new()};
+    IrBlock *b = o->block;
+    IrTemp shifted = ir_op2(b, IR_SHL, ir_lds32(b, R2), ir_movi(b, 2));
+    ir_sts32(b, R0, ir_load(b, IR_LD32, ir_op2(b, IR_ADD, ir_lds32(b, R1), shifted)));
+    if (also_store_shift)
+        ir_sts32(b, R2, shifted);
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(o);
+    return op_kept(o, IR_SHL, keep);
+}
+
+START_TEST(a_scaled_register_offset_marks_its_shift)
+{
+    expect_marked_for_one_reader(scaled_register_offset, BASELINE_SHL_SCALED, IR_ADD);
+}
+END_TEST
+
 /* LDR r0, [r1, #k] with the address as r1 op k. */
 static IrTemp load_at_offset(Optimised *o, IrOp op, uint32_t k, bool system)
 {
@@ -410,6 +432,7 @@ int main(void)
     tcase_add_test(tc, a_compare_only_a_select_reads_is_marked);
     tcase_add_test(tc, a_register_subtract_with_dead_flags_is_a_sub);
     tcase_add_test(tc, stores_every_path_overwrites_go);
+    tcase_add_test(tc, a_scaled_register_offset_marks_its_shift);
     tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
     tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);

@@ -298,6 +298,31 @@ START_TEST(temps_in_pinned_registers_keep_their_values)
 }
 END_TEST
 
+/* x + (u << n) is a lea (baseline_opt.h, BASELINE_SHL_SCALED): with the
+ * shifted word either operand, in a pinned register or not, and a sum that
+ * wraps past 2^32. */
+START_TEST(scaled_adds_wrap_as_the_interpreter_does)
+{
+    IrBlock *b = ir_block_new();
+    ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, 0x8000, 0);
+    for (unsigned n = 1; n <= 3; n++) {
+        IrTemp shifted = ir_op2(b, IR_SHL, ir_lds32(b, R(n + 3)), ir_movi(b, n));
+        ir_sts32(b, R(n + 6), ir_op2(b, IR_ADD, ir_lds32(b, R(11)), shifted));
+        IrTemp pinned_shifted = ir_op2(b, IR_SHL, ir_lds32(b, R(12)), ir_movi(b, n));
+        ir_sts32(b, R(n - 1), ir_op2(b, IR_ADD, pinned_shifted, ir_lds32(b, R(n + 3))));
+    }
+    /* a guest address that wraps: (DATA_ADDR + 16) + (0x80000000 << 1) */
+    ir_store(b, IR_ST32, ir_movi(b, DATA_ADDR + 32), ir_movi(b, 0x80000000u));
+    ir_store(b, IR_ST32, ir_movi(b, DATA_ADDR + 36), ir_movi(b, DATA_ADDR + 16));
+    IrTemp u = ir_load(b, IR_LD32, ir_movi(b, DATA_ADDR + 32)), base = ir_load(b, IR_LD32, ir_movi(b, DATA_ADDR + 36));
+    IrTemp at = ir_op2(b, IR_ADD, base, ir_op2(b, IR_SHL, u, ir_movi(b, 1)));
+    ir_sts32(b, R(3), ir_load(b, IR_LD32, at));
+    ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
+    expect_pinned_baseline_as_interp(b, IR_ADD);
+    ir_block_free(b);
+}
+END_TEST
+
 START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
@@ -344,6 +369,7 @@ int main(void)
     tcase_add_test(tc, a_block_that_spills_keeps_the_pinned_words);
     tcase_add_test(tc, wide_state_ops_over_pinned_words);
     tcase_add_test(tc, temps_in_pinned_registers_keep_their_values);
+    tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
