@@ -7,6 +7,15 @@
 /* Caller-saved first: most temps live for an op or two and cross no call. */
 static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
 static const X64Reg callee_saved[] = {X64_R13, X64_R15, X64_RBP};
+#define NCALLER (sizeof caller_saved / sizeof *caller_saved)
+
+/* How many of callee_saved the allocator may hand out: the pinned words
+ * after the first take theirs from the end (the first takes r12, which
+ * is not listed). */
+static size_t callee_pool(unsigned npinned)
+{
+    return sizeof callee_saved / sizeof *callee_saved - (npinned ? npinned - 1 : 0);
+}
 
 /* The first pinned word takes r12, which nothing else uses; the others
  * take callee-saved registers from the end of the list, which the
@@ -78,13 +87,33 @@ static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_
     for (int pass = 0; pass < 2; pass++) {
         bool callee = want_callee_saved != (pass == 1);
         const X64Reg *set = callee ? callee_saved : caller_saved;
-        size_t n = callee ? sizeof callee_saved / sizeof *callee_saved - (npinned ? npinned - 1 : 0) /* r12 is not listed */
-                          : sizeof caller_saved / sizeof *caller_saved;
+        size_t n = callee ? callee_pool(npinned) : NCALLER;
         for (size_t k = 0; k < n; k++)
             if (is_free(owner, a, set[k], i))
                 return set[k];
     }
     return BASELINE_NO_REG;
+}
+
+/* No register is free at op i for temp t: take one from the temp whose
+ * range reaches furthest, if that is further than t's, and spill that
+ * temp instead (it then lives in its stack slot throughout; nothing has
+ * been emitted yet).  Long ranges are cheaper in a slot, per op they
+ * cover. */
+static int take_from_furthest(int *owner, BaselineAlloc *a, IrTemp t, unsigned npinned)
+{
+    int best = BASELINE_NO_REG;
+    uint32_t furthest = a->last_use[t];
+    for (size_t k = 0; k < NCALLER + callee_pool(npinned); k++) {
+        int r = k < NCALLER ? caller_saved[k] : callee_saved[k - NCALLER];
+        if (owner[r] >= 0 && a->last_use[owner[r]] > furthest) {
+            furthest = a->last_use[owner[r]];
+            best = r;
+        }
+    }
+    if (best != BASELINE_NO_REG)
+        a->reg[owner[best]] = BASELINE_NO_REG;
+    return best;
 }
 
 /* Which pinned word (index into off[]) a 32-bit state access names, or -1. */
@@ -212,11 +241,13 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
         int r = dying_operand_reg(code, a, owner, i);
         if (r == BASELINE_NO_REG || (crosses_call && !baseline_reg_callee_saved((X64Reg)r)))
             r = pick(owner, a, i, crosses_call, npinned);
+        if (r == BASELINE_NO_REG) {
+            a->spilled++;
+            r = take_from_furthest(owner, a, in->dst, npinned);
+        }
         if (r != BASELINE_NO_REG) {
             owner[r] = in->dst;
             a->reg[in->dst] = (int8_t)r;
-        } else {
-            a->spilled++;
         }
     }
 }

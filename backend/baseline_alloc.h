@@ -3,7 +3,9 @@
  * block's IR.  Temps are single-assignment and control flow only goes
  * forward, so a temp is live exactly from its defining op to its last
  * reader in op order, on every path; each temp gets one host register for
- * that whole range, or none (its stack slot).  Temps live across an op that
+ * that whole range, or none (its stack slot).  When none is free, the temp
+ * whose range reaches furthest goes to its slot (Poletto and Sarkar's
+ * linear scan).  Temps live across an op that
  * calls C (helpers; in system mode, the TLB slow path of every guest memory
  * access) prefer callee-saved registers; those left in caller-saved ones
  * are saved around the call by the code generator.
