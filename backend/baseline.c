@@ -261,6 +261,20 @@ static bool sole_bool_store(const Emit *e, size_t j, IrTemp t)
            is_bool_word(e, in->imm);
 }
 
+static bool is_bool_word(const Emit *e, uint64_t off);
+
+/* The state word a temp without a register is read from instead of its
+ * stack slot (BaselineAlloc.state_home), or BASELINE_NO_HOME.  Not a
+ * 0-or-1 word: the setcc that last wrote it stored a byte, which a wider
+ * load would wait for. */
+static uint32_t home_of(const Emit *e, IrTemp t)
+{
+    uint32_t home = e->alloc.state_home[t];
+    return home != BASELINE_NO_HOME && !e->is_const[t] && e->alloc.reg[t] == BASELINE_NO_REG && !is_bool_word(e, home)
+               ? home
+               : BASELINE_NO_HOME;
+}
+
 /* reg <- temp t (width 4: its low 32 bits, zero-extended; width 8: all). */
 static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
 {
@@ -270,6 +284,8 @@ static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
         x64_mov_imm(&e->b, reg, width == 4 ? (uint32_t)e->konst[t] : e->konst[t]);
     else if (reg_of(e, t) != BASELINE_NO_REG)
         x64_mov_rr(&e->b, width, reg, (X64Reg)reg_of(e, t));
+    else if (home_of(e, t) != BASELINE_NO_HOME)
+        x64_load(&e->b, 4, reg, RBX, ST(home_of(e, t))); /* a 32-bit word, zero-extended */
     else
         x64_load(&e->b, width, reg, RSP, slot(e, t));
 }
@@ -277,7 +293,7 @@ static void get(Emit *e, X64Reg reg, IrTemp t, unsigned width)
 /* temp t <- reg (all 64 bits); nothing for a temp nobody reads. */
 static void put(Emit *e, IrTemp t, X64Reg reg)
 {
-    if (e->alloc.last_use[t] <= e->alloc.def[t] || reg_of(e, t) == (int)reg)
+    if (e->alloc.last_use[t] <= e->alloc.def[t] || reg_of(e, t) == (int)reg || home_of(e, t) != BASELINE_NO_HOME)
         return;
     if (reg_of(e, t) != BASELINE_NO_REG)
         x64_mov_rr(&e->b, 8, (X64Reg)reg_of(e, t), reg);
@@ -687,7 +703,8 @@ static void alu_b(Emit *e, X64Alu op, X64Reg t, IrTemp b)
     else if (reg_of(e, b) != BASELINE_NO_REG)
         x64_alu_rr(&e->b, 4, op, t, (X64Reg)reg_of(e, b));
     else
-        x64_alu_rm(&e->b, 4, op, t, RSP, slot(e, b));
+        x64_alu_rm(&e->b, 4, op, t, home_of(e, b) != BASELINE_NO_HOME ? RBX : RSP,
+                   home_of(e, b) != BASELINE_NO_HOME ? ST(home_of(e, b)) : slot(e, b));
 }
 
 static void set_const(Emit *e, IrTemp t, uint64_t v);
@@ -1701,6 +1718,8 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
             put(e, in->dst, t);
             break;
         }
+        if (home_of(e, in->dst) != BASELINE_NO_HOME)
+            break; /* read from the word where it is used */
         /* a byte load of a 0-or-1 word: its last store may be a setcc's byte,
          * which a wider load would wait for */
         x64_load(b, is_bool_word(e, in->imm) ? 1 : 4, t, RBX, ST((int32_t)in->imm));

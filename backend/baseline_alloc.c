@@ -205,6 +205,49 @@ static int dying_operand_reg(const InterpCode *code, const BaselineAlloc *a, con
     return BASELINE_NO_REG;
 }
 
+/* Does anything in ops from..to (inclusive) change state word off, as far
+ * as the block can tell?  A store to it (deferred or not) or over it, or a
+ * call out (helpers may write any word). */
+static bool rewrites_word(const InterpCode *code, uint32_t off, bool memory_calls, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = from; i <= to && i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        if ((in->op == IR_STS32 && in->imm == off) || (in->op == IR_STS64 && (in->imm == off || in->imm + 4 == off)) ||
+            calls_out(in->op, memory_calls))
+            return true;
+    }
+    return false;
+}
+
+/* Temps left without a register that load an unpinned state word which
+ * stays as it is while they live are read from the word itself: no stack
+ * slot, no store.  Not a temp a deferred store names: fault sites name
+ * registers and slots (BaselineRecovery). */
+static void find_state_homes(const InterpCode *code, bool memory_calls, const PinnedHints *h, BaselineAlloc *a,
+                             Scratch *s)
+{
+    a->state_home = scratch_alloc(s, code->ntemps, sizeof *a->state_home);
+    for (unsigned t = 0; t < code->ntemps; t++)
+        a->state_home[t] = BASELINE_NO_HOME;
+    if (!a->spilled)
+        return;
+    bool *deferred_value = scratch_zalloc(s, code->ntemps, sizeof *deferred_value);
+    for (uint32_t i = 0; i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        if (in->op == IR_STS32 && (in->aux & BASELINE_STS_DEFERRED) && in->a < code->ntemps)
+            deferred_value[in->a] = true;
+    }
+    for (uint32_t i = 0; i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        IrTemp t = in->dst;
+        if (in->op != IR_LDS32 || a->reg[t] != BASELINE_NO_REG || a->last_use[t] <= i || deferred_value[t] ||
+            in->imm % 4 || pinned_word(in, h) >= 0 ||
+            rewrites_word(code, (uint32_t)in->imm, memory_calls, i + 1, a->last_use[t]))
+            continue;
+        a->state_home[t] = (uint32_t)in->imm;
+    }
+}
+
 void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, const uint32_t *pinned_off,
                     unsigned npinned, BaselineAlloc *a, Scratch *s)
 {
@@ -250,4 +293,5 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
             a->reg[in->dst] = (int8_t)r;
         }
     }
+    find_state_homes(code, memory_calls, &h, a, s);
 }

@@ -27,7 +27,13 @@ typedef struct BaselineAlloc {
     uint32_t *def;      /* per temp: index of its defining op */
     uint32_t *last_use; /* per temp: index of its last reader (0: never read) */
     unsigned spilled;   /* temps read that got no register */
+    /* per temp with no register that loads a state word nothing rewrites
+     * while it lives: that word's offset, its home instead of a stack
+     * slot; else BASELINE_NO_HOME */
+    uint32_t *state_home;
 } BaselineAlloc;
+
+#define BASELINE_NO_HOME UINT32_MAX
 
 /* The host registers temps may live in, and whether the C ABI keeps them
  * across calls. */
