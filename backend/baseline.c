@@ -702,9 +702,10 @@ static void alu_b(Emit *e, X64Alu op, X64Reg t, IrTemp b)
         x64_alu_imm(&e->b, 4, op, t, (uint32_t)e->konst[b]);
     else if (reg_of(e, b) != BASELINE_NO_REG)
         x64_alu_rr(&e->b, 4, op, t, (X64Reg)reg_of(e, b));
+    else if (home_of(e, b) != BASELINE_NO_HOME)
+        x64_alu_rm(&e->b, 4, op, t, RBX, ST(home_of(e, b)));
     else
-        x64_alu_rm(&e->b, 4, op, t, home_of(e, b) != BASELINE_NO_HOME ? RBX : RSP,
-                   home_of(e, b) != BASELINE_NO_HOME ? ST(home_of(e, b)) : slot(e, b));
+        x64_alu_rm(&e->b, 4, op, t, RSP, slot(e, b));
 }
 
 static void set_const(Emit *e, IrTemp t, uint64_t v);
