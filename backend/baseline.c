@@ -1166,6 +1166,127 @@ static void branch_on_hi(Emit *e, size_t from, IrTemp c, const HiBranch *h, bool
     e->done_early[h->br] = true;
 }
 
+/* ARM's signed conditions as lower_cond builds them from an add group's
+ * overflow v and the N and Z of its sum:
+ *   n = LSHR sum 31;  s = SETEQ n v                    GE (BRNZ s), LT (BRZ s)
+ *   z = SETEQ sum 0;  t = XOR z 1;  g = AND t s        GT (BRNZ g), LE (BRZ g)
+ * n, v and z read otherwise only by STS32s into 0-or-1 words.  The host's
+ * SF, OF and ZF after the add are N, V and Z, so the branch is one jcc.
+ * Indices of the matched ops; z's are 0 for GE and LT. */
+typedef struct SignedBranch {
+    size_t lshr, seteq, seteq_z, xor, and, br;
+    IrTemp n, z;
+    X64Cond cc;
+} SignedBranch;
+
+/* The op defining t if it is `op` with first operand a and a constant b
+ * second, at or after `from`; 0 if not. */
+static size_t def_of(const Emit *e, IrTemp t, uint8_t op, IrTemp a, uint32_t b, size_t from)
+{
+    if (t >= e->code->ntemps || e->is_const[t])
+        return 0;
+    size_t d = e->alloc.def[t];
+    const IrInsn *in = &e->code->insns[d];
+    return d >= from && in->op == op && in->dst == t && in->a == a && movi_of(e, in->b, b) ? d : 0;
+}
+
+/* The other operand of a two-operand op that reads t once; IR_NO_TEMP if
+ * it does not. */
+static IrTemp other_operand(const IrInsn *in, IrTemp t)
+{
+    if ((in->a == t) == (in->b == t))
+        return IR_NO_TEMP;
+    return in->a == t ? in->b : in->a;
+}
+
+/* Ops from `from` to the branch other than the matched ones keep the host
+ * flags, read none of the matched temps but n, v and z, and those only as
+ * STS32s into 0-or-1 words that no other op there loads or stores. */
+static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const SignedBranch *sb)
+{
+    const InterpCode *code = e->code;
+    for (size_t j = from; j < sb->br; j++) {
+        const IrInsn *in = &code->insns[j];
+        if (j == sb->lshr || j == sb->seteq || (sb->z != IR_NO_TEMP && (j == sb->seteq_z || j == sb->xor || j == sb->and)))
+            continue;
+        if (!keeps_host_flags(in->op))
+            return false;
+        IrTemp flag = ir_reads(in, v) ? v : ir_reads(in, sb->n) ? sb->n : sb->z != IR_NO_TEMP && ir_reads(in, sb->z) ? sb->z : IR_NO_TEMP;
+        if (flag == IR_NO_TEMP) {
+            if (ir_reads(in, code->insns[sb->seteq].dst) || (sb->z != IR_NO_TEMP && (ir_reads(in, code->insns[sb->xor].dst) || ir_reads(in, code->insns[sb->and].dst))))
+                return false;
+            continue;
+        }
+        if (!is_bool_store_of(e, in, flag))
+            return false;
+        for (size_t k = from; k < sb->br; k++)
+            if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) && code->insns[k].imm == in->imm)
+                return false; /* the setcc must not move past k */
+    }
+    return true;
+}
+
+static bool match_signed_branch(Emit *e, size_t from, IrTemp v, IrTemp sum, SignedBranch *sb)
+{
+    const InterpCode *code = e->code;
+    *sb = (SignedBranch){.z = IR_NO_TEMP};
+    /* v's reader that is not a flag store: the SETEQ with n */
+    for (size_t j = from; j <= e->alloc.last_use[v] && j < code->count && !sb->seteq; j++)
+        if (ir_reads(&code->insns[j], v) && !is_bool_store_of(e, &code->insns[j], v))
+            sb->seteq = j;
+    const IrInsn *s = &code->insns[sb->seteq];
+    if (!sb->seteq || s->op != IR_SETEQ)
+        return false;
+    sb->n = other_operand(s, v);
+    sb->lshr = def_of(e, sb->n, IR_LSHR, sum, 31, from);
+    if (!sb->lshr || e->alloc.last_use[sb->n] > sb->seteq || e->alloc.last_use[v] > sb->seteq)
+        return false;
+    size_t user = e->alloc.last_use[s->dst];
+    const IrInsn *u = &code->insns[user];
+    bool greater = u->op == IR_AND;
+    if (greater) {
+        IrTemp t = other_operand(u, s->dst);
+        sb->and = user;
+        sb->xor = t == IR_NO_TEMP ? 0 : def_of(e, t, IR_XOR, code->insns[e->alloc.def[t]].a, 1, from);
+        if (!sb->xor || e->alloc.last_use[t] != user)
+            return false;
+        sb->z = code->insns[sb->xor].a;
+        sb->seteq_z = def_of(e, sb->z, IR_SETEQ, sum, 0, from);
+        if (!sb->seteq_z || e->alloc.last_use[sb->z] > sb->xor)
+            return false;
+        user = e->alloc.last_use[u->dst];
+        u = &code->insns[user];
+    }
+    sb->br = user;
+    if ((u->op != IR_BRZ && u->op != IR_BRNZ) || u->a != (greater ? code->insns[sb->and].dst : s->dst) ||
+        e->done_early[user])
+        return false;
+    sb->cc = u->op == IR_BRNZ ? (greater ? X64_CC_G : X64_CC_GE) : (greater ? X64_CC_LE : X64_CC_L);
+    return signed_branch_clear(e, from, v, sb);
+}
+
+/* The matched signed branch: the N, V (and Z) words now, the compare ops
+ * skipped, the branch on the host flags. */
+static void branch_on_signed(Emit *e, size_t from, IrTemp v, const SignedBranch *sb)
+{
+    for (size_t j = from; j < sb->br; j++) {
+        const IrInsn *in = &e->code->insns[j];
+        X64Cond cc = is_bool_store_of(e, in, v)        ? X64_CC_O
+                     : is_bool_store_of(e, in, sb->n) ? X64_CC_S
+                     : sb->z != IR_NO_TEMP && is_bool_store_of(e, in, sb->z) ? X64_CC_E
+                                                                            : X64_CC_NE;
+        if (cc != X64_CC_NE) {
+            x64_setcc_mem(&e->b, cc, RBX, ST((int32_t)in->imm));
+            e->done_early[j] = true;
+        }
+    }
+    e->done_early[sb->lshr] = e->done_early[sb->seteq] = true;
+    if (sb->z != IR_NO_TEMP)
+        e->done_early[sb->seteq_z] = e->done_early[sb->xor] = e->done_early[sb->and] = true;
+    e->branch_cc[sb->br] = sb->cc;
+    e->done_early[sb->br] = true;
+}
+
 /* The flag ops of an add group, if `f` is one for operands x, y, cin. */
 static bool is_flag_of(const IrInsn *f, IrTemp x, IrTemp y, IrTemp cin)
 {
@@ -1222,12 +1343,17 @@ static size_t emit_add_group(Emit *e, size_t i)
         X64Cond cc = f->op == IR_ADDC ? carry : X64_CC_O;
         size_t br = flag_branch_on(e, i + n, f->dst, r->dst);
         HiBranch hi;
+        SignedBranch sb;
         if (br) {
             branch_on_host_flags(e, i + n, br, f->dst, cc);
             continue;
         }
         if (f->op == IR_ADDC && match_hi_branch(e, i + n, f->dst, r->dst, &hi)) {
             branch_on_hi(e, i + n, f->dst, &hi, subtract);
+            continue;
+        }
+        if (f->op == IR_ADDV && match_signed_branch(e, i + n, f->dst, r->dst, &sb)) {
+            branch_on_signed(e, i + n, f->dst, &sb);
             continue;
         }
         size_t store = early_store(e, i + n, f->dst);

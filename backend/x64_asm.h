@@ -38,7 +38,7 @@ typedef enum X64Shift { X64_ROR = 1, X64_SHL = 4, X64_SHR = 5, X64_SAR = 7 } X64
 /* Condition codes (the low nibble of Jcc, SETcc, CMOVcc). */
 typedef enum X64Cond {
     X64_CC_O = 0x0, X64_CC_B = 0x2, X64_CC_AE = 0x3, X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_BE = 0x6, X64_CC_A = 0x7,
-    X64_CC_S = 0x8, X64_CC_L = 0xc,
+    X64_CC_S = 0x8, X64_CC_L = 0xc, X64_CC_GE = 0xd, X64_CC_LE = 0xe, X64_CC_G = 0xf,
 } X64Cond;
 
 typedef struct X64Buf {

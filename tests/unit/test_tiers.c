@@ -15,7 +15,9 @@
 #include "backend/baseline.h"
 #include "backend/jit.h"
 #include "frontend/arm_cpu.h"
+#include "guest_code.h"
 #include "translator/helpers.h"
+#include "translator/translate.h"
 
 #define DATA_ADDR 0x10000u
 #define R(n) offsetof(ArmCpu, r[n])
@@ -323,6 +325,82 @@ START_TEST(scaled_adds_wrap_as_the_interpreter_does)
 }
 END_TEST
 
+/* The translator's code for the guest bytes at pc, run in the interpreter
+ * and as baseline code compiled as the dispatcher asks (flag words 0 or
+ * 1): both must end with the same flags at the same next pc, returned. */
+static uint32_t run_guest_in_both(Translator *t, GuestCode *gc, bool thumb, uint32_t r0, uint32_t r1)
+{
+    Env e = {0};
+    env_init(&e);
+    TranslateResult tr;
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, gc, gc->pc, thumb ? ARM_MODEBIT_THUMB : 0, &tr),
+                     TRANSLATE_OK);
+    InterpCode *code = interp_prepare(tr.ir);
+    ArmCpu cpu[2];
+    uint32_t next[2];
+    Baseline *bl = checked_baseline();
+    BaselineCode bc;
+    baseline_compile(bl, code,
+                     &(BaselineRequest){.chain = true, .tag = 0x1000, .bool_words_off = offsetof(ArmCpu, nf),
+                                        .nbool_words = ARM_FLAG_WORDS},
+                     &bc);
+    ck_assert_msg(bc.body != NULL, "the baseline tier declined");
+    for (int k = 0; k < 2; k++) {
+        cpu_init(&e, &cpu[k]);
+        cpu[k].thumb = thumb;
+        cpu[k].r[0] = r0;
+        cpu[k].r[1] = r1;
+        IrExitKind kind = k ? baseline_run(bl, &bc, &cpu[k], &next[k]) : interp_run(code, &cpu[k], &next[k]);
+        ck_assert_int_eq(kind, IR_EXIT_JUMP);
+    }
+    ck_assert_msg(next[0] == next[1], "%#x, %#x: the interpreter goes to %#x, baseline code to %#x", r0, r1, next[0],
+                  next[1]);
+    ck_assert_msg(!memcmp(&cpu[0].nf, &cpu[1].nf, 4 * sizeof cpu[0].nf), "%#x, %#x: NZCV differ", r0, r1);
+    ck_assert_msg(!memcmp(cpu[0].r, cpu[1].r, sizeof cpu[0].r), "%#x, %#x: registers differ", r0, r1);
+    interp_free(code);
+    baseline_free(bl);
+    env_free(&e);
+    return next[0];
+}
+
+/* A compare or an add that sets the flags, then B<cond> on a signed
+ * condition: baseline code branches on the host's flags (branch_on_signed)
+ * and must go where the ARM ARM says, which is where the signed comparison
+ * of the operands (CMP) or the sign of the exact sum (ADDS) says. */
+START_TEST(signed_conditions_branch_as_the_architecture_says)
+{
+    static const uint32_t values[][2] = {
+        {1, 2}, {2, 1}, {5, 5}, {0x80000000u, 1}, {1, 0x80000000u}, {0x7fffffffu, 0xffffffffu},
+        {0xffffffffu, 0x7fffffffu}, {0x80000000u, 0x80000000u}, {0, 0}, {0x40000000u, 0x40000000u}, {5, 0xfffffffbu},
+    };
+    enum { GE = 0xa, LT = 0xb, GT = 0xc, LE = 0xd };
+    Translator *t = translator_new();
+    for (unsigned cond = GE; cond <= LE; cond++)
+        for (unsigned op = 0; op < 4; op++)
+            for (unsigned v = 0; v < sizeof values / sizeof values[0]; v++) {
+                uint32_t a = values[v][0], b = values[v][1];
+                bool add = op & 1, thumb = op & 2;
+                int64_t exact = add ? (int64_t)(int32_t)a + (int32_t)b : (int64_t)(int32_t)a - (int32_t)b;
+                bool ge = exact >= 0, z = (uint32_t)exact == 0;
+                bool gt = ge && !z;
+                bool taken = cond == GE ? ge : cond == LT ? !ge : cond == GT ? gt : !gt;
+                GuestCode gc;
+                if (thumb) { /* cmp r0, r1 or adds r2, r0, r1; b<cond> .+8 */
+                    uint16_t insn[2] = {add ? 0x1842 : 0x4288, (uint16_t)(0xd000 | cond << 8 | 1)};
+                    guest_code_set(&gc, insn, sizeof insn, 0x8000);
+                } else {
+                    uint32_t insn[2] = {add ? 0xe0902001u : 0xe1500001u, cond << 28 | 0x0a000000u};
+                    guest_code_set(&gc, insn, sizeof insn, 0x8000);
+                }
+                uint32_t next = run_guest_in_both(t, &gc, thumb, a, b);
+                uint32_t want = taken ? 0x8000 + (thumb ? 8 : 12) : 0x8000 + (thumb ? 4 : 8);
+                ck_assert_msg(next == want, "%s cond %#x, %#x, %#x: went to %#x, not %#x", add ? "adds" : "cmp", cond,
+                              a, b, next, want);
+            }
+    translator_free(t);
+}
+END_TEST
+
 START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
@@ -370,6 +448,7 @@ int main(void)
     tcase_add_test(tc, wide_state_ops_over_pinned_words);
     tcase_add_test(tc, temps_in_pinned_registers_keep_their_values);
     tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
+    tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
