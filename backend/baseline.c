@@ -1293,6 +1293,53 @@ static bool is_flag_of(const IrInsn *f, IrTemp x, IrTemp y, IrTemp cin)
     return (f->op == IR_ADDC || f->op == IR_ADDV) && f->a == x && f->b == y && f->c == cin;
 }
 
+/* Is the sum of an add group (ops before `from`, flags c and v, either
+ * IR_NO_TEMP) read only where the host flags stand for it: N and Z groups
+ * (match_nz_group), the N and Z of a signed branch, the Z of a HI branch,
+ * with nothing between that changes the host flags?  Then a CMP's
+ * difference need not exist: a host cmp sets the same flags. */
+static bool sum_in_flags_only(Emit *e, size_t from, IrTemp sum, IrTemp c, IrTemp v)
+{
+    SignedBranch sb;
+    HiBranch hi;
+    bool by_signed = v != IR_NO_TEMP && match_signed_branch(e, from, v, sum, &sb);
+    bool by_hi = c != IR_NO_TEMP && match_hi_branch(e, from, c, sum, &hi);
+    for (size_t j = from; j <= e->alloc.last_use[sum] && j < e->code->count;) {
+        const IrInsn *in = &e->code->insns[j];
+        NzGroup g;
+        size_t n = match_nz_group(e, j, &g);
+        if (n && g.x == sum) {
+            j += n;
+            continue;
+        }
+        bool consumed = (by_signed && (j == sb.lshr || j == sb.seteq ||
+                                       (sb.z != IR_NO_TEMP && (j == sb.seteq_z || j == sb.xor || j == sb.and)))) ||
+                        (by_hi && (j == hi.seteq || j == hi.xor || j == hi.and));
+        if (!consumed && (ir_reads(in, sum) || !keeps_host_flags(in->op)))
+            return false;
+        j++;
+    }
+    return true;
+}
+
+/* sum += y (+ cin), or sum -= u for a subtract (u: the register operand,
+ * else the constant y's complement), setting the host flags. */
+static void add_into(Emit *e, X64Reg sum, IrTemp y, bool subtract, IrTemp u, IrTemp cin)
+{
+    bool known = e->is_const[cin];
+    if (subtract && u != IR_NO_TEMP) {
+        alu_b(e, X64_SUB, sum, u);
+    } else if (subtract) {
+        x64_alu_imm(&e->b, 4, X64_SUB, sum, ~(uint32_t)e->konst[y]);
+    } else if (known && e->konst[cin] == 0) {
+        alu_b(e, X64_ADD, sum, y);
+    } else {
+        if (known)
+            x64_stc(&e->b);
+        alu_b(e, X64_ADC, sum, y);
+    }
+}
+
 /* ARM's flag-setting add as the translator lowers it (dataproc.c):
  *   s = ADD x y;  r = ADD s cin;  [c = ADDC x y cin];  [v = ADDV x y cin]
  * where s has no other reader.  One host add with carry gives the sum and
@@ -1323,21 +1370,23 @@ static size_t emit_add_group(Emit *e, size_t i)
         get(e, RCX, cin, 4);
         x64_neg(b, 4, RCX); /* CF = (cin != 0) */
     }
+    IrTemp flag_of[2] = {IR_NO_TEMP, IR_NO_TEMP}; /* the group's ADDC and ADDV */
+    for (size_t k = 2; k < n; k++)
+        flag_of[code->insns[i + k].op == IR_ADDV] = code->insns[i + k].dst;
     /* x, y and cin are read after r is defined: r's register is none of theirs */
     X64Reg sum = target(e, r->dst, IR_NO_TEMP);
-    get(e, sum, x, 4); /* mov leaves the flags alone, as do put and setcc below */
-    if (subtract && by_reg) {
-        alu_b(e, X64_SUB, sum, not_op->a);
-    } else if (subtract) {
-        x64_alu_imm(b, 4, X64_SUB, sum, ~(uint32_t)e->konst[y]);
-    } else if (known && e->konst[cin] == 0) {
-        alu_b(e, X64_ADD, sum, y);
+    if (subtract && sum_in_flags_only(e, i + n, r->dst, flag_of[0], flag_of[1])) {
+        X64Reg xr = operand_reg(e, x, 4, RAX);
+        if (by_reg)
+            alu_b(e, X64_CMP, xr, not_op->a);
+        else
+            x64_alu_imm(b, 4, X64_CMP, xr, ~(uint32_t)e->konst[y]);
     } else {
-        if (known)
-            x64_stc(b);
-        alu_b(e, X64_ADC, sum, y);
+        get(e, sum, x, 4); /* mov leaves the flags alone, as do put and setcc below */
+        add_into(e, sum, y, subtract, by_reg ? not_op->a : IR_NO_TEMP, cin);
+        put(e, r->dst, sum);
     }
-    put(e, r->dst, sum);
+
     for (size_t k = 2; k < n; k++) {
         const IrInsn *f = &code->insns[i + k];
         X64Cond cc = f->op == IR_ADDC ? carry : X64_CC_O;
