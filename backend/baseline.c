@@ -14,7 +14,9 @@
  * and a branch on it jumps on those host flags; ops whose only readers
  * are such stores and branches then emit nothing, and their temps hold no
  * value.  emit_block tracks which temp the host flags describe
- * (flags_of) across ops that emit nothing touching them.
+ * (flags_of) across ops that emit nothing touching them, and which carry
+ * the host's CF holds (carry_of), so that an add or subtract with carry
+ * (ADC, SBC: 64-bit arithmetic) is one adc or sbb on it.
  *
  * Every IR op has a case in emit_op; the switch has no default so the
  * compiler names any op this file forgets (-Wswitch), as in interp.c.
@@ -99,6 +101,10 @@ typedef struct Emit {
     bool mode_stored;   /* insn_mode holds stored_mode on every path to here */
     IrTemp flags_of;    /* the temp the host's SF and ZF describe, if any */
     IrTemp flags_in;    /* flags_of as the current op starts */
+    IrTemp carry_of;    /* the ADDC temp the host's CF holds (its complement
+                           if carry_inverted: after a host sub or sbb) */
+    IrTemp carry_in;    /* carry_of as the current op starts */
+    bool carry_inverted;
     const uint32_t *keep_until; /* baseline_optimize's */
     BaselineRecovery *deferred; /* the deferred stores not yet overwritten */
     unsigned ndeferred;
@@ -859,10 +865,12 @@ static void compare_b(Emit *e, X64Reg a, IrTemp b)
  * (xor; cmp; setcc instead of mov; cmp; setcc; movzx).  target() never
  * gives the result b's register, so the xor cannot clobber an operand
  * unless a shares the result's register. */
-/* Ops that emit nothing that changes the host flags. */
-static bool keeps_host_flags(uint8_t op)
+/* Ops that emit nothing that changes the host flags (a NOT whose add
+ * group subtracts its operand emits nothing at all). */
+static bool keeps_host_flags(const IrInsn *in)
 {
-    return op == IR_MOVI || op == IR_STS32 || op == IR_LDS32 || op == IR_INSN_START;
+    return in->op == IR_MOVI || in->op == IR_STS32 || in->op == IR_LDS32 || in->op == IR_INSN_START ||
+           (in->op == IR_NOT && (in->aux & BASELINE_NOT_SUBTRAHEND));
 }
 
 static bool is_bool_store_of(const Emit *e, const IrInsn *in, IrTemp t)
@@ -930,7 +938,7 @@ static size_t flag_branch_on(Emit *e, size_t from, IrTemp t, IrTemp nz_of)
             j += n;
             continue;
         }
-        if (!keeps_host_flags(in->op) || (ir_reads(in, t) && !is_bool_store_of(e, in, t)))
+        if (!keeps_host_flags(in) || (ir_reads(in, t) && !is_bool_store_of(e, in, t)))
             return 0;
         for (size_t k = from; k < br && is_bool_store_of(e, in, t); k++)
             if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
@@ -1019,23 +1027,69 @@ static void emit_unary(Emit *e, const IrInsn *in, unsigned width, bool sign)
 
 /* The carry or the signed overflow of a + b + c (c is 0 or 1), from the
  * host's own add with carry. */
+/* The host's CF as an add with carry-in cin wants it: cin itself for an
+ * adc, its complement for an sbb (borrow).  From the CF an earlier add
+ * left (carry_in) when it holds cin, else from cin's value. */
+static void carry_into_cf(Emit *e, IrTemp cin, bool borrow)
+{
+    if (e->carry_in == cin) {
+        if (e->carry_inverted != borrow)
+            x64_cmc(&e->b);
+        return;
+    }
+    get(e, RCX, cin, 4);
+    if (borrow)
+        x64_alu_imm(&e->b, 4, X64_CMP, RCX, 1); /* CF = (cin == 0) */
+    else
+        x64_neg(&e->b, 4, RCX); /* CF = (cin != 0) */
+}
+
+/* The u of y = NOT u when baseline_opt marked the NOT (it has no code:
+ * the add subtracts u), else IR_NO_TEMP. */
+static IrTemp subtrahend_of(const Emit *e, IrTemp y)
+{
+    if (y >= e->code->ntemps || e->is_const[y])
+        return IR_NO_TEMP;
+    const IrInsn *d = &e->code->insns[e->alloc.def[y]];
+    return d->op == IR_NOT && d->dst == y && (d->aux & BASELINE_NOT_SUBTRAHEND) ? d->a : IR_NO_TEMP;
+}
+
+static bool carry_only_in_cf(const Emit *e, size_t from, IrTemp c);
+
+/* ADDC or ADDV x y c outside an add group: a host add (x + NOT u + c: a
+ * sub, sbb or cmp of u) and a setcc.  An ADDC leaves its carry in CF for
+ * an add with carry after it (carry_of). */
 static void emit_add_flag(Emit *e, const IrInsn *in, X64Cond flag)
 {
-    X64Reg t = target(e, in->dst, in->b);
-    if (!e->is_const[in->c]) {
-        get(e, RCX, in->c, 4);
-        x64_neg(&e->b, 4, RCX); /* CF = (c != 0) */
-    }
-    get(e, t, in->a, 4); /* mov does not touch the flags */
-    if (e->is_const[in->c] && e->konst[in->c] == 0) {
-        alu_b(e, X64_ADD, t, in->b);
+    IrTemp u = subtrahend_of(e, in->b);
+    bool known = e->is_const[in->c], borrow = u != IR_NO_TEMP;
+    X64Reg t = target(e, in->dst, borrow ? u : in->b);
+    if (!known)
+        carry_into_cf(e, in->c, borrow);
+    if (borrow && known) { /* x - u (cin 1): a compare does */
+        alu_b(e, X64_CMP, operand_reg(e, in->a, 4, RAX), u);
     } else {
-        if (e->is_const[in->c])
-            x64_stc(&e->b);
-        alu_b(e, X64_ADC, t, in->b);
+        get(e, t, in->a, 4); /* mov does not touch the flags */
+        if (borrow)
+            alu_b(e, X64_SBB, t, u);
+        else if (known && e->konst[in->c] == 0)
+            alu_b(e, X64_ADD, t, in->b);
+        else {
+            if (known)
+                x64_stc(&e->b);
+            alu_b(e, X64_ADC, t, in->b);
+        }
     }
-    x64_setcc(&e->b, flag, t);
-    put(e, in->dst, t);
+    if (borrow && flag == X64_CC_B)
+        flag = X64_CC_AE; /* a sub's CF is the borrow */
+    if (in->op != IR_ADDC || !carry_only_in_cf(e, e->index + 1, in->dst)) {
+        x64_setcc(&e->b, flag, t);
+        put(e, in->dst, t);
+    }
+    if (in->op == IR_ADDC) {
+        e->carry_of = in->dst;
+        e->carry_inverted = borrow;
+    }
 }
 
 static void undefer_store(Emit *e, uint32_t off);
@@ -1133,7 +1187,7 @@ static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch
             j++;
             continue;
         }
-        if (!keeps_host_flags(in->op) || ir_reads(in, and->dst))
+        if (!keeps_host_flags(in) || ir_reads(in, and->dst))
             return false;
         IrTemp flag = ir_reads(in, c) ? c : ir_reads(in, h->z) ? h->z : IR_NO_TEMP;
         if (flag != IR_NO_TEMP && !is_bool_store_of(e, in, flag))
@@ -1209,7 +1263,7 @@ static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const Sign
         const IrInsn *in = &code->insns[j];
         if (j == sb->lshr || j == sb->seteq || (sb->z != IR_NO_TEMP && (j == sb->seteq_z || j == sb->xor || j == sb->and)))
             continue;
-        if (!keeps_host_flags(in->op))
+        if (!keeps_host_flags(in))
             return false;
         IrTemp flag = ir_reads(in, v) ? v : ir_reads(in, sb->n) ? sb->n : sb->z != IR_NO_TEMP && ir_reads(in, sb->z) ? sb->z : IR_NO_TEMP;
         if (flag == IR_NO_TEMP) {
@@ -1315,26 +1369,51 @@ static bool sum_in_flags_only(Emit *e, size_t from, IrTemp sum, IrTemp c, IrTemp
         bool consumed = (by_signed && (j == sb.lshr || j == sb.seteq ||
                                        (sb.z != IR_NO_TEMP && (j == sb.seteq_z || j == sb.xor || j == sb.and)))) ||
                         (by_hi && (j == hi.seteq || j == hi.xor || j == hi.and));
-        if (!consumed && (ir_reads(in, sum) || !keeps_host_flags(in->op)))
+        if (!consumed && (ir_reads(in, sum) || !keeps_host_flags(in)))
             return false;
         j++;
     }
     return true;
 }
 
-/* sum += y (+ cin), or sum -= u for a subtract (u: the register operand,
- * else the constant y's complement), setting the host flags. */
-static void add_into(Emit *e, X64Reg sum, IrTemp y, bool subtract, IrTemp u, IrTemp cin)
+/* Is every reader of carry c (an ADDC's result) the carry-in of one add
+ * group, with nothing from op `from` to it that changes the host flags?
+ * That group takes c from the CF (carry_into_cf), so c needs no value. */
+static bool carry_only_in_cf(const Emit *e, size_t from, IrTemp c)
 {
-    bool known = e->is_const[cin];
-    if (subtract && u != IR_NO_TEMP) {
-        alu_b(e, X64_SUB, sum, u);
-    } else if (subtract) {
-        x64_alu_imm(&e->b, 4, X64_SUB, sum, ~(uint32_t)e->konst[y]);
-    } else if (known && e->konst[cin] == 0) {
+    const InterpCode *code = e->code;
+    size_t last = e->alloc.last_use[c];
+    for (size_t j = from; j <= last && j + 2 < code->count; j++) {
+        const IrInsn *in = &code->insns[j], *r = in + 1;
+        if (ir_reads(in, c))
+            return false;
+        if (in->op == IR_ADD && r->op == IR_ADD && r->a == in->dst && r->b == c && e->alloc.last_use[in->dst] == j + 1) {
+            size_t n = 2;
+            while (n < 4 && j + n < code->count && is_flag_of(&code->insns[j + n], in->a, in->b, c))
+                n++;
+            return last < j + n;
+        }
+        if (!keeps_host_flags(in))
+            return false;
+    }
+    return false;
+}
+
+/* sum += y + cin, CF set already for an unknown cin: a sub (subtract,
+ * cin 1) or an sbb (borrow, CF the complement of cin) of u, or of ~K for
+ * a constant y = K; else an add or adc of y. */
+static void add_into(Emit *e, X64Reg sum, IrTemp y, IrTemp u, bool subtract, bool borrow, IrTemp cin)
+{
+    if (subtract || borrow) {
+        X64Alu op = subtract ? X64_SUB : X64_SBB;
+        if (u != IR_NO_TEMP)
+            alu_b(e, op, sum, u);
+        else
+            x64_alu_imm(&e->b, 4, op, sum, ~(uint32_t)e->konst[y]);
+    } else if (e->is_const[cin] && e->konst[cin] == 0) {
         alu_b(e, X64_ADD, sum, y);
     } else {
-        if (known)
+        if (e->is_const[cin])
             x64_stc(&e->b);
         alu_b(e, X64_ADC, sum, y);
     }
@@ -1356,34 +1435,37 @@ static size_t emit_add_group(Emit *e, size_t i)
     size_t n = 2;
     while (n < 4 && i + n < code->count && is_flag_of(&code->insns[i + n], x, y, cin))
         n++;
-    if (n == 2)
-        return 0;
     X64Buf *b = &e->b;
     bool known = e->is_const[cin];
-    /* x + ~K + 1 and x + NOT u + 1 (SUBS, CMP) are a host sub, whose CF
-     * is the borrow: ARM's C is its complement */
-    const IrInsn *not_op = e->is_const[y] ? NULL : &code->insns[e->alloc.def[y]];
-    bool by_reg = not_op && not_op->op == IR_NOT && not_op->dst == y && (not_op->aux & BASELINE_NOT_SUBTRAHEND);
+    IrTemp u = subtrahend_of(e, y);
+    bool by_reg = u != IR_NO_TEMP;
+    /* without flags (SBC, ADC), a group only where the NOT has no code or
+     * the host's CF holds the carry */
+    if (n == 2 && (known || (!by_reg && e->carry_in != cin)))
+        return 0;
+    /* x + ~K + 1 and x + NOT u + 1 (SUBS, CMP) are a host sub, and with
+     * an unknown carry (SBCS, SBC) an sbb, whose CF is the borrow: ARM's C
+     * is its complement */
     bool subtract = known && e->konst[cin] == 1 && (e->is_const[y] || by_reg);
-    X64Cond carry = subtract ? X64_CC_AE : X64_CC_B;
-    if (!known) {
-        get(e, RCX, cin, 4);
-        x64_neg(b, 4, RCX); /* CF = (cin != 0) */
-    }
+    bool borrow = !known && (by_reg || (e->is_const[y] && e->carry_in == cin && e->carry_inverted));
+    X64Cond carry = subtract || borrow ? X64_CC_AE : X64_CC_B;
+    if (!known)
+        carry_into_cf(e, cin, borrow);
     IrTemp flag_of[2] = {IR_NO_TEMP, IR_NO_TEMP}; /* the group's ADDC and ADDV */
     for (size_t k = 2; k < n; k++)
         flag_of[code->insns[i + k].op == IR_ADDV] = code->insns[i + k].dst;
-    /* x, y and cin are read after r is defined: r's register is none of theirs */
-    X64Reg sum = target(e, r->dst, IR_NO_TEMP);
+    /* with flag ops after it, x, y and cin are read after r is defined, so
+     * r's register is none of theirs; without, it may be y's (or u's) */
+    X64Reg sum = target(e, r->dst, by_reg ? u : y);
     if (subtract && sum_in_flags_only(e, i + n, r->dst, flag_of[0], flag_of[1])) {
         X64Reg xr = operand_reg(e, x, 4, RAX);
         if (by_reg)
-            alu_b(e, X64_CMP, xr, not_op->a);
+            alu_b(e, X64_CMP, xr, u);
         else
             x64_alu_imm(b, 4, X64_CMP, xr, ~(uint32_t)e->konst[y]);
     } else {
         get(e, sum, x, 4); /* mov leaves the flags alone, as do put and setcc below */
-        add_into(e, sum, y, subtract, by_reg ? not_op->a : IR_NO_TEMP, cin);
+        add_into(e, sum, y, u, subtract, borrow, cin);
         put(e, r->dst, sum);
     }
 
@@ -1411,12 +1493,16 @@ static size_t emit_add_group(Emit *e, size_t i)
             e->done_early[store] = true;
             continue;
         }
+        if (f->op == IR_ADDC && carry_only_in_cf(e, i + n, f->dst))
+            continue;
         /* x, y and cin are read: the flag's register may be one of theirs */
         X64Reg t = target(e, f->dst, IR_NO_TEMP);
         x64_setcc(b, cc, t);
         put(e, f->dst, t);
     }
     e->flags_of = r->dst;
+    e->carry_of = flag_of[0];
+    e->carry_inverted = subtract || borrow;
     return n;
 }
 
@@ -1432,6 +1518,8 @@ static size_t emit_nz_group(Emit *e, size_t i)
     if (e->flags_in != g.x) {
         X64Reg r = operand_reg(e, g.x, 4, RAX);
         x64_test_rr(&e->b, 4, r, r);
+    } else {
+        e->carry_of = e->carry_in; /* setcc's leave CF alone */
     }
     for (unsigned k = 0; k < g.pairs; k++) {
         x64_setcc_mem(&e->b, g.cc[k], RBX, ST(g.off[k]));
@@ -2036,8 +2124,9 @@ static void emit_block(Emit *e)
     for (size_t i = 0; i < code->count && !e->b.overflow;) {
         e->index = i;
         e->flags_in = e->flags_of;
-        if (!keeps_host_flags(code->insns[i].op) && !e->done_early[i])
-            e->flags_of = IR_NO_TEMP;
+        e->carry_in = e->carry_of;
+        if (!keeps_host_flags(&code->insns[i]) && !e->done_early[i])
+            e->flags_of = e->carry_of = IR_NO_TEMP;
         if (e->done_early[i] && !is_store_or_branch(code->insns[i].op)) {
             i++; /* emitted with an earlier op (branch_on_hi's) */
             continue;
@@ -2092,6 +2181,40 @@ static uint8_t *reserve_with_stubs(Baseline *bl, size_t want, size_t *cap)
     return NULL;
 }
 
+/* How many of the block's ops are helper calls (want_calls), else LDS32s
+ * and STS32s of pinned words. */
+static unsigned count_ops(const Emit *e, bool want_calls)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < e->code->count; i++) {
+        const IrInsn *in = &e->code->insns[i];
+        if (want_calls ? in->op == IR_CALL
+                       : (in->op == IR_LDS32 || in->op == IR_STS32) && pinned_index(e, in->imm) >= 0)
+            n++;
+    }
+    return n;
+}
+
+/* A block whose temps spill with the pinned registers taken may run
+ * unpinned instead (e->unpinned): it stores the pinned words as it starts,
+ * allocates their registers, and loads them again as it leaves.  The
+ * choice that costs fewer memory accesses: pinned, spilling's and a store
+ * and a load of each pinned word around each helper call; unpinned, that
+ * store and load once, an access for each LDS32 or STS32 of a pinned
+ * word, and what spilling is left. */
+static void choose_pinning(Emit *e)
+{
+    BaselineAlloc pinned = e->alloc;
+    unsigned per_word = 2 * e->bl->npinned;
+    unsigned pinned_cost = pinned.spill_cost + per_word * count_ops(e, true);
+    unsigned unpinned_cost = per_word + count_ops(e, false);
+    baseline_alloc(e->code, e->softmmu, e->keep_until, NULL, 0, &e->alloc, &e->bl->scratch);
+    unpinned_cost += e->alloc.spill_cost;
+    e->unpinned = unpinned_cost < pinned_cost;
+    if (!e->unpinned)
+        e->alloc = pinned;
+}
+
 void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRequest *req, BaselineCode *out)
 {
     *out = (BaselineCode){0};
@@ -2124,14 +2247,13 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.branch_cc = scratch_zalloc(s, code->count + 1, sizeof *e.branch_cc);
     e.cmc_first = scratch_zalloc(s, code->count + 1, sizeof *e.cmc_first);
     e.flags_of = e.flags_in = IR_NO_TEMP;
+    e.carry_of = e.carry_in = IR_NO_TEMP;
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;
     e.deferred = scratch_alloc(s, code->count + 1, sizeof *e.deferred);
     baseline_alloc(code, req->softmmu, keep_until, bl->pinned_off, bl->npinned, &e.alloc, s);
-    if (e.alloc.spilled && bl->npinned) {
-        e.unpinned = true;
-        baseline_alloc(code, req->softmmu, keep_until, NULL, 0, &e.alloc, s);
-    }
+    if (e.alloc.spilled && bl->npinned)
+        choose_pinning(&e);
     for (int r = 0; r < 16; r++)
         e.reg_owner[r] = -1;
     emit_block(&e);

@@ -248,6 +248,29 @@ static void find_state_homes(const InterpCode *code, bool memory_calls, const Pi
     }
 }
 
+/* Is t a temp the allocation left in memory (neither a register nor a
+ * constant)? */
+static bool in_memory(const InterpCode *code, const BaselineAlloc *a, IrTemp t)
+{
+    return t < code->ntemps && a->reg[t] == BASELINE_NO_REG && !is_constant(code->insns[a->def[t]].op) &&
+           a->last_use[t] > a->def[t];
+}
+
+static unsigned count_spill_cost(const InterpCode *code, const BaselineAlloc *a)
+{
+    unsigned cost = 0;
+    for (uint32_t i = 0; i < code->count; i++) {
+        const IrInsn *in = &code->insns[i];
+        const IrTemp args[3] = {in->a, in->b, in->c};
+        for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
+            cost += in_memory(code, a, args[k]);
+        if (ir_op_info[in->op].result != IR_RESULT_V && in_memory(code, a, in->dst) &&
+            a->state_home[in->dst] == BASELINE_NO_HOME)
+            cost++;
+    }
+    return cost;
+}
+
 void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, const uint32_t *pinned_off,
                     unsigned npinned, BaselineAlloc *a, Scratch *s)
 {
@@ -294,4 +317,5 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
         }
     }
     find_state_homes(code, memory_calls, &h, a, s);
+    a->spill_cost = a->spilled ? count_spill_cost(code, a) : 0;
 }

@@ -27,6 +27,8 @@ typedef struct BaselineAlloc {
     uint32_t *def;      /* per temp: index of its defining op */
     uint32_t *last_use; /* per temp: index of its last reader (0: never read) */
     unsigned spilled;   /* temps read that got no register */
+    unsigned spill_cost; /* memory accesses spilling adds: a store of each
+                            spilled temp without a state home, a load per read */
     /* per temp with no register that loads a state word nothing rewrites
      * while it lives: that word's offset, its home instead of a stack
      * slot; else BASELINE_NO_HOME */

@@ -460,35 +460,61 @@ static size_t next_kept(const Pass *p, size_t i)
     return i;
 }
 
-/* Is y = NOT u (op j) read only by the add group the baseline fuses,
- *   s = ADD x y;  r = ADD s 1;  ADDC x y 1 and/or ADDV x y 1
- * in consecutive kept ops?  Returns the group's last op, else 0. */
+/* Is cin a carry the baseline may hold in the host's CF: 1, or an ADDC's
+ * result (0 or 1)? */
+static bool is_carry_in(const Pass *p, IrTemp cin)
+{
+    if (cin >= p->c->ntemps)
+        return false;
+    if (p->is_const[cin])
+        return p->konst[cin] == 1;
+    return p->def[cin] != NONE && p->c->insns[p->def[cin]].op == IR_ADDC;
+}
+
+/* Is y = NOT u (op j) read only by ops the baseline makes a host sub,
+ * sbb or cmp of u:
+ *   [s = ADD x y;  r = ADD s cin]  then ADDC x y cin and/or ADDV x y cin
+ * in consecutive kept ops, cin a carry (is_carry_in), and a flag op or
+ * the pair (SUBS, CMP, SBCS and SBC with a register; a CMP whose only
+ * flag wanted is C has no pair).  Returns the last op, else 0. */
 static size_t subtract_group(const Pass *p, const unsigned *uses, size_t j)
 {
     const InterpCode *c = p->c;
     IrTemp y = c->insns[j].dst;
     size_t i = next_kept(p, j);
-    while (i < c->count && !ir_reads(&c->insns[i], y)) /* its first reader must be s */
+    while (i < c->count && !ir_reads(&c->insns[i], y)) /* its first reader: s or a flag op */
         i = next_kept(p, i);
     if (i >= c->count)
         return 0;
-    size_t k = next_kept(p, i);
-    if (k >= c->count)
+    const IrInsn *s = &c->insns[i];
+    IrTemp x = s->a, cin;
+    unsigned readers = 0;
+    size_t last = 0, f = i;
+    if (s->op == IR_ADD) {
+        size_t k = next_kept(p, i);
+        if (k >= c->count)
+            return 0;
+        const IrInsn *r = &c->insns[k];
+        if (s->b != y || s->a == y || r->op != IR_ADD || r->a != s->dst || uses[s->dst] != 1 ||
+            !is_carry_in(p, r->b) || (p->is_const[r->b] && uses[y] == 1))
+            return 0;
+        cin = r->b;
+        readers = 1;
+        last = k;
+        f = next_kept(p, k);
+    } else if ((s->op == IR_ADDC || s->op == IR_ADDV) && s->b == y && s->a != y && is_carry_in(p, s->c)) {
+        cin = s->c;
+    } else {
         return 0;
-    const IrInsn *s = &c->insns[i], *r = &c->insns[k];
-    if (s->op != IR_ADD || s->b != y || s->a == y || r->op != IR_ADD || r->a != s->dst || uses[s->dst] != 1 ||
-        r->b >= c->ntemps || !p->is_const[r->b] || p->konst[r->b] != 1)
-        return 0;
-    unsigned readers = 1;
-    size_t last = k;
-    for (size_t f = next_kept(p, k); f < c->count && readers < uses[y]; f = next_kept(p, f)) {
+    }
+    for (; f < c->count && readers < uses[y]; f = next_kept(p, f)) {
         const IrInsn *in = &c->insns[f];
-        if ((in->op != IR_ADDC && in->op != IR_ADDV) || in->a != s->a || in->b != y || in->c != r->b)
+        if ((in->op != IR_ADDC && in->op != IR_ADDV) || in->a != x || in->b != y || in->c != cin)
             break;
         readers++;
         last = f;
     }
-    return readers == uses[y] && last > k ? last : 0;
+    return readers == uses[y] ? last : 0;
 }
 
 static void mark_subtrahend(Pass *p, const unsigned *uses, size_t j)

@@ -15,8 +15,10 @@
  *     dropped, across branches too (backward liveness of the words);
  *   - NOT of a constant, and the carry and overflow of adding zero (CMP,
  *     SUBS, CMN, ADDS with #0), become constants;
- *   - x + NOT u + 1 with its carry or overflow wanted (SUBS, CMP with a
- *     register) marks the NOT (BASELINE_NOT_SUBTRAHEND): a host sub;
+ *   - x + NOT u + cin with its carry or overflow wanted (SUBS, CMP with a
+ *     register), or with a carry cin from an ADDC (SBC, SBCS), and a
+ *     CMP's carry alone (ADDC x (NOT u) 1) mark the NOT
+ *     (BASELINE_NOT_SUBTRAHEND): a host sub, sbb or cmp;
  *   - a compare that only a SELECT reads marks the compare
  *     (BASELINE_SET_FOR_SELECT): a host cmp and cmov;
  *   - x + (u << 1..3), the shift read by nothing else (ARM's register
@@ -51,9 +53,10 @@
 #define BASELINE_STS_ZERO 4u
 #define BASELINE_STS_DERIVE (BASELINE_STS_SIGN | BASELINE_STS_ZERO)
 
-/* A NOT (aux) whose result only a flag-setting subtract reads
- * (x + NOT u + 1 with its carry or overflow): no code; the baseline's add
- * group subtracts u, which stays live until the group's last op
+/* A NOT (aux) whose result only a subtract the baseline makes a host
+ * sub, sbb or cmp reads (x + NOT u + cin with its carry or overflow, or
+ * with the carry of an ADDC; an ADDC or ADDV of x, NOT u and 1): no code;
+ * the baseline subtracts u, which stays live until the last of those ops
  * (keep_until). */
 #define BASELINE_NOT_SUBTRAHEND 1u
 

@@ -181,8 +181,9 @@ static void run_baseline(Env *e, Baseline *bl, const InterpCode *code, const uin
 }
 
 /* Block A adds to the pinned words and is linked to block B, which has
- * more temps live at once than the baseline has registers: B spills, so it
- * runs with the pinned words in the state, which it must store first. */
+ * more temps live at once than the baseline has registers and reads each
+ * several times: B would spill much, so it runs with the pinned words in
+ * the state (choose_pinning), which it must store first. */
 static InterpCode *pinned_then_spilling(IrBlock *b, bool spilling)
 {
     ir_block_reset(b);
@@ -193,11 +194,13 @@ static InterpCode *pinned_then_spilling(IrBlock *b, bool spilling)
         ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
         return interp_prepare(b);
     }
-    IrTemp t[13];
-    for (int k = 0; k < 13; k++)
-        t[k] = ir_lds32(b, R(k));
-    for (int k = 0; k < 13; k++)
-        ir_sts32(b, R(k), ir_op2(b, IR_ADD, t[k], t[12 - k]));
+    static const int unpinned[] = {0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13};
+    enum { N = sizeof unpinned / sizeof unpinned[0] };
+    IrTemp t[N];
+    for (int k = 0; k < N; k++)
+        t[k] = ir_lds32(b, R(unpinned[k]));
+    for (int k = 0; k < N; k++) /* each read thrice: spilling would cost more than unpinning */
+        ir_sts32(b, R(unpinned[k]), ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, t[k], t[N - 1 - k]), t[(k + 5) % N]));
     ir_exit_to(b, 0xa000, 0, IR_EXIT_JUMP);
     return interp_prepare(b);
 }
@@ -325,41 +328,62 @@ START_TEST(scaled_adds_wrap_as_the_interpreter_does)
 }
 END_TEST
 
-/* The translator's code for the guest bytes at pc, run in the interpreter
- * and as baseline code compiled as the dispatcher asks (flag words 0 or
- * 1): both must end with the same flags at the same next pc, returned. */
-static uint32_t run_guest_in_both(Translator *t, GuestCode *gc, bool thumb, uint32_t r0, uint32_t r1)
+/* The translator's code for some guest bytes, prepared for the
+ * interpreter and compiled as baseline code as the dispatcher asks (flag
+ * words 0 or 1). */
+typedef struct GuestBlock {
+    Env env;
+    InterpCode *code;
+    Baseline *bl;
+    BaselineCode bc;
+    bool thumb;
+} GuestBlock;
+
+static void guest_block_open(GuestBlock *g, Translator *t, GuestCode *gc, bool thumb)
 {
-    Env e = {0};
-    env_init(&e);
+    *g = (GuestBlock){.thumb = thumb};
+    env_init(&g->env);
     TranslateResult tr;
     ck_assert_int_eq(translate_block(t, guest_code_fetch, gc, gc->pc, thumb ? ARM_MODEBIT_THUMB : 0, &tr),
                      TRANSLATE_OK);
-    InterpCode *code = interp_prepare(tr.ir);
-    ArmCpu cpu[2];
-    uint32_t next[2];
-    Baseline *bl = checked_baseline();
-    BaselineCode bc;
-    baseline_compile(bl, code,
+    g->code = interp_prepare(tr.ir);
+    g->bl = checked_baseline();
+    baseline_compile(g->bl, g->code,
                      &(BaselineRequest){.chain = true, .tag = 0x1000, .bool_words_off = offsetof(ArmCpu, nf),
                                         .nbool_words = ARM_FLAG_WORDS},
-                     &bc);
-    ck_assert_msg(bc.body != NULL, "the baseline tier declined");
+                     &g->bc);
+    ck_assert_msg(g->bc.body != NULL, "the baseline tier declined");
+}
+
+static void guest_block_close(GuestBlock *g)
+{
+    interp_free(g->code);
+    baseline_free(g->bl);
+    env_free(&g->env);
+}
+
+/* Run the block from r0-r3 = r[] in both: registers, flags and the next
+ * pc must agree; cpu gets the interpreter's state, and the next pc is
+ * returned. */
+static uint32_t guest_block_run(GuestBlock *g, const uint32_t r[4], ArmCpu *cpu)
+{
+    ArmCpu state[2];
+    uint32_t next[2];
     for (int k = 0; k < 2; k++) {
-        cpu_init(&e, &cpu[k]);
-        cpu[k].thumb = thumb;
-        cpu[k].r[0] = r0;
-        cpu[k].r[1] = r1;
-        IrExitKind kind = k ? baseline_run(bl, &bc, &cpu[k], &next[k]) : interp_run(code, &cpu[k], &next[k]);
+        cpu_init(&g->env, &state[k]);
+        state[k].thumb = g->thumb;
+        memcpy(state[k].r, r, 4 * sizeof *r);
+        IrExitKind kind =
+            k ? baseline_run(g->bl, &g->bc, &state[k], &next[k]) : interp_run(g->code, &state[k], &next[k]);
         ck_assert_int_eq(kind, IR_EXIT_JUMP);
     }
-    ck_assert_msg(next[0] == next[1], "%#x, %#x: the interpreter goes to %#x, baseline code to %#x", r0, r1, next[0],
-                  next[1]);
-    ck_assert_msg(!memcmp(&cpu[0].nf, &cpu[1].nf, 4 * sizeof cpu[0].nf), "%#x, %#x: NZCV differ", r0, r1);
-    ck_assert_msg(!memcmp(cpu[0].r, cpu[1].r, sizeof cpu[0].r), "%#x, %#x: registers differ", r0, r1);
-    interp_free(code);
-    baseline_free(bl);
-    env_free(&e);
+    ck_assert_msg(next[0] == next[1], "%#x %#x %#x %#x: the interpreter goes to %#x, baseline code to %#x", r[0], r[1],
+                  r[2], r[3], next[0], next[1]);
+    ck_assert_msg(!memcmp(&state[0].nf, &state[1].nf, 4 * sizeof state[0].nf), "%#x %#x %#x %#x: NZCV differ", r[0],
+                  r[1], r[2], r[3]);
+    ck_assert_msg(!memcmp(state[0].r, state[1].r, sizeof state[0].r), "%#x %#x %#x %#x: registers differ", r[0], r[1],
+                  r[2], r[3]);
+    *cpu = state[0];
     return next[0];
 }
 
@@ -392,11 +416,85 @@ START_TEST(signed_conditions_branch_as_the_architecture_says)
                     uint32_t insn[2] = {add ? 0xe0902001u : 0xe1500001u, cond << 28 | 0x0a000000u};
                     guest_code_set(&gc, insn, sizeof insn, 0x8000);
                 }
-                uint32_t next = run_guest_in_both(t, &gc, thumb, a, b);
+                GuestBlock g;
+                guest_block_open(&g, t, &gc, thumb);
+                ArmCpu cpu;
+                uint32_t next = guest_block_run(&g, (const uint32_t[4]){a, b, 0, 0}, &cpu);
+                guest_block_close(&g);
                 uint32_t want = taken ? 0x8000 + (thumb ? 8 : 12) : 0x8000 + (thumb ? 4 : 8);
                 ck_assert_msg(next == want, "%s cond %#x, %#x, %#x: went to %#x, not %#x", add ? "adds" : "cmp", cond,
                               a, b, next, want);
             }
+    translator_free(t);
+}
+END_TEST
+
+/* The ARM ARM's AddWithCarry, for the references below. */
+typedef struct Awc {
+    uint32_t result, n, z, c, v;
+} Awc;
+
+static Awc add_with_carry(uint32_t x, uint32_t y, uint32_t carry)
+{
+    uint64_t unsigned_sum = (uint64_t)x + y + carry;
+    int64_t signed_sum = (int64_t)(int32_t)x + (int32_t)y + carry;
+    uint32_t result = (uint32_t)unsigned_sum;
+    return (Awc){result, result >> 31, result == 0, unsigned_sum != result, signed_sum != (int32_t)result};
+}
+
+/* 64-bit arithmetic as ARM code does it: a flag-setting add or subtract of
+ * the low words, then ADC or SBC (with or without S) of the high words.
+ * Baseline code passes the carry from one to the other in the host's CF
+ * (cmc between a sub and an adc or an add and an sbc), or from the carry's
+ * value when an add between takes the CF, and a CMP whose only flag
+ * wanted is C is a host cmp; the state after each pair must be the ARM
+ * ARM's (AddWithCarry twice). */
+START_TEST(carry_chains_compute_as_the_architecture_says)
+{
+    static const uint32_t values[] = {0, 1, 2, 0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu};
+    enum { NV = sizeof values / sizeof values[0] };
+    static const struct {
+        const char *name;
+        uint32_t insn[3];
+        bool low_sub, high_sub, high_sets, low_writes;
+    } pairs[] = {
+        {"subs r4, r0, r2; mov r6, r0; sbcs r5, r1, r3", {0xe0504002u, 0xe1a06000u, 0xe0d15003u}, true, true, true, true},
+        {"cmp r0, r2; mov r6, r0; sbcs r5, r1, r3", {0xe1500002u, 0xe1a06000u, 0xe0d15003u}, true, true, true, false},
+        {"subs r4, r0, r2; mov r6, r0; sbc r5, r1, r3", {0xe0504002u, 0xe1a06000u, 0xe0c15003u}, true, true, false, true},
+        {"adds r4, r0, r2; mov r6, r0; adcs r5, r1, r3", {0xe0904002u, 0xe1a06000u, 0xe0b15003u}, false, false, true, true},
+        {"adds r4, r0, r2; mov r6, r0; sbcs r5, r1, r3", {0xe0904002u, 0xe1a06000u, 0xe0d15003u}, false, true, true, true},
+        {"subs r4, r0, r2; mov r6, r0; adcs r5, r1, r3", {0xe0504002u, 0xe1a06000u, 0xe0b15003u}, true, false, true, true},
+        {"cmp r0, r2; mov r6, r0; adc r5, r1, r3", {0xe1500002u, 0xe1a06000u, 0xe0a15003u}, true, false, false, false},
+        /* an add between takes the host's CF: the carry comes from its value */
+        {"subs r4, r0, r2; add r6, r0, r1; sbcs r5, r1, r3", {0xe0504002u, 0xe0806001u, 0xe0d15003u}, true, true, true, true},
+        {"cmp r0, r2; add r6, r0, r1; sbc r5, r1, r3", {0xe1500002u, 0xe0806001u, 0xe0c15003u}, true, true, false, false},
+        {"adds r4, r0, r2; add r6, r0, r1; adcs r5, r1, r3", {0xe0904002u, 0xe0806001u, 0xe0b15003u}, false, false, true, true},
+        /* x read later, y not: the sum may get y's register */
+        {"cmp r0, r2; adc r5, r1, r3; mov r4, r1", {0xe1500002u, 0xe0a15003u, 0xe1a04001u}, true, false, false, false},
+        {"cmp r0, r2; sbc r5, r1, r3; mov r4, r1", {0xe1500002u, 0xe0c15003u, 0xe1a04001u}, true, true, false, false},
+    };
+    Translator *t = translator_new();
+    for (unsigned p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+        GuestCode gc;
+        guest_code_set(&gc, pairs[p].insn, sizeof pairs[p].insn, 0x8000);
+        GuestBlock g;
+        guest_block_open(&g, t, &gc, false);
+        for (unsigned k = 0; k < NV * NV * NV * NV; k++) {
+            uint32_t r[4] = {values[k % NV], values[k / NV % NV], values[k / NV / NV % NV], values[k / NV / NV / NV]};
+            ArmCpu cpu;
+            guest_block_run(&g, r, &cpu);
+            Awc low = add_with_carry(r[0], pairs[p].low_sub ? ~r[2] : r[2], pairs[p].low_sub);
+            Awc high = add_with_carry(r[1], pairs[p].high_sub ? ~r[3] : r[3], low.c);
+            Awc flags = pairs[p].high_sets ? high : low;
+            ck_assert_msg(cpu.r[5] == high.result && (!pairs[p].low_writes || cpu.r[4] == low.result),
+                          "%s with %#x %#x %#x %#x: r4 %#x r5 %#x, not %#x %#x", pairs[p].name, r[0], r[1], r[2], r[3],
+                          cpu.r[4], cpu.r[5], low.result, high.result);
+            ck_assert_msg(cpu.nf == flags.n && cpu.zf == flags.z && cpu.cf == flags.c && cpu.vf == flags.v,
+                          "%s with %#x %#x %#x %#x: NZCV %u%u%u%u, not %u%u%u%u", pairs[p].name, r[0], r[1], r[2], r[3],
+                          cpu.nf, cpu.zf, cpu.cf, cpu.vf, flags.n, flags.z, flags.c, flags.v);
+        }
+        guest_block_close(&g);
+    }
     translator_free(t);
 }
 END_TEST
@@ -449,6 +547,7 @@ int main(void)
     tcase_add_test(tc, temps_in_pinned_registers_keep_their_values);
     tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
+    tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
