@@ -146,6 +146,12 @@ static void clear_lookup(Baseline *bl)
         bl->lookup[i] = (JitLookupEntry){.pc = LOOKUP_EMPTY};
 }
 
+void baseline_drop_lookups(Baseline *bl)
+{
+    for (unsigned i = 0; i < JIT_LOOKUP_SIZE; i++)
+        ((volatile JitLookupEntry *)bl->lookup)[i].pc = LOOKUP_EMPTY;
+}
+
 void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to)
 {
     if (bl && baseline_current(bl, to))
@@ -492,11 +498,12 @@ static void add_counter(Emit *e, size_t off, uint32_t v)
 
 /* Must a linked exit look at CpuCommon.exit_request first?  A run of
  * chained blocks that never leaves them has to jump backwards sooner or
- * later (a chain of jumps to ever higher pcs ends), and indirect exits look
- * themselves, so in user mode forward jumps skip the test and a request
- * (a signal, code invalidated by another thread) is seen at the next
- * backward one.  System mode tests every exit: an interrupt's latency
- * counts there. */
+ * later (a chain of jumps to ever higher pcs ends) or through an indirect
+ * exit, which misses its lookup once an exit is requested
+ * (baseline_drop_lookups), so in user mode forward jumps skip the test and
+ * a request (a signal, code invalidated by another thread) is seen at the
+ * next backward one or the next indirect exit.  System mode tests every
+ * exit: an interrupt's latency counts there. */
 static bool exit_tests_request(const Emit *e, const IrInsn *in)
 {
     return e->softmmu || ir_exit_pc(in) <= e->req->pc;
@@ -627,7 +634,9 @@ static X64Reg exit_operand(Emit *e, IrTemp t, X64Reg scratch)
 
 /* User mode's indirect exit to the pc in temp `pc` and the mode in temp
  * `mode`, compared with the lookup table's entry where they are and
- * jumped through it; on a miss or an exit request, the ordinary exit. */
+ * jumped through it; on a miss, the ordinary exit.  A requested exit
+ * empties the table's keys (baseline_drop_lookups) instead of being
+ * tested here. */
 static void indirect_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
@@ -635,17 +644,15 @@ static void indirect_exit(Emit *e, const IrInsn *in)
     if (e->unpinned)
         load_pinned(b, e->bl);
     int32_t table = (int32_t)(uintptr_t)e->req->lookup;
-    x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
-    size_t miss[3];
-    miss[0] = x64_jcc_fwd(b, X64_CC_NE);
+    size_t miss[2];
     x64_mov_rr(b, 4, RAX, pc);
     x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1); /* index * 16 = that * 8 */
     x64_alu_rm_abs_idx(b, 4, X64_CMP, pc, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, pc));
-    miss[1] = x64_jcc_fwd(b, X64_CC_NE);
+    miss[0] = x64_jcc_fwd(b, X64_CC_NE);
     x64_alu_rm_abs_idx(b, 4, X64_CMP, mode, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, mode));
-    miss[2] = x64_jcc_fwd(b, X64_CC_NE);
+    miss[1] = x64_jcc_fwd(b, X64_CC_NE);
     x64_jmp_mem_abs_idx(b, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, fn));
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 2; k++)
         x64_patch(b, miss[k]);
     if (pc != RCX)
         x64_mov_rr(b, 4, RCX, pc);

@@ -191,6 +191,12 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t h
 uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c);
 /* Indirect exits to (pc, mode) may go straight to `to` (current). */
 void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to);
+/* Make every entry of the lookup table miss, so that user mode's indirect
+ * exits, which do not test CpuCommon.exit_request, return to the
+ * dispatcher (machine_request_exit).  Async-signal-safe, and safe while
+ * the table's owner runs or fills it: only the keys change, so an exit
+ * that matched one a moment before still jumps to code that exists. */
+void baseline_drop_lookups(Baseline *bl);
 /* Point linkable exit `index` of `from` at a call of the LLVM tier's code
  * `fn` (jit_unit.h's JitFn) for pc, whose result becomes this block's exit:
  * the dispatcher sees the LLVM unit's exit, as if it had entered it. */

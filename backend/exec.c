@@ -426,6 +426,11 @@ int machine_run(Machine *m)
             /* an indirect exit or a direct one to another page (system
              * mode) missed the lookup table */
             baseline_lookup_fill(m->baseline, tb->pc, tb->mode, &tb->baseline);
+            /* a request that came while filling may have missed this key
+             * (machine_request_exit): the fill is seen before the test */
+            atomic_thread_fence(memory_order_seq_cst);
+            if (cpu->common.exit_request)
+                baseline_drop_lookups(m->baseline);
         }
         if (m->icount && cpu->common.icount >= cpu->common.icount_limit)
             return IR_EXIT_YIELD; /* the same block boundary compiled code stops at */

@@ -98,10 +98,13 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
  * cache_dir unless it is NULL. */
 bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir);
 /* Ask the running guest code to return to the caller of machine_run soon
- * (async-signal-safe). */
+ * (async-signal-safe).  User mode's baseline code tests the request at
+ * backward jumps; its indirect exits find the lookup table empty. */
 static inline void machine_request_exit(Machine *m)
 {
     m->cpu.common.exit_request = 1;
+    if (!m->cpu.common.tlb && m->baseline)
+        baseline_drop_lookups(m->baseline);
 }
 /* Guest code in [addr, addr + len) changed or went away. */
 void machine_invalidate_code(Machine *m, uint32_t addr, uint64_t len);

@@ -550,6 +550,37 @@ static void test_ill(void)
     printf("100 more traps: r=%d\n", r);
 }
 
+/* Spin until SIGALRM's handler counts past `before`, in a loop whose only
+ * way back is an indirect branch: the signal must reach code that never
+ * jumps backwards directly (scion's indirect exits do not test for a
+ * pending signal; the lookup table is emptied instead). */
+static void __attribute__((noinline)) spin_until_alarm(int before)
+{
+    __asm__ volatile("   adr   r1, 1f\n"
+#ifdef __thumb__
+                     "   orr   r1, r1, #1\n"
+#endif
+                     "1: ldr   r2, [%0]\n"
+                     "   cmp   r2, %1\n"
+                     "   bne   2f\n"
+                     "   bx    r1\n"
+                     "2:\n"
+                     :
+                     : "r"(&alrm_count), "r"(before)
+                     : "r1", "r2", "cc", "memory");
+}
+
+static void test_alarm_in_indirect_loop(void)
+{
+    printf("== SIGALRM in a loop of indirect branches ==\n");
+    set_handler(SIGALRM, h_alrm, 0, NULL);
+    int before = alrm_count;
+    struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+    spin_until_alarm(before);
+    printf("the loop saw the alarm: %d\n", alrm_count == before + 1);
+}
+
 static void test_alarm(void)
 {
     printf("== SIGALRM ==\n");
@@ -604,6 +635,7 @@ int main(void)
     test_fault_inside_vldm();
     test_ill();
     test_alarm();
+    test_alarm_in_indirect_loop();
     printf("done\n");
     return 0;
 }
