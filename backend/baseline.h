@@ -51,7 +51,7 @@
 #include "backend/scratch.h"
 
 typedef enum BaselineMode {
-    BASELINE_ON,    /* the default: blocks run as baseline code from their first run */
+    BASELINE_ON,    /* the default: blocks run as baseline code once past their first runs (exec.c) */
     BASELINE_OFF,   /* the IR interpreter runs what the LLVM tier has not compiled */
     BASELINE_CHECK, /* every baseline run is checked against the interpreter */
 } BaselineMode;

@@ -40,6 +40,7 @@ struct TransBlock {
     InterpCode *code;
     BaselineCode baseline; /* its baseline tier code (backend/baseline.h) */
     uint64_t exec_count;
+    unsigned interpreted; /* runs in the interpreter before baseline code (exec.c) */
     TransBlock *hash_next;
     TransBlock *page_next[2];  /* links in the lists of its first and last page */
     TransBlock *retired_next;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# -d in_asm,out_asm: the first block logged is the ELF entry point (as
+# -d in_asm,out_asm with -baseline check (every block compiled on its first
+# run, not once warm): the first block logged is the ELF entry point (as
 # binutils' readelf reads it), the baseline tier's shared entry stub comes
 # before it and starts with push rbx (whose encoding test_x64_asm checks
 # against objdump) and its exit stub ends in ret, the first block's code
@@ -12,7 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "log_items: $*" >&2; exit 1; }
 
-"$SCION" run -d in_asm,out_asm -D "$T/log" "$PROG" >/dev/null || fail "scion exited with status $?"
+"$SCION" run -baseline check -d in_asm,out_asm -D "$T/log" "$PROG" >/dev/null || fail "scion exited with status $?"
 entry=$(readelf -h "$PROG" | awk '/Entry point address/ { print $NF }')
 entry=$(printf '0x%08x' $((entry & ~1)))
 first_in=$(awk '/^IN:/ { getline; print $1; exit }' "$T/log" | tr -d :)
