@@ -152,9 +152,13 @@ void baseline_drop_lookups(Baseline *bl)
         ((volatile JitLookupEntry *)bl->lookup)[i].pc = LOOKUP_EMPTY;
 }
 
-void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to)
+void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, bool user, const BaselineCode *to)
 {
-    if (bl && baseline_current(bl, to))
+    if (!bl || !baseline_current(bl, to) || (user && mode > 1))
+        return;
+    if (user) /* the key is pc | mode; a pc in page 0 never runs, so it is not LOOKUP_EMPTY */
+        bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc | mode, .fn = to->body};
+    else
         bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc, .mode = mode, .fn = to->body};
 }
 
@@ -632,31 +636,76 @@ static X64Reg exit_operand(Emit *e, IrTemp t, X64Reg scratch)
     return scratch;
 }
 
-/* User mode's indirect exit to the pc in temp `pc` and the mode in temp
- * `mode`, compared with the lookup table's entry where they are and
- * jumped through it; on a miss, the ordinary exit.  A requested exit
- * empties the table's keys (baseline_drop_lookups) instead of being
- * tested here. */
+/* The x of an exit whose pc is BXWritePC's x & ((x & 1) - 3), marked
+ * BASELINE_BX_PART (the exit's mode is x & 1), else IR_NO_TEMP. */
+static IrTemp bx_target(const Emit *e, const IrInsn *exit)
+{
+    IrTemp pc = exit->a;
+    if (pc >= e->code->ntemps || e->is_const[pc])
+        return IR_NO_TEMP;
+    const IrInsn *and = &e->code->insns[e->alloc.def[pc]];
+    if (and->op != IR_AND || and->dst != pc || !(and->aux & BASELINE_BX_PART))
+        return IR_NO_TEMP;
+    const IrInsn *first = &e->code->insns[e->alloc.def[and->a]];
+    bool a_is_mask = !e->is_const[and->a] && first->op == IR_ADD && first->dst == and->a &&
+                     (first->aux & BASELINE_BX_PART);
+    return a_is_mask ? and->b : and->a;
+}
+
+/* dst = x & (t - 3): BXWritePC's pc of target x with Thumb bit t. */
+static void bx_pc(X64Buf *b, X64Reg dst, X64Reg x, X64Reg t)
+{
+    x64_lea(b, 4, dst, t, RSP, 1, -3);
+    x64_alu_rr(b, 4, X64_AND, dst, x);
+}
+
+/* User mode's indirect exit, to the pc in temp in->a and the mode in
+ * temp in->b: the lookup table's keys are pc | mode for the modes 0 and 1
+ * (ARM, Thumb; baseline_lookup_fill), so one compare and a jump through
+ * the entry.  A BX target is its own key (bx_target); its pc is computed
+ * only when the lookup misses.  A requested exit empties the table's keys
+ * (baseline_drop_lookups) instead of being tested here. */
 static void indirect_exit(Emit *e, const IrInsn *in)
 {
     X64Buf *b = &e->b;
-    X64Reg pc = exit_operand(e, in->a, RCX), mode = exit_operand(e, in->b, RDX);
+    IrTemp x = bx_target(e, in);
+    X64Reg key, pc = RCX, thumb = RDX;
+    size_t guard = SIZE_MAX;
+    if (x != IR_NO_TEMP) {
+        key = exit_operand(e, x, RCX);
+        thumb = exit_operand(e, in->b, RDX);
+    } else {
+        pc = exit_operand(e, in->a, RCX);
+        key = pc;
+        if (!e->is_const[in->b]) { /* modes other than 0 and 1 are never in the table */
+            X64Reg mode = exit_operand(e, in->b, RDX);
+            x64_alu_imm(b, 4, X64_CMP, mode, 1);
+            guard = x64_jcc_fwd(b, X64_CC_A);
+            x64_lea(b, 4, RDX, pc, mode, 1, 0);
+            key = RDX;
+        } else if (e->konst[in->b] == 1) {
+            x64_lea(b, 4, RDX, pc, RSP, 1, 1);
+            key = RDX;
+        }
+    }
     if (e->unpinned)
         load_pinned(b, e->bl);
-    int32_t table = (int32_t)(uintptr_t)e->req->lookup;
-    size_t miss[2];
-    x64_mov_rr(b, 4, RAX, pc);
-    x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1); /* index * 16 = that * 8 */
-    x64_alu_rm_abs_idx(b, 4, X64_CMP, pc, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, pc));
-    miss[0] = x64_jcc_fwd(b, X64_CC_NE);
-    x64_alu_rm_abs_idx(b, 4, X64_CMP, mode, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, mode));
-    miss[1] = x64_jcc_fwd(b, X64_CC_NE);
-    x64_jmp_mem_abs_idx(b, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, fn));
-    for (int k = 0; k < 2; k++)
-        x64_patch(b, miss[k]);
-    if (pc != RCX)
-        x64_mov_rr(b, 4, RCX, pc);
-    exit_with(e, RCX, 0, false, in->aux);
+    if (x != IR_NO_TEMP || !e->is_const[in->b] || e->konst[in->b] <= 1) {
+        int32_t table = (int32_t)(uintptr_t)e->req->lookup;
+        x64_mov_rr(b, 4, RAX, key);
+        x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1); /* index * 16 = that * 8 */
+        x64_alu_rm_abs_idx(b, 4, X64_CMP, key, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, pc));
+        size_t miss = x64_jcc_fwd(b, X64_CC_NE);
+        x64_jmp_mem_abs_idx(b, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, fn));
+        x64_patch(b, miss);
+    }
+    if (guard != SIZE_MAX)
+        x64_patch(b, guard);
+    if (x != IR_NO_TEMP) {
+        bx_pc(b, RAX, key, thumb);
+        pc = RAX;
+    }
+    exit_with(e, pc, 0, false, in->aux);
 }
 
 /* A direct exit to another virtual page in system mode: the target's
@@ -1971,7 +2020,11 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
             indirect_exit(e, in);
             break;
         }
-        get(e, RCX, in->a, 4);
+        if (bx_target(e, in) != IR_NO_TEMP) {
+            bx_pc(b, RAX, operand_reg(e, bx_target(e, in), 4, RCX), operand_reg(e, in->b, 4, RDX));
+            x64_mov_rr(b, 4, RCX, RAX);
+        } else
+            get(e, RCX, in->a, 4);
         if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT) {
             get(e, RDX, in->b, 4);
             if (e->unpinned)
@@ -2023,10 +2076,16 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         break;
     case IR_MOVI: set_const(e, in->dst, (uint32_t)in->imm); break;
     case IR_MOVI64: set_const(e, in->dst, in->imm); break;
-    case IR_ADD: emit_alu(e, in, X64_ADD); break;
+    case IR_ADD:
+        if (!(in->aux & BASELINE_BX_PART)) /* else its exit computes it */
+            emit_alu(e, in, X64_ADD);
+        break;
     case IR_SUB: emit_alu(e, in, X64_SUB); break;
     case IR_MUL: emit_mul(e, in, 4); break;
-    case IR_AND: emit_alu(e, in, X64_AND); break;
+    case IR_AND:
+        if (!(in->aux & BASELINE_BX_PART))
+            emit_alu(e, in, X64_AND);
+        break;
     case IR_OR: emit_alu(e, in, X64_OR); break;
     case IR_XOR: emit_alu(e, in, X64_XOR); break;
     case IR_NOT: {

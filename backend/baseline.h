@@ -189,8 +189,11 @@ bool baseline_fault_site(const Baseline *bl, uintptr_t host_pc, const uint64_t h
                          uint32_t *pc, uint32_t *mode);
 /* Where c's code starts in the code arena (its offset in the memfd). */
 uint32_t baseline_arena_offset(const Baseline *bl, const BaselineCode *c);
-/* Indirect exits to (pc, mode) may go straight to `to` (current). */
-void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, const BaselineCode *to);
+/* Indirect exits to (pc, mode) may go straight to `to` (current).  user
+ * (user mode): the entry's key is pc | mode, for the modes 0 and 1 only
+ * (ARM and Thumb, ARM_MODEBIT_THUMB), as user mode's indirect exits look
+ * it up; others get no entry. */
+void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, bool user, const BaselineCode *to);
 /* Make every entry of the lookup table miss, so that user mode's indirect
  * exits, which do not test CpuCommon.exit_request, return to the
  * dispatcher (machine_request_exit).  Async-signal-safe, and safe while

@@ -580,6 +580,57 @@ static void mark_scaled_index(Pass *p, const unsigned *uses, size_t i)
 
 /* The rewrites and marks that need the final uses, in one scan: none
  * touches an op another one looks at. */
+/* The op defining t if it is `op` of some temp and the constant k (either
+ * order), read by nothing else when sole; NONE if not.  *other: the temp. */
+static uint32_t def_with_const(const Pass *p, const unsigned *uses, IrTemp t, uint8_t op, uint32_t k, bool sole,
+                               IrTemp *other)
+{
+    if (!plain_temp(p, t) || p->def[t] == NONE || p->removed[p->def[t]] || (sole && uses[t] != 1))
+        return NONE;
+    const IrInsn *in = &p->c->insns[p->def[t]];
+    if (in->op != op)
+        return NONE;
+    for (int k2 = 0; k2 < 2; k2++) {
+        IrTemp c = k2 ? in->a : in->b, x = k2 ? in->b : in->a;
+        if (c < p->c->ntemps && p->is_const[c] && (uint32_t)p->konst[c] == k && plain_temp(p, x)) {
+            *other = x;
+            return p->def[t];
+        }
+    }
+    return NONE;
+}
+
+/* EXIT_IND (AND x (ADD t -3)) t with t = AND x 1 (BASELINE_BX_PART). */
+static void mark_bx_target(Pass *p, const unsigned *uses, size_t i)
+{
+    InterpCode *c = p->c;
+    const IrInsn *exit = &c->insns[i];
+    IrTemp pc = exit->a, t = exit->b, x, tx, m = IR_NO_TEMP;
+    if (exit->aux != IR_EXIT_INDIRECT || !plain_temp(p, pc) || p->def[pc] == NONE || uses[pc] != 1)
+        return;
+    IrTemp inner;
+    if (def_with_const(p, uses, t, IR_OR, 0, false, &inner) != NONE) /* the IT bits, none after a BX */
+        t = inner;
+    uint32_t and = p->def[pc];
+    IrInsn *pc_op = &c->insns[and];
+    if (pc_op->op != IR_AND || p->removed[and])
+        return;
+    for (int k = 0; k < 2 && m == IR_NO_TEMP; k++) {
+        IrTemp cand = k ? pc_op->a : pc_op->b;
+        IrTemp base;
+        uint32_t add = def_with_const(p, uses, cand, IR_ADD, 0u - 3, true, &base);
+        if (add != NONE && base == t) {
+            m = cand;
+            x = k ? pc_op->b : pc_op->a;
+        }
+    }
+    if (m == IR_NO_TEMP || def_with_const(p, uses, t, IR_AND, 1, false, &tx) == NONE || tx != x)
+        return;
+    c->insns[p->def[m]].aux = BASELINE_BX_PART;
+    pc_op->aux = BASELINE_BX_PART;
+    p->keep_until[and] = (uint32_t)i;
+}
+
 static void peepholes(Pass *p, const unsigned *uses)
 {
     for (size_t i = 0; i < p->c->count; i++) {
@@ -593,6 +644,10 @@ static void peepholes(Pass *p, const unsigned *uses)
             break;
         case IR_NOT: mark_subtrahend(p, uses, i); break;
         case IR_SELECT: mark_select_compare(p, uses, i); break;
+        case IR_EXIT_IND:
+            if (!p->memory_calls)
+                mark_bx_target(p, uses, i);
+            break;
         default: break;
         }
     }

@@ -71,6 +71,14 @@
  * it (keep_until). */
 #define BASELINE_SHL_SCALED 1u
 
+/* User mode, BXWritePC's target (lower_exit_bx): t = AND x 1 (the Thumb
+ * bit), m = ADD t -3, pc = AND x m, then EXIT_IND pc t.  The ADD and the
+ * AND (aux), read by nothing else, get no code: the exit looks x itself
+ * up (the lookup table's keys are pc | Thumb bit in user mode) and
+ * computes the pc only when the lookup misses; x stays live until the exit
+ * (keep_until). */
+#define BASELINE_BX_PART 1u
+
 /* Folded displacements stay below this in magnitude: x + K may then cross
  * 2^32 (or 0) only into the guard pages around user mode's guest space
  * (user/guest_mem.h), where the fault is the guest's fault at the wrapped

@@ -1,4 +1,5 @@
 /* Find-or-translate and run one block. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -263,6 +264,9 @@ static const uint32_t user_pinned_words[] = {offsetof(ArmCpu, r[13]), offsetof(A
  * check compiles every block on its first run, so that all are checked. */
 #define BASELINE_COLD_RUNS 15
 
+/* baseline_lookup_fill's user-mode keys are pc | mode for modes 0 and 1 */
+static_assert(ARM_MODEBIT_THUMB == 1, "the Thumb bit is a mode of its own");
+
 /* The block's baseline code, compiled once it is no longer cold (or again
  * after the code arena started over), or NULL to interpret it. */
 static const BaselineCode *baseline_code(Machine *m, TransBlock *tb)
@@ -435,7 +439,7 @@ int machine_run(Machine *m)
                    !atomic_load(&tb->jit_fn) && baseline_code(m, tb)) {
             /* an indirect exit or a direct one to another page (system
              * mode) missed the lookup table */
-            baseline_lookup_fill(m->baseline, tb->pc, tb->mode, &tb->baseline);
+            baseline_lookup_fill(m->baseline, tb->pc, tb->mode, !cpu->common.tlb, &tb->baseline);
             /* a request that came while filling may have missed this key
              * (machine_request_exit): the fill is seen before the test */
             atomic_thread_fence(memory_order_seq_cst);

@@ -499,6 +499,98 @@ START_TEST(carry_chains_compute_as_the_architecture_says)
 }
 END_TEST
 
+/* A block that marks r5 with `mark` and jumps to 0x9000. */
+static InterpCode *marking_block(IrBlock *b, uint32_t pc, uint32_t mark)
+{
+    ir_block_reset(b);
+    ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, pc, 0);
+    ir_sts32(b, R(5), ir_movi(b, mark));
+    ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
+    return interp_prepare(b);
+}
+
+/* User mode's indirect exits look up pc | Thumb bit (baseline_lookup_fill):
+ * bx r0 (the target is its own key), mov pc, r0 in Thumb (the pc and the
+ * mode, a constant) and bx r0 in ARM reach the block filled for their
+ * target's pc and mode; a block of the other mode at that pc (the entry
+ * holds one of them), an ARM target with bit 1 set and a pc with no entry
+ * miss and leave for the dispatcher at the interpreter's pc. */
+START_TEST(indirect_exits_find_their_targets_by_pc_and_thumb_bit)
+{
+    enum { TARGET = 0xa000, ARM = 0, THUMB = 1 };
+    static const uint32_t marks[2] = {0xaaaa, 0x7777};
+    static const struct {
+        const char *name;
+        uint32_t raw;
+        bool thumb, t16;
+        uint32_t r0, filled; /* the mode of the block filled at TARGET */
+        bool hit;
+    } cases[] = {
+        {"bx r0 to Thumb", 0x4700, true, true, TARGET | 1, THUMB, true},
+        {"bx r0 to Thumb, an ARM block there", 0x4700, true, true, TARGET | 1, ARM, false},
+        {"bx r0 to ARM", 0x4700, true, true, TARGET, ARM, true},
+        {"bx r0 to ARM, a Thumb block there", 0x4700, true, true, TARGET, THUMB, false},
+        {"bx r0 to ARM, bit 1 set", 0x4700, true, true, TARGET | 2, ARM, false},
+        {"mov pc, r0 (Thumb)", 0x4687, true, true, TARGET | 1, THUMB, true},
+        {"bx r0 in ARM to ARM", 0xe12fff10u, false, false, TARGET, ARM, true},
+        {"bx r0 in ARM to Thumb", 0xe12fff10u, false, false, TARGET | 1, THUMB, true},
+        {"bx r0 in ARM to a pc with no entry", 0xe12fff10u, false, false, TARGET + 0x40, ARM, false},
+    };
+    Translator *t = translator_new();
+    IrBlock *b = ir_block_new();
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        Env env = {0};
+        env_init(&env);
+        Baseline *bl = checked_baseline();
+        InterpCode *target = marking_block(b, TARGET, marks[cases[k].filled]);
+        BaselineCode target_code;
+        baseline_compile(bl, target, &(BaselineRequest){.chain = true, .tag = 0x2000}, &target_code);
+        ck_assert_msg(target_code.body != NULL, "the baseline tier declined");
+        baseline_lookup_fill(bl, TARGET, cases[k].filled, true, &target_code);
+        GuestCode gc;
+        guest_code_encode(&gc, cases[k].t16 ? GUEST_CODE_T16 : GUEST_CODE_A32, cases[k].raw, 0x8000);
+        TranslateResult tr;
+        ck_assert_int_eq(translate_block(t, guest_code_fetch, &gc, 0x8000, cases[k].thumb ? ARM_MODEBIT_THUMB : 0, &tr),
+                         TRANSLATE_OK);
+        InterpCode *code = interp_prepare(tr.ir);
+        BaselineCode bc;
+        baseline_compile(bl, code,
+                         &(BaselineRequest){.chain = true, .tag = 0x1000, .lookup = bl->lookup, .pc = 0x8000,
+                                            .mode = cases[k].thumb, .bool_words_off = offsetof(ArmCpu, nf),
+                                            .nbool_words = ARM_FLAG_WORDS},
+                         &bc);
+        ck_assert_msg(bc.body != NULL, "%s: the baseline tier declined", cases[k].name);
+        ArmCpu interp, compiled;
+        uint32_t next[2];
+        for (int tier = 0; tier < 2; tier++) {
+            ArmCpu *c = tier ? &compiled : &interp;
+            cpu_init(&env, c);
+            c->thumb = cases[k].thumb;
+            c->r[0] = cases[k].r0;
+            IrExitKind kind = tier ? baseline_run(bl, &bc, c, &next[tier]) : interp_run(code, c, &next[tier]);
+            IrExitKind want = cases[k].hit && tier ? IR_EXIT_JUMP : IR_EXIT_INDIRECT;
+            ck_assert_msg(kind == want, "%s: exit kind %d, not %d", cases[k].name, kind, want);
+        }
+        if (cases[k].hit) {
+            ck_assert_msg(compiled.r[5] == marks[cases[k].filled] && next[1] == 0x9000,
+                          "%s: reached r5 = %#x, next %#x", cases[k].name, compiled.r[5], next[1]);
+            ck_assert_msg(interp.thumb == compiled.thumb && next[0] == TARGET, "%s: not the interpreter's target",
+                          cases[k].name);
+        } else {
+            ck_assert_msg(next[0] == next[1] && interp.thumb == compiled.thumb && compiled.r[5] == interp.r[5],
+                          "%s: left for %#x (Thumb %d), the interpreter for %#x (Thumb %d)", cases[k].name, next[1],
+                          compiled.thumb, next[0], interp.thumb);
+        }
+        interp_free(code);
+        interp_free(target);
+        baseline_free(bl);
+        env_free(&env);
+    }
+    ir_block_free(b);
+    translator_free(t);
+}
+END_TEST
+
 START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
@@ -548,6 +640,7 @@ int main(void)
     tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
+    tcase_add_test(tc, indirect_exits_find_their_targets_by_pc_and_thumb_bit);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
