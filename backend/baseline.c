@@ -81,6 +81,7 @@ typedef struct Emit {
     unsigned nsites;       /* linkable exits emitted */
     size_t site_at[2];     /* their rel32 offsets in b */
     size_t site_requested[2]; /* their jcc on an exit request (SIZE_MAX: none) */
+    size_t site_alias[2];  /* a branch's rel32 that reaches nothing but the site (SIZE_MAX: none) */
     uint32_t site_pc[2], site_mode[2];
     uint8_t site_kind[2];
     bool *is_const;
@@ -513,6 +514,34 @@ static bool exit_tests_request(const Emit *e, const IrInsn *in)
     return e->softmmu || ir_exit_pc(in) <= e->req->pc;
 }
 
+/* Does control never fall through op? */
+static bool ends_flow(uint8_t op)
+{
+    return op == IR_EXIT || op == IR_EXIT_IND || op == IR_BR;
+}
+
+/* The rel32 of the one branch to the label that the current op follows,
+ * when nothing else reaches it (the op before the label is an exit or an
+ * unconditional branch): linking the exit may patch that branch too, so
+ * that it jumps to the successor itself, not to the exit's jmp.  SIZE_MAX
+ * if not. */
+static size_t sole_branch_here(const Emit *e)
+{
+    size_t i = e->index;
+    const IrInsn *insns = e->code->insns;
+    if (i < 2 || insns[i - 1].op != IR_LABEL || !ends_flow(insns[i - 2].op))
+        return SIZE_MAX;
+    size_t found = SIZE_MAX;
+    for (size_t k = 0; k < e->nfixups; k++) {
+        if (e->fixups[k].target != i - 1) /* branches name their label's op */
+            continue;
+        if (found != SIZE_MAX)
+            return SIZE_MAX;
+        found = e->fixups[k].rel32_at;
+    }
+    return found;
+}
+
 /* A direct exit that the dispatcher can link to its successor: unless an
  * exit is requested, jump through a rel32 that starts out pointing at the
  * exit's stub, which returns with CpuCommon.baseline_exit naming this exit.
@@ -525,9 +554,11 @@ static void linkable_exit(Emit *e, const IrInsn *in)
         load_pinned(b, e->bl);
     unsigned index = e->nsites++;
     e->site_requested[index] = SIZE_MAX;
+    e->site_alias[index] = e->unpinned ? SIZE_MAX : sole_branch_here(e);
     if (exit_tests_request(e, in)) {
         x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
         e->site_requested[index] = x64_jcc_fwd(b, X64_CC_NE);
+        e->site_alias[index] = SIZE_MAX; /* the branch must come through the test */
     }
     e->site_at[index] = x64_jmp_fwd(b);
     e->site_pc[index] = ir_exit_pc(in);
@@ -2339,6 +2370,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     out->counts_runs = req->runs != NULL;
     for (unsigned i = 0; i < e.nsites; i++) {
         out->site[i] = (uint32_t)(start + e.site_at[i]);
+        out->site_alias[i] = e.site_alias[i] == SIZE_MAX ? 0 : (uint32_t)(start + e.site_alias[i]);
         out->exit_pc[i] = e.site_pc[i];
         out->exit_mode[i] = e.site_mode[i];
     }
@@ -2395,6 +2427,8 @@ void baseline_link(Baseline *bl, const BaselineCode *from, unsigned index, const
     if (!baseline_current(bl, from) || !baseline_current(bl, to) || !from->site[index])
         return;
     patch_site(bl, from->site[index], to->body, to);
+    if (from->site_alias[index])
+        patch_site(bl, from->site_alias[index], to->body, to);
 }
 
 void baseline_unlink_all(Baseline *bl)

@@ -76,6 +76,7 @@ typedef struct BaselineCode {
     bool declined;          /* too large: interpret it */
     bool counts_runs;       /* adds its runs to the request's counter */
     uint32_t site[2];       /* arena offsets of linkable exits' rel32, 0 for none */
+    uint32_t site_alias[2]; /* of a branch's rel32 that reaches only that exit (linked with it), 0 for none */
     uint32_t exit_pc[2];    /* where those exits go */
     uint32_t exit_mode[2];  /* and the mode they declare (never IR_MODE_UNKNOWN) */
 } BaselineCode;

@@ -591,6 +591,72 @@ START_TEST(indirect_exits_find_their_targets_by_pc_and_thumb_bit)
 }
 END_TEST
 
+/* A block at pc that exits to 0x9000 unless r1 is not zero, then (past a
+ * label only that branch reaches) to 0xa000. */
+static InterpCode *branch_to_exit(IrBlock *b, uint32_t pc)
+{
+    ir_block_reset(b);
+    ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, pc, 0);
+    IrLabel taken = ir_new_label(b);
+    ir_brnz(b, ir_lds32(b, R(1)), taken);
+    ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
+    ir_label(b, taken);
+    ir_exit_to(b, 0xa000, 0, IR_EXIT_JUMP);
+    return interp_prepare(b);
+}
+
+/* A branch that reaches only a linkable exit is linked with it
+ * (BaselineCode.site_alias): the branch then jumps to the successor, and
+ * unlinking sends it back to the exit.  Not when the exit tests for an
+ * exit request (a backward one): the branch must come through the test. */
+START_TEST(branches_to_a_linked_exit_follow_its_link)
+{
+    static const struct {
+        uint32_t pc;
+        bool requested, reaches;
+    } cases[] = {
+        {0x8000, false, true}, /* forward: the branch is linked too */
+        {0x8000, true, true},  /* forward exits do not look at requests */
+        {0xb000, false, true},
+        {0xb000, true, false}, /* backward: a request stops it even when linked */
+    };
+    IrBlock *b = ir_block_new();
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        Env env = {0};
+        env_init(&env);
+        Baseline *bl = checked_baseline();
+        InterpCode *code[2] = {branch_to_exit(b, cases[k].pc), marking_block(b, 0xa000, 0x7777)};
+        BaselineCode bc[2];
+        for (int j = 0; j < 2; j++) {
+            baseline_compile(bl, code[j],
+                             &(BaselineRequest){.chain = true, .tag = 0x1000 + 0x10 * (uintptr_t)j, .pc = cases[k].pc}, &bc[j]);
+            ck_assert_msg(bc[j].body != NULL, "the baseline tier declined");
+        }
+        baseline_link(bl, &bc[0], 1, &bc[1]);
+        for (int round = 0; round < 2; round++) { /* linked, then unlinked */
+            ArmCpu cpu;
+            cpu_init(&env, &cpu);
+            cpu.r[1] = 1;
+            cpu.r[5] = 0;
+            cpu.common.exit_request = cases[k].requested;
+            uint32_t next;
+            baseline_run(bl, &bc[0], &cpu, &next);
+            bool reached = cpu.r[5] == 0x7777;
+            ck_assert_msg(reached == (cases[k].reaches && round == 0) && next == (reached ? 0x9000u : 0xa000u),
+                          "exit at %#x%s, %s: %s the successor, left for %#x", cases[k].pc,
+                          cases[k].requested ? ", exit requested" : "", round ? "unlinked" : "linked",
+                          reached ? "reached" : "did not reach", next);
+            baseline_unlink_all(bl);
+        }
+        for (int j = 0; j < 2; j++)
+            interp_free(code[j]);
+        baseline_free(bl);
+        env_free(&env);
+    }
+    ir_block_free(b);
+}
+END_TEST
+
 START_TEST(every_op_runs_the_same_in_every_tier)
 {
     Env e = {0};
@@ -641,6 +707,7 @@ int main(void)
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
     tcase_add_test(tc, indirect_exits_find_their_targets_by_pc_and_thumb_bit);
+    tcase_add_test(tc, branches_to_a_linked_exit_follow_its_link);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
