@@ -1,10 +1,11 @@
 /*
  * Baseline tier: one pass over a block's IR, emitting x86-64 per op.
  *
- * Register use inside a block: rbx = guest state (CpuCommon first),
- * r12 = where the next pc goes, r14 = host address of guest address 0 (user
- * mode); rax, rcx, rdx are scratch within one op.  Temps live in the other
- * registers as baseline_alloc.c assigns them, else at [rsp + 8t], always as
+ * Register use inside a block: rbx = guest state (CpuCommon first) +
+ * STATE_BIAS, r14 = host address of guest address 0 and the pinned guest
+ * words in r12, rbp and r15 (user mode, baseline_pinned_reg); rax, rcx,
+ * rdx are scratch within one op.  Temps live in the other registers as
+ * baseline_alloc.c assigns them, else at [rsp + 8t], always as
  * the interpreter holds them (32-bit results zero-extended to 64), so
  * helpers see the same argument values.  The frame is the same size for
  * every block, so chained blocks share it.

@@ -256,6 +256,8 @@ static bool in_memory(const InterpCode *code, const BaselineAlloc *a, IrTemp t)
            a->last_use[t] > a->def[t];
 }
 
+/* BaselineAlloc.spill_cost: a load per read of a temp in memory, and a
+ * store of each that has no state home. */
 static unsigned count_spill_cost(const InterpCode *code, const BaselineAlloc *a)
 {
     unsigned cost = 0;

@@ -578,8 +578,6 @@ static void mark_scaled_index(Pass *p, const unsigned *uses, size_t i)
     }
 }
 
-/* The rewrites and marks that need the final uses, in one scan: none
- * touches an op another one looks at. */
 /* The op defining t if it is `op` of some temp and the constant k (either
  * order), read by nothing else when sole; NONE if not.  *other: the temp. */
 static uint32_t def_with_const(const Pass *p, const unsigned *uses, IrTemp t, uint8_t op, uint32_t k, bool sole,
@@ -631,6 +629,8 @@ static void mark_bx_target(Pass *p, const unsigned *uses, size_t i)
     p->keep_until[and] = (uint32_t)i;
 }
 
+/* The rewrites and marks that need the final uses, in one scan: none
+ * touches an op another one looks at. */
 static void peepholes(Pass *p, const unsigned *uses)
 {
     for (size_t i = 0; i < p->c->count; i++) {
