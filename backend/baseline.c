@@ -1069,6 +1069,19 @@ static bool emit_sign_branch(Emit *e, const IrInsn *in)
     return true;
 }
 
+/* n = LSHR x 31 while the host flags describe x: a sets, which leaves
+ * them describing x (a signed branch after it may still use them). */
+static bool emit_sign_bit(Emit *e, const IrInsn *in)
+{
+    if (e->flags_in != in->a || !constant(e, in->b, 31) || e->is64[in->a])
+        return false;
+    X64Reg t = target(e, in->dst, IR_NO_TEMP);
+    x64_setcc(&e->b, X64_CC_S, t);
+    put(e, in->dst, t);
+    e->flags_of = in->a;
+    return true;
+}
+
 static X64Cond compare_cc(uint8_t op)
 {
     return op == IR_SETEQ ? X64_CC_E : op == IR_SETNE ? X64_CC_NE : op == IR_SETLTU ? X64_CC_B : X64_CC_L;
@@ -1090,6 +1103,7 @@ static void emit_set(Emit *e, const IrInsn *in, X64Cond cc)
     if (e->flags_in == in->a && e->is_const[in->b] && e->konst[in->b] == 0 && (cc == X64_CC_E || cc == X64_CC_NE)) {
         x64_setcc(&e->b, cc, t); /* the host's ZF is a's already */
         put(e, in->dst, t);
+        e->flags_of = in->a; /* and still is */
         return;
     }
     int a = reg_of(e, in->a);
@@ -1232,7 +1246,18 @@ static bool movi_of(const Emit *e, IrTemp t, uint32_t v)
 typedef struct HiBranch {
     size_t seteq, xor, and, br;
     IrTemp z;
+    bool kept_c, kept_z; /* read after the branch too: computed as ever */
 } HiBranch;
+
+/* Does op `in` leave the host flags describing x when they do as it
+ * starts?  Those that emit nothing or a store, and x's N and Z as a setcc
+ * reads them (emit_sign_bit, emit_set). */
+static bool keeps_flags_of(const Emit *e, const IrInsn *in, IrTemp x)
+{
+    return keeps_host_flags(in) || (in->op == IR_LSHR && in->a == x && constant(e, in->b, 31)) ||
+           ((in->op == IR_SETEQ || in->op == IR_SETNE) && in->a == x && constant(e, in->b, 0) &&
+            !(in->aux & BASELINE_SET_FOR_SELECT));
+}
 
 /* Ops from `from` to the branch other than those keep the host flags (or
  * are lower_set_nz's on sum), and c and z are read only by them and by
@@ -1241,10 +1266,15 @@ typedef struct HiBranch {
 static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch *h)
 {
     const InterpCode *code = e->code;
-    h->and = e->alloc.last_use[c];
+    *h = (HiBranch){0};
+    /* c's reader that is not a flag store: the AND */
+    for (size_t j = from; j <= e->alloc.last_use[c] && j < code->count && !h->and; j++)
+        if (ir_reads(&code->insns[j], c) && !is_bool_store_of(e, &code->insns[j], c))
+            h->and = j;
     const IrInsn *and = &code->insns[h->and];
-    if (h->and < from || h->and >= code->count || and->op != IR_AND || (and->a != c) == (and->b != c))
+    if (!h->and || and->op != IR_AND || (and->a != c) == (and->b != c))
         return false;
+    h->kept_c = e->alloc.last_use[c] > h->and;
     IrTemp t1 = and->a == c ? and->b : and->a;
     if (t1 >= code->ntemps)
         return false;
@@ -1261,8 +1291,9 @@ static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch
     h->br = e->alloc.last_use[and->dst];
     const IrInsn *br = &code->insns[h->br];
     if (h->seteq < from || zs->op != IR_SETEQ || zs->dst != h->z || zs->a != sum || !movi_of(e, zs->b, 0) ||
-        (br->op != IR_BRZ && br->op != IR_BRNZ) || br->a != and->dst || e->alloc.last_use[h->z] >= h->br)
+        (br->op != IR_BRZ && br->op != IR_BRNZ) || br->a != and->dst || e->done_early[h->br])
         return false;
+    h->kept_z = e->alloc.last_use[h->z] > h->xor;
     for (size_t j = from; j < h->br;) {
         const IrInsn *in = &code->insns[j];
         NzGroup g;
@@ -1275,9 +1306,11 @@ static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch
             j++;
             continue;
         }
-        if (!keeps_host_flags(in) || ir_reads(in, and->dst))
+        if (!keeps_flags_of(e, in, sum) || ir_reads(in, and->dst))
             return false;
         IrTemp flag = ir_reads(in, c) ? c : ir_reads(in, h->z) ? h->z : IR_NO_TEMP;
+        if ((flag == c && h->kept_c) || (flag == h->z && h->kept_z))
+            flag = IR_NO_TEMP; /* its store reads its register */
         if (flag != IR_NO_TEMP && !is_bool_store_of(e, in, flag))
             return false;
         for (size_t k = from; k < h->br && flag != IR_NO_TEMP; k++)
@@ -1296,13 +1329,14 @@ static void branch_on_hi(Emit *e, size_t from, IrTemp c, const HiBranch *h, bool
 {
     for (size_t j = from; j < h->br; j++) {
         const IrInsn *in = &e->code->insns[j];
-        if (is_bool_store_of(e, in, c) || is_bool_store_of(e, in, h->z)) {
+        if ((!h->kept_c && is_bool_store_of(e, in, c)) || (!h->kept_z && is_bool_store_of(e, in, h->z))) {
             X64Cond cc = in->a != c ? X64_CC_E : borrow ? X64_CC_AE : X64_CC_B;
             x64_setcc_mem(&e->b, cc, RBX, ST((int32_t)in->imm));
             e->done_early[j] = true;
         }
     }
-    e->done_early[h->seteq] = e->done_early[h->xor] = e->done_early[h->and] = true;
+    e->done_early[h->xor] = e->done_early[h->and] = true;
+    e->done_early[h->seteq] = !h->kept_z;
     e->branch_cc[h->br] = e->code->insns[h->br].op == IR_BRNZ ? X64_CC_A : X64_CC_BE;
     e->cmc_first[h->br] = !borrow;
     e->done_early[h->br] = true;
@@ -1319,6 +1353,9 @@ typedef struct SignedBranch {
     size_t lshr, seteq, seteq_z, xor, and, br;
     IrTemp n, z;
     X64Cond cc;
+    /* read after the branch too (the next instruction of an IT block):
+     * computed as ever, by a setcc that leaves the host flags alone */
+    bool kept_n, kept_v, kept_z;
 } SignedBranch;
 
 /* The op defining t if it is `op` with first operand a and a constant b
@@ -1343,7 +1380,8 @@ static IrTemp other_operand(const IrInsn *in, IrTemp t)
 
 /* Ops from `from` to the branch other than the matched ones keep the host
  * flags, read none of the matched temps but n, v and z, and those only as
- * STS32s into 0-or-1 words that no other op there loads or stores. */
+ * STS32s, into 0-or-1 words that no other op there loads or stores unless
+ * the temp is kept (its store then reads its register). */
 static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const SignedBranch *sb)
 {
     const InterpCode *code = e->code;
@@ -1354,7 +1392,8 @@ static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const Sign
         if (!keeps_host_flags(in))
             return false;
         IrTemp flag = ir_reads(in, v) ? v : ir_reads(in, sb->n) ? sb->n : sb->z != IR_NO_TEMP && ir_reads(in, sb->z) ? sb->z : IR_NO_TEMP;
-        if (flag == IR_NO_TEMP) {
+        bool kept = (flag == v && sb->kept_v) || (flag == sb->n && sb->kept_n) || (flag == sb->z && sb->kept_z);
+        if (flag == IR_NO_TEMP || kept) {
             if (ir_reads(in, code->insns[sb->seteq].dst) || (sb->z != IR_NO_TEMP && (ir_reads(in, code->insns[sb->xor].dst) || ir_reads(in, code->insns[sb->and].dst))))
                 return false;
             continue;
@@ -1381,8 +1420,10 @@ static bool match_signed_branch(Emit *e, size_t from, IrTemp v, IrTemp sum, Sign
         return false;
     sb->n = other_operand(s, v);
     sb->lshr = def_of(e, sb->n, IR_LSHR, sum, 31, from);
-    if (!sb->lshr || e->alloc.last_use[sb->n] > sb->seteq || e->alloc.last_use[v] > sb->seteq)
+    if (!sb->lshr)
         return false;
+    sb->kept_n = e->alloc.last_use[sb->n] > sb->seteq;
+    sb->kept_v = e->alloc.last_use[v] > sb->seteq;
     size_t user = e->alloc.last_use[s->dst];
     const IrInsn *u = &code->insns[user];
     bool greater = u->op == IR_AND;
@@ -1394,8 +1435,9 @@ static bool match_signed_branch(Emit *e, size_t from, IrTemp v, IrTemp sum, Sign
             return false;
         sb->z = code->insns[sb->xor].a;
         sb->seteq_z = def_of(e, sb->z, IR_SETEQ, sum, 0, from);
-        if (!sb->seteq_z || e->alloc.last_use[sb->z] > sb->xor)
+        if (!sb->seteq_z)
             return false;
+        sb->kept_z = e->alloc.last_use[sb->z] > sb->xor;
         user = e->alloc.last_use[u->dst];
         u = &code->insns[user];
     }
@@ -1413,18 +1455,21 @@ static void branch_on_signed(Emit *e, size_t from, IrTemp v, const SignedBranch 
 {
     for (size_t j = from; j < sb->br; j++) {
         const IrInsn *in = &e->code->insns[j];
-        X64Cond cc = is_bool_store_of(e, in, v)        ? X64_CC_O
-                     : is_bool_store_of(e, in, sb->n) ? X64_CC_S
-                     : sb->z != IR_NO_TEMP && is_bool_store_of(e, in, sb->z) ? X64_CC_E
-                                                                            : X64_CC_NE;
+        X64Cond cc = !sb->kept_v && is_bool_store_of(e, in, v)        ? X64_CC_O
+                     : !sb->kept_n && is_bool_store_of(e, in, sb->n) ? X64_CC_S
+                     : !sb->kept_z && sb->z != IR_NO_TEMP && is_bool_store_of(e, in, sb->z) ? X64_CC_E
+                                                                                           : X64_CC_NE;
         if (cc != X64_CC_NE) {
             x64_setcc_mem(&e->b, cc, RBX, ST((int32_t)in->imm));
             e->done_early[j] = true;
         }
     }
-    e->done_early[sb->lshr] = e->done_early[sb->seteq] = true;
-    if (sb->z != IR_NO_TEMP)
-        e->done_early[sb->seteq_z] = e->done_early[sb->xor] = e->done_early[sb->and] = true;
+    e->done_early[sb->seteq] = true;
+    e->done_early[sb->lshr] = !sb->kept_n;
+    if (sb->z != IR_NO_TEMP) {
+        e->done_early[sb->xor] = e->done_early[sb->and] = true;
+        e->done_early[sb->seteq_z] = !sb->kept_z;
+    }
     e->branch_cc[sb->br] = sb->cc;
     e->done_early[sb->br] = true;
 }
@@ -1457,8 +1502,10 @@ static bool sum_in_flags_only(Emit *e, size_t from, IrTemp sum, IrTemp c, IrTemp
         bool consumed = (by_signed && (j == sb.lshr || j == sb.seteq ||
                                        (sb.z != IR_NO_TEMP && (j == sb.seteq_z || j == sb.xor || j == sb.and)))) ||
                         (by_hi && (j == hi.seteq || j == hi.xor || j == hi.and));
-        if (!consumed && (ir_reads(in, sum) || !keeps_host_flags(in)))
+        if (!consumed && !keeps_flags_of(e, in, sum))
             return false;
+        if (!consumed && ir_reads(in, sum) && !(in->op == IR_LSHR || in->op == IR_SETEQ || in->op == IR_SETNE))
+            return false; /* keeps_flags_of's setcc's read no register */
         j++;
     }
     return true;
@@ -1568,12 +1615,14 @@ static size_t emit_add_group(Emit *e, size_t i)
             continue;
         }
         if (f->op == IR_ADDC && match_hi_branch(e, i + n, f->dst, r->dst, &hi)) {
-            branch_on_hi(e, i + n, f->dst, &hi, subtract);
-            continue;
+            branch_on_hi(e, i + n, f->dst, &hi, subtract || borrow);
+            if (!hi.kept_c)
+                continue;
         }
         if (f->op == IR_ADDV && match_signed_branch(e, i + n, f->dst, r->dst, &sb)) {
             branch_on_signed(e, i + n, f->dst, &sb);
-            continue;
+            if (!sb.kept_v)
+                continue;
         }
         size_t store = early_store(e, i + n, f->dst);
         if (store) {
@@ -2138,7 +2187,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
             emit_shift(e, in, 4, X64_SHL);
         break;
     case IR_LSHR:
-        if (!emit_sign_branch(e, in))
+        if (!emit_sign_branch(e, in) && !emit_sign_bit(e, in))
             emit_shift(e, in, 4, X64_SHR);
         break;
     case IR_ASHR: emit_shift(e, in, 4, X64_SAR); break;

@@ -388,9 +388,11 @@ static uint32_t guest_block_run(GuestBlock *g, const uint32_t r[4], ArmCpu *cpu)
 }
 
 /* A compare or an add that sets the flags, then B<cond> on a signed
- * condition: baseline code branches on the host's flags (branch_on_signed)
- * and must go where the ARM ARM says, which is where the signed comparison
- * of the operands (CMP) or the sign of the exact sum (ADDS) says. */
+ * condition, or two instructions of an IT block on it (the first branches
+ * on the host's flags, the second on the flags' values): baseline code
+ * (branch_on_signed) must go where the ARM ARM says, which is where the
+ * signed comparison of the operands (CMP) or the sign of the exact sum
+ * (ADDS, CMN) says. */
 START_TEST(signed_conditions_branch_as_the_architecture_says)
 {
     static const uint32_t values[][2] = {
@@ -400,15 +402,29 @@ START_TEST(signed_conditions_branch_as_the_architecture_says)
     enum { GE = 0xa, LT = 0xb, GT = 0xc, LE = 0xd };
     Translator *t = translator_new();
     for (unsigned cond = GE; cond <= LE; cond++)
-        for (unsigned op = 0; op < 4; op++)
+        for (unsigned op = 0; op < 6; op++)
             for (unsigned v = 0; v < sizeof values / sizeof values[0]; v++) {
                 uint32_t a = values[v][0], b = values[v][1];
-                bool add = op & 1, thumb = op & 2;
+                bool add = op & 1, thumb = op >= 2, it = op >= 4;
                 int64_t exact = add ? (int64_t)(int32_t)a + (int32_t)b : (int64_t)(int32_t)a - (int32_t)b;
                 bool ge = exact >= 0, z = (uint32_t)exact == 0;
                 bool gt = ge && !z;
                 bool taken = cond == GE ? ge : cond == LT ? !ge : cond == GT ? gt : !gt;
                 GuestCode gc;
+                if (it) { /* cmp r0, r1 or cmn r0, r1; itt <cond>; adds r2, #1; adds r3, #1 */
+                    uint16_t insn[4] = {add ? 0x42c8 : 0x4288, (uint16_t)(0xbf04 | cond << 4 | (cond & 1) << 3), 0x3201,
+                                        0x3301};
+                    guest_code_set(&gc, insn, sizeof insn, 0x8000);
+                    GuestBlock g;
+                    guest_block_open(&g, t, &gc, true);
+                    ArmCpu cpu;
+                    guest_block_run(&g, (const uint32_t[4]){a, b, 100, 200}, &cpu);
+                    guest_block_close(&g);
+                    ck_assert_msg(cpu.r[2] == 100u + taken && cpu.r[3] == 200u + taken,
+                                  "%s; itt %#x, %#x, %#x: r2 %u r3 %u", add ? "cmn" : "cmp", cond, a, b, cpu.r[2],
+                                  cpu.r[3]);
+                    continue;
+                }
                 if (thumb) { /* cmp r0, r1 or adds r2, r0, r1; b<cond> .+8 */
                     uint16_t insn[2] = {add ? 0x1842 : 0x4288, (uint16_t)(0xd000 | cond << 8 | 1)};
                     guest_code_set(&gc, insn, sizeof insn, 0x8000);
@@ -495,6 +511,65 @@ START_TEST(carry_chains_compute_as_the_architecture_says)
         }
         guest_block_close(&g);
     }
+    translator_free(t);
+}
+END_TEST
+
+/* Unsigned conditions on the flags of a 64-bit compare, subtract or add
+ * (the high word's SBCS or ADCS, whose carry baseline code keeps in the
+ * host's CF, inverted after a sub or sbb), and HI then LS in one IT block
+ * after a CMP (the first branches on the host's flags, the second on the
+ * flags' values): each goes where the ARM ARM's AddWithCarry says. */
+START_TEST(unsigned_conditions_follow_the_carry)
+{
+    static const uint32_t values[] = {0, 1, 0x7fffffffu, 0x80000000u, 0xffffffffu};
+    enum { NV = sizeof values / sizeof values[0], EQ = 0, NE = 1, CS = 2, CC = 3, HI = 8, LS = 9 };
+    static const unsigned conds[] = {EQ, NE, CS, CC, HI, LS};
+    static const struct {
+        const char *name;
+        uint32_t insn[2];
+        bool low_sub, high_sub;
+    } pairs[] = {
+        {"cmp r0, r2; sbcs r5, r1, r3", {0xe1500002u, 0xe0d15003u}, true, true},
+        {"subs r4, r0, r2; sbcs r5, r1, r3", {0xe0504002u, 0xe0d15003u}, true, true},
+        {"adds r4, r0, r2; adcs r5, r1, r3", {0xe0904002u, 0xe0b15003u}, false, false},
+        {"adds r4, r0, r2; sbcs r5, r1, r3", {0xe0904002u, 0xe0d15003u}, false, true},
+    };
+    Translator *t = translator_new();
+    for (unsigned p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+        for (unsigned c = 0; c < sizeof conds / sizeof conds[0]; c++) {
+            uint32_t insn[3] = {pairs[p].insn[0], pairs[p].insn[1], conds[c] << 28 | 0x0a000000u}; /* b<cond> .+8 */
+            GuestCode gc;
+            guest_code_set(&gc, insn, sizeof insn, 0x8000);
+            GuestBlock g;
+            guest_block_open(&g, t, &gc, false);
+            for (unsigned k = 0; k < NV * NV * NV * NV; k++) {
+                uint32_t r[4] = {values[k % NV], values[k / NV % NV], values[k / NV / NV % NV], values[k / NV / NV / NV]};
+                ArmCpu cpu;
+                uint32_t next = guest_block_run(&g, r, &cpu);
+                Awc low = add_with_carry(r[0], pairs[p].low_sub ? ~r[2] : r[2], pairs[p].low_sub);
+                Awc high = add_with_carry(r[1], pairs[p].high_sub ? ~r[3] : r[3], low.c);
+                bool hi = high.c && !high.z;
+                bool taken = conds[c] == EQ ? high.z : conds[c] == NE ? !high.z : conds[c] == CS ? high.c
+                             : conds[c] == CC ? !high.c : conds[c] == HI ? hi : !hi;
+                ck_assert_msg(next == (taken ? 0x8010u : 0x800cu), "%s; b cond %u with %#x %#x %#x %#x: went to %#x",
+                              pairs[p].name, conds[c], r[0], r[1], r[2], r[3], next);
+            }
+            guest_block_close(&g);
+        }
+    /* cmp r0, r1; ite hi; movhi r2, #1; movls r2, #2 (Thumb) */
+    static const uint16_t ite[4] = {0x4288, 0xbf8c, 0x2201, 0x2202};
+    GuestCode gc;
+    guest_code_set(&gc, ite, sizeof ite, 0x8000);
+    GuestBlock g;
+    guest_block_open(&g, t, &gc, true);
+    for (unsigned k = 0; k < NV * NV; k++) {
+        uint32_t a = values[k % NV], b = values[k / NV];
+        ArmCpu cpu;
+        guest_block_run(&g, (const uint32_t[4]){a, b, 0, 0}, &cpu);
+        ck_assert_msg(cpu.r[2] == (a > b ? 1u : 2u), "cmp %#x, %#x; ite hi: r2 = %u", a, b, cpu.r[2]);
+    }
+    guest_block_close(&g);
     translator_free(t);
 }
 END_TEST
@@ -706,6 +781,7 @@ int main(void)
     tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
+    tcase_add_test(tc, unsigned_conditions_follow_the_carry);
     tcase_add_test(tc, indirect_exits_find_their_targets_by_pc_and_thumb_bit);
     tcase_add_test(tc, branches_to_a_linked_exit_follow_its_link);
     suite_add_tcase(s, tc);
