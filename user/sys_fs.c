@@ -32,6 +32,8 @@
 
 static bool is_proc_self_maps(const char *path)
 {
+    if (strncmp(path, "/proc/", 6)) /* most paths: no getpid, no snprintf */
+        return false;
     char own[64];
     snprintf(own, sizeof own, "/proc/%d/maps", (int)getpid());
     return !strcmp(path, "/proc/self/maps") || !strcmp(path, "/proc/thread-self/maps") || !strcmp(path, own);
