@@ -953,12 +953,38 @@ static void compare_b(Emit *e, X64Reg a, IrTemp b)
  * (xor; cmp; setcc instead of mov; cmp; setcc; movzx).  target() never
  * gives the result b's register, so the xor cannot clobber an operand
  * unless a shares the result's register. */
-/* Ops that emit nothing that changes the host flags (a NOT whose add
- * group subtracts its operand emits nothing at all). */
-static bool keeps_host_flags(const IrInsn *in)
+/* Ops that emit nothing that changes the host flags: a NOT whose add
+ * group subtracts its operand emits nothing at all, zero and sign
+ * extensions are a movzx or movsx, an add of a scaled index a lea, and
+ * user mode's guest loads and stores a mov (system mode's look at the TLB
+ * with a cmp). */
+static bool keeps_host_flags(const Emit *e, const IrInsn *in)
 {
-    return in->op == IR_MOVI || in->op == IR_STS32 || in->op == IR_LDS32 || in->op == IR_INSN_START ||
-           (in->op == IR_NOT && (in->aux & BASELINE_NOT_SUBTRAHEND));
+    switch ((IrOp)in->op) {
+    case IR_MOVI:
+    case IR_STS32:
+    case IR_LDS32:
+    case IR_INSN_START:
+    case IR_ZEXT8:
+    case IR_ZEXT16:
+    case IR_SEXT8:
+    case IR_SEXT16: return true;
+    case IR_NOT: return in->aux & BASELINE_NOT_SUBTRAHEND;
+    case IR_SHL: return in->aux & BASELINE_SHL_SCALED; /* the lea's index: no code */
+    case IR_ADD: { /* a scaled index is a lea (emit_scaled_add) */
+        IrTemp base;
+        return scaled_operand(e, in, &base) != NULL;
+    }
+    case IR_LD8U:
+    case IR_LD8S:
+    case IR_LD16U:
+    case IR_LD16S:
+    case IR_LD32:
+    case IR_ST8:
+    case IR_ST16:
+    case IR_ST32: return !e->softmmu;
+    default: return false;
+    }
 }
 
 static bool is_bool_store_of(const Emit *e, const IrInsn *in, IrTemp t)
@@ -1026,7 +1052,7 @@ static size_t flag_branch_on(Emit *e, size_t from, IrTemp t, IrTemp nz_of)
             j += n;
             continue;
         }
-        if (!keeps_host_flags(in) || (ir_reads(in, t) && !is_bool_store_of(e, in, t)))
+        if (!keeps_host_flags(e, in) || (ir_reads(in, t) && !is_bool_store_of(e, in, t)))
             return 0;
         for (size_t k = from; k < br && is_bool_store_of(e, in, t); k++)
             if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
@@ -1254,7 +1280,7 @@ typedef struct HiBranch {
  * reads them (emit_sign_bit, emit_set). */
 static bool keeps_flags_of(const Emit *e, const IrInsn *in, IrTemp x)
 {
-    return keeps_host_flags(in) || (in->op == IR_LSHR && in->a == x && constant(e, in->b, 31)) ||
+    return keeps_host_flags(e, in) || (in->op == IR_LSHR && in->a == x && constant(e, in->b, 31)) ||
            ((in->op == IR_SETEQ || in->op == IR_SETNE) && in->a == x && constant(e, in->b, 0) &&
             !(in->aux & BASELINE_SET_FOR_SELECT));
 }
@@ -1389,7 +1415,7 @@ static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const Sign
         const IrInsn *in = &code->insns[j];
         if (j == sb->lshr || j == sb->seteq || (sb->z != IR_NO_TEMP && (j == sb->seteq_z || j == sb->xor || j == sb->and)))
             continue;
-        if (!keeps_host_flags(in))
+        if (!keeps_host_flags(e, in))
             return false;
         IrTemp flag = ir_reads(in, v) ? v : ir_reads(in, sb->n) ? sb->n : sb->z != IR_NO_TEMP && ir_reads(in, sb->z) ? sb->z : IR_NO_TEMP;
         bool kept = (flag == v && sb->kept_v) || (flag == sb->n && sb->kept_n) || (flag == sb->z && sb->kept_z);
@@ -1528,7 +1554,7 @@ static bool carry_only_in_cf(const Emit *e, size_t from, IrTemp c)
                 n++;
             return last < j + n;
         }
-        if (!keeps_host_flags(in))
+        if (!keeps_host_flags(e, in))
             return false;
     }
     return false;
@@ -2272,7 +2298,7 @@ static void emit_block(Emit *e)
         e->index = i;
         e->flags_in = e->flags_of;
         e->carry_in = e->carry_of;
-        if (!keeps_host_flags(&code->insns[i]) && !e->done_early[i])
+        if (!keeps_host_flags(e, &code->insns[i]) && !e->done_early[i])
             e->flags_of = e->carry_of = IR_NO_TEMP;
         if (e->done_early[i] && !is_store_or_branch(code->insns[i].op)) {
             i++; /* emitted with an earlier op (branch_on_hi's) */

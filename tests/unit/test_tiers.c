@@ -389,10 +389,11 @@ static uint32_t guest_block_run(GuestBlock *g, const uint32_t r[4], ArmCpu *cpu)
 
 /* A compare or an add that sets the flags, then B<cond> on a signed
  * condition, or two instructions of an IT block on it (the first branches
- * on the host's flags, the second on the flags' values): baseline code
- * (branch_on_signed) must go where the ARM ARM says, which is where the
- * signed comparison of the operands (CMP) or the sign of the exact sum
- * (ADDS, CMN) says. */
+ * on the host's flags, the second on the flags' values), with or without
+ * a guest load or store in between (a mov, which keeps the host's flags):
+ * baseline code (branch_on_signed) must go where the ARM ARM says, which
+ * is where the signed comparison of the operands (CMP) or the sign of the
+ * exact sum (ADDS, CMN) says. */
 START_TEST(signed_conditions_branch_as_the_architecture_says)
 {
     static const uint32_t values[][2] = {
@@ -402,15 +403,40 @@ START_TEST(signed_conditions_branch_as_the_architecture_says)
     enum { GE = 0xa, LT = 0xb, GT = 0xc, LE = 0xd };
     Translator *t = translator_new();
     for (unsigned cond = GE; cond <= LE; cond++)
-        for (unsigned op = 0; op < 6; op++)
+        for (unsigned op = 0; op < 10; op++)
             for (unsigned v = 0; v < sizeof values / sizeof values[0]; v++) {
                 uint32_t a = values[v][0], b = values[v][1];
-                bool add = op & 1, thumb = op >= 2, it = op >= 4;
+                bool add = op & 1, thumb = op >= 2 && op < 6, it = op >= 4 && op < 6;
                 int64_t exact = add ? (int64_t)(int32_t)a + (int32_t)b : (int64_t)(int32_t)a - (int32_t)b;
                 bool ge = exact >= 0, z = (uint32_t)exact == 0;
                 bool gt = ge && !z;
                 bool taken = cond == GE ? ge : cond == LT ? !ge : cond == GT ? gt : !gt;
                 GuestCode gc;
+                if (op >= 6 && op < 8) { /* cmp or cmn r0, r1; ldr r2, [r3]; b<cond> .+8 (A32) */
+                    uint32_t insn[3] = {add ? 0xe1700001u : 0xe1500001u, 0xe5932000u, cond << 28 | 0x0a000000u};
+                    guest_code_set(&gc, insn, sizeof insn, 0x8000);
+                    GuestBlock g;
+                    guest_block_open(&g, t, &gc, false);
+                    ArmCpu cpu;
+                    uint32_t next = guest_block_run(&g, (const uint32_t[4]){a, b, 0, DATA_ADDR}, &cpu);
+                    guest_block_close(&g);
+                    ck_assert_msg(next == (taken ? 0x8010u : 0x800cu), "%s; ldr; b %#x, %#x, %#x: went to %#x",
+                                  add ? "cmn" : "cmp", cond, a, b, next);
+                    continue;
+                }
+                if (op >= 8) { /* cmp or cmn r0, r1; str r2, [r3]; itt <cond>; adds r2, #1; adds r1, #1 */
+                    uint16_t insn[5] = {add ? 0x42c8 : 0x4288, 0x601a, (uint16_t)(0xbf04 | cond << 4 | (cond & 1) << 3),
+                                        0x3201, 0x3101};
+                    guest_code_set(&gc, insn, sizeof insn, 0x8000);
+                    GuestBlock g;
+                    guest_block_open(&g, t, &gc, true);
+                    ArmCpu cpu;
+                    guest_block_run(&g, (const uint32_t[4]){a, b, 100, DATA_ADDR}, &cpu);
+                    guest_block_close(&g);
+                    ck_assert_msg(cpu.r[2] == 100u + taken && cpu.r[1] == b + taken, "%s; str; itt %#x, %#x, %#x: r1 %#x r2 %u",
+                                  add ? "cmn" : "cmp", cond, a, b, cpu.r[1], cpu.r[2]);
+                    continue;
+                }
                 if (it) { /* cmp r0, r1 or cmn r0, r1; itt <cond>; adds r2, #1; adds r3, #1 */
                     uint16_t insn[4] = {add ? 0x42c8 : 0x4288, (uint16_t)(0xbf04 | cond << 4 | (cond & 1) << 3), 0x3201,
                                         0x3301};
