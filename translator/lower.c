@@ -271,10 +271,18 @@ IrTemp lower_operand2(LowerCtx *ctx, unsigned i, IrTemp *carry)
 
 /* --- leaving the block ------------------------------------------------- */
 
+void lower_store_itstate(LowerCtx *ctx, uint32_t it)
+{
+    /* Only exits store the word, so until then it holds the IT state the
+     * block was looked up with (an IT block that ends inside the block
+     * leaves 0 where 0 was). */
+    if (ctx->it_touched && it != ctx->it_entry)
+        ir_sts32(ctx->ir, CPU_OFF(itstate), ir_movi(ctx->ir, it));
+}
+
 void lower_sync_itstate(LowerCtx *ctx)
 {
-    if (ctx->it_touched)
-        ir_sts32(ctx->ir, CPU_OFF(itstate), ir_movi(ctx->ir, ctx->it_next));
+    lower_store_itstate(ctx, ctx->it_next);
 }
 
 void lower_exit_direct(LowerCtx *ctx, uint32_t target, bool to_thumb)
@@ -358,8 +366,7 @@ void lower_exit_resync_if(LowerCtx *ctx, IrTemp needed)
 void lower_exit_fault(LowerCtx *ctx, IrExitKind kind)
 {
     /* The exception is taken with the state of the faulting instruction. */
-    if (ctx->it_touched)
-        ir_sts32(ctx->ir, CPU_OFF(itstate), ir_movi(ctx->ir, ctx->it_cur));
+    lower_store_itstate(ctx, ctx->it_cur);
     ir_exit(ctx->ir, ctx->pc, kind);
     ctx->ends_block = true;
 }

@@ -37,6 +37,8 @@ typedef struct LowerCtx {
     uint32_t it_next;   /* IT state after this instruction */
     bool ends_block;    /* set by the lowering when control leaves the block */
     bool it_touched;    /* the block involves IT state: exits must store it */
+    uint32_t it_entry;  /* IT state as the block starts, which CpuCommon's itstate
+                         * word holds until an exit stores another (lower_store_itstate) */
     void *log;          /* Log*, for unimplemented-feature reports */
     bool system;        /* full system: privileged instructions are real */
     bool vfp_off;       /* system mode: VFP instructions are UNDEFINED */
@@ -120,6 +122,9 @@ void lower_exit_branch(LowerCtx *ctx, IrTemp target);
 void lower_exit_kind(LowerCtx *ctx, uint32_t pc, IrExitKind kind);
 /* Store the IT state that applies after this instruction (before exits). */
 void lower_sync_itstate(LowerCtx *ctx);
+/* Store IT state `it` into the state as the block leaves, unless the word
+ * holds it already (it_entry). */
+void lower_store_itstate(LowerCtx *ctx, uint32_t it);
 
 /* System mode: CPSR <- SPSR and continue at new_pc (SUBS pc, lr; LDM ^; RFE). */
 void lower_exception_return(LowerCtx *ctx, IrTemp new_pc);

@@ -122,7 +122,7 @@ TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque,
     out->ir = ir;
     out->guest_start = pc;
     out->ninsns = 0;
-    LowerCtx ctx = {.ir = ir, .thumb = thumb, .it_touched = it != 0, .system = t->system,
+    LowerCtx ctx = {.ir = ir, .thumb = thumb, .it_touched = it != 0, .it_entry = it, .system = t->system,
                     .vfp_off = (mode & ARM_MODEBIT_VFP_OFF) != 0, .align_all = (mode & ARM_MODEBIT_ALIGN) != 0,
                     .v4t = t->model == ARM_MODEL_ARM7TDMI};
     for (;;) {

@@ -82,8 +82,7 @@ static void require_scalar(LowerCtx *ctx)
     IrLabel ok = ir_new_label(b);
     IrTemp vec = ir_op2(b, IR_AND, ir_lds32(b, CPU_OFF(fpscr)), ir_movi(b, VFP_FPSCR_LEN_STRIDE));
     ir_brz(b, vec, ok);
-    if (ctx->it_touched)
-        ir_sts32(b, CPU_OFF(itstate), ir_movi(b, ctx->it_cur));
+    lower_store_itstate(ctx, ctx->it_cur);
     ir_exit(b, ctx->pc, IR_EXIT_UNDEF);
     ir_label(b, ok);
 }

@@ -600,6 +600,48 @@ START_TEST(unsigned_conditions_follow_the_carry)
 }
 END_TEST
 
+/* How many STS32s of the IT state word the translation of gc (Thumb) at
+ * IT state `it` makes. */
+static unsigned itstate_stores(Translator *t, GuestCode *gc, uint32_t it)
+{
+    TranslateResult tr;
+    ck_assert_int_eq(translate_block(t, guest_code_fetch, gc, gc->pc, ARM_MODEBIT_THUMB | it << ARM_MODEBIT_IT_SHIFT, &tr),
+                     TRANSLATE_OK);
+    unsigned n = 0;
+    for (size_t i = 0; i < tr.ir->count; i++)
+        n += tr.ir->insns[i].op == IR_STS32 && tr.ir->insns[i].imm == offsetof(ArmCpu, itstate);
+    return n;
+}
+
+/* The IT state word changes only at exits, so it holds the state the
+ * block was looked up with until one: an IT block that ends inside the
+ * block leaves it as it was (0), and no exit stores it; a block that
+ * starts inside an IT block stores the state it leaves with.  Both run as
+ * in the interpreter. */
+START_TEST(exits_store_the_it_state_only_when_it_changed)
+{
+    /* cmp r0, r1; itt eq; moveq r2, #1; moveq r3, #2; movs r4, #7 */
+    static const uint16_t code[5] = {0x4288, 0xbf04, 0x2201, 0x2302, 0x2407};
+    Translator *t = translator_new();
+    GuestCode gc;
+    guest_code_set(&gc, code, sizeof code, 0x8000);
+    ck_assert_uint_eq(itstate_stores(t, &gc, 0), 0);
+    guest_code_set(&gc, code + 2, sizeof code - 4, 0x8004); /* from moveq r2, #1, in the ITT */
+    ck_assert_uint_ne(itstate_stores(t, &gc, 0x04), 0);
+    guest_code_set(&gc, code, sizeof code, 0x8000);
+    GuestBlock g;
+    guest_block_open(&g, t, &gc, true);
+    for (uint32_t b = 0; b < 2; b++) {
+        ArmCpu cpu;
+        guest_block_run(&g, (const uint32_t[4]){1, b, 0, 0}, &cpu);
+        ck_assert_msg(cpu.itstate == 0 && cpu.r[2] == (b == 1) && cpu.r[4] == 7, "r1 = %u: itstate %#x, r2 %u",
+                      b, cpu.itstate, cpu.r[2]);
+    }
+    guest_block_close(&g);
+    translator_free(t);
+}
+END_TEST
+
 /* A block that marks r5 with `mark` and jumps to 0x9000. */
 static InterpCode *marking_block(IrBlock *b, uint32_t pc, uint32_t mark)
 {
@@ -808,6 +850,7 @@ int main(void)
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
     tcase_add_test(tc, unsigned_conditions_follow_the_carry);
+    tcase_add_test(tc, exits_store_the_it_state_only_when_it_changed);
     tcase_add_test(tc, indirect_exits_find_their_targets_by_pc_and_thumb_bit);
     tcase_add_test(tc, branches_to_a_linked_exit_follow_its_link);
     suite_add_tcase(s, tc);
