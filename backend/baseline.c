@@ -1032,6 +1032,19 @@ static size_t match_nz_group(Emit *e, size_t i, NzGroup *g)
     return end - i;
 }
 
+/* May the STS32 at op j be done where the host flags are set, before op
+ * `from`, as a setcc?  Not if another op from `from` to `to` loads or
+ * stores its word (the setcc must not move past it). */
+static bool store_may_move(const Emit *e, size_t from, size_t to, size_t j)
+{
+    const InterpCode *code = e->code;
+    for (size_t k = from; k < to; k++)
+        if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
+            code->insns[k].imm == code->insns[j].imm)
+            return false;
+    return true;
+}
+
 /* t is a condition the host flags hold as op `from` starts.  If t's last
  * reader is a BRZ or BRNZ, its others STS32s into 0-or-1 words, and
  * nothing from `from` to the branch changes the host flags (lower_set_nz's
@@ -1054,10 +1067,8 @@ static size_t flag_branch_on(Emit *e, size_t from, IrTemp t, IrTemp nz_of)
         }
         if (!keeps_host_flags(e, in) || (ir_reads(in, t) && !is_bool_store_of(e, in, t)))
             return 0;
-        for (size_t k = from; k < br && is_bool_store_of(e, in, t); k++)
-            if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
-                code->insns[k].imm == in->imm)
-                return 0; /* the setcc must not move past k */
+        if (is_bool_store_of(e, in, t) && !store_may_move(e, from, br, j))
+            return 0;
         j++;
     }
     return br;
@@ -1339,10 +1350,8 @@ static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch
             flag = IR_NO_TEMP; /* its store reads its register */
         if (flag != IR_NO_TEMP && !is_bool_store_of(e, in, flag))
             return false;
-        for (size_t k = from; k < h->br && flag != IR_NO_TEMP; k++)
-            if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) &&
-                code->insns[k].imm == in->imm)
-                return false; /* the setcc must not move past k */
+        if (flag != IR_NO_TEMP && !store_may_move(e, from, h->br, j))
+            return false;
         j++;
     }
     return true;
@@ -1411,24 +1420,21 @@ static IrTemp other_operand(const IrInsn *in, IrTemp t)
 static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const SignedBranch *sb)
 {
     const InterpCode *code = e->code;
+    bool gt = sb->z != IR_NO_TEMP; /* GT or LE: z, the XOR and the AND too */
     for (size_t j = from; j < sb->br; j++) {
         const IrInsn *in = &code->insns[j];
-        if (j == sb->lshr || j == sb->seteq || (sb->z != IR_NO_TEMP && (j == sb->seteq_z || j == sb->xor || j == sb->and)))
+        if (j == sb->lshr || j == sb->seteq || (gt && (j == sb->seteq_z || j == sb->xor || j == sb->and)))
             continue;
-        if (!keeps_host_flags(e, in))
+        if (!keeps_host_flags(e, in) || ir_reads(in, code->insns[sb->seteq].dst) ||
+            (gt && (ir_reads(in, code->insns[sb->xor].dst) || ir_reads(in, code->insns[sb->and].dst))))
             return false;
-        IrTemp flag = ir_reads(in, v) ? v : ir_reads(in, sb->n) ? sb->n : sb->z != IR_NO_TEMP && ir_reads(in, sb->z) ? sb->z : IR_NO_TEMP;
+        IrTemp flag = ir_reads(in, v)              ? v
+                      : ir_reads(in, sb->n)        ? sb->n
+                      : gt && ir_reads(in, sb->z) ? sb->z
+                                                  : IR_NO_TEMP;
         bool kept = (flag == v && sb->kept_v) || (flag == sb->n && sb->kept_n) || (flag == sb->z && sb->kept_z);
-        if (flag == IR_NO_TEMP || kept) {
-            if (ir_reads(in, code->insns[sb->seteq].dst) || (sb->z != IR_NO_TEMP && (ir_reads(in, code->insns[sb->xor].dst) || ir_reads(in, code->insns[sb->and].dst))))
-                return false;
-            continue;
-        }
-        if (!is_bool_store_of(e, in, flag))
+        if (flag != IR_NO_TEMP && !kept && (!is_bool_store_of(e, in, flag) || !store_may_move(e, from, sb->br, j)))
             return false;
-        for (size_t k = from; k < sb->br; k++)
-            if (k != j && (code->insns[k].op == IR_LDS32 || code->insns[k].op == IR_STS32) && code->insns[k].imm == in->imm)
-                return false; /* the setcc must not move past k */
     }
     return true;
 }
@@ -1548,7 +1554,9 @@ static bool carry_only_in_cf(const Emit *e, size_t from, IrTemp c)
         const IrInsn *in = &code->insns[j], *r = in + 1;
         if (ir_reads(in, c))
             return false;
-        if (in->op == IR_ADD && r->op == IR_ADD && r->a == in->dst && r->b == c && e->alloc.last_use[in->dst] == j + 1) {
+        bool group = in->op == IR_ADD && r->op == IR_ADD && r->a == in->dst && r->b == c &&
+                     e->alloc.last_use[in->dst] == j + 1; /* emit_add_group's shape, c its carry-in */
+        if (group) {
             size_t n = 2;
             while (n < 4 && j + n < code->count && is_flag_of(&code->insns[j + n], in->a, in->b, c))
                 n++;

@@ -30,7 +30,9 @@ typedef enum X64Reg {
 
 /* The ALU group: its /digit in the 0x81 immediate form, and (digit << 3 | 3)
  * is the "op reg, r/m" opcode. */
-typedef enum X64Alu { X64_ADD = 0, X64_OR = 1, X64_ADC = 2, X64_SBB = 3, X64_AND = 4, X64_SUB = 5, X64_XOR = 6, X64_CMP = 7 } X64Alu;
+typedef enum X64Alu {
+    X64_ADD = 0, X64_OR = 1, X64_ADC = 2, X64_SBB = 3, X64_AND = 4, X64_SUB = 5, X64_XOR = 6, X64_CMP = 7
+} X64Alu;
 
 /* Shift group /digit (0xD3 by cl, 0xC1 by imm8). */
 typedef enum X64Shift { X64_ROR = 1, X64_SHL = 4, X64_SHR = 5, X64_SAR = 7 } X64Shift;
