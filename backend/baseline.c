@@ -1296,6 +1296,25 @@ static bool keeps_flags_of(const Emit *e, const IrInsn *in, IrTemp x)
             !(in->aux & BASELINE_SET_FOR_SELECT));
 }
 
+/* The other operand of a two-operand op that reads t once; IR_NO_TEMP if
+ * it does not. */
+static IrTemp other_operand(const IrInsn *in, IrTemp t)
+{
+    if ((in->a == t) == (in->b == t))
+        return IR_NO_TEMP;
+    return in->a == t ? in->b : in->a;
+}
+
+/* The first op from `from` that reads flag temp f other than to store it
+ * into its 0-or-1 word (the condition a branch tests), or 0. */
+static size_t flag_op_reader(const Emit *e, size_t from, IrTemp f)
+{
+    for (size_t j = from; j <= e->alloc.last_use[f] && j < e->code->count; j++)
+        if (ir_reads(&e->code->insns[j], f) && !is_bool_store_of(e, &e->code->insns[j], f))
+            return j;
+    return 0;
+}
+
 /* Ops from `from` to the branch other than those keep the host flags (or
  * are lower_set_nz's on sum), and c and z are read only by them and by
  * STS32s into 0-or-1 words: then after the add, the host's CF is c and ZF
@@ -1303,18 +1322,12 @@ static bool keeps_flags_of(const Emit *e, const IrInsn *in, IrTemp x)
 static bool match_hi_branch(Emit *e, size_t from, IrTemp c, IrTemp sum, HiBranch *h)
 {
     const InterpCode *code = e->code;
-    *h = (HiBranch){0};
-    /* c's reader that is not a flag store: the AND */
-    for (size_t j = from; j <= e->alloc.last_use[c] && j < code->count && !h->and; j++)
-        if (ir_reads(&code->insns[j], c) && !is_bool_store_of(e, &code->insns[j], c))
-            h->and = j;
+    *h = (HiBranch){.and = flag_op_reader(e, from, c)};
     const IrInsn *and = &code->insns[h->and];
-    if (!h->and || and->op != IR_AND || (and->a != c) == (and->b != c))
+    IrTemp t1 = other_operand(and, c);
+    if (!h->and || and->op != IR_AND || t1 >= code->ntemps)
         return false;
     h->kept_c = e->alloc.last_use[c] > h->and;
-    IrTemp t1 = and->a == c ? and->b : and->a;
-    if (t1 >= code->ntemps)
-        return false;
     h->xor = e->alloc.def[t1];
     const IrInsn *x = &code->insns[h->xor];
     if (e->is_const[t1] || x->op != IR_XOR || x->dst != t1 || !movi_of(e, x->b, 1) ||
@@ -1404,15 +1417,6 @@ static size_t def_of(const Emit *e, IrTemp t, uint8_t op, IrTemp a, uint32_t b, 
     return d >= from && in->op == op && in->dst == t && in->a == a && movi_of(e, in->b, b) ? d : 0;
 }
 
-/* The other operand of a two-operand op that reads t once; IR_NO_TEMP if
- * it does not. */
-static IrTemp other_operand(const IrInsn *in, IrTemp t)
-{
-    if ((in->a == t) == (in->b == t))
-        return IR_NO_TEMP;
-    return in->a == t ? in->b : in->a;
-}
-
 /* Ops from `from` to the branch other than the matched ones keep the host
  * flags, read none of the matched temps but n, v and z, and those only as
  * STS32s, into 0-or-1 words that no other op there loads or stores unless
@@ -1442,11 +1446,7 @@ static bool signed_branch_clear(const Emit *e, size_t from, IrTemp v, const Sign
 static bool match_signed_branch(Emit *e, size_t from, IrTemp v, IrTemp sum, SignedBranch *sb)
 {
     const InterpCode *code = e->code;
-    *sb = (SignedBranch){.z = IR_NO_TEMP};
-    /* v's reader that is not a flag store: the SETEQ with n */
-    for (size_t j = from; j <= e->alloc.last_use[v] && j < code->count && !sb->seteq; j++)
-        if (ir_reads(&code->insns[j], v) && !is_bool_store_of(e, &code->insns[j], v))
-            sb->seteq = j;
+    *sb = (SignedBranch){.z = IR_NO_TEMP, .seteq = flag_op_reader(e, from, v)}; /* the SETEQ with n */
     const IrInsn *s = &code->insns[sb->seteq];
     if (!sb->seteq || s->op != IR_SETEQ)
         return false;
