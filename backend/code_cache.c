@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,12 +91,13 @@ CodeCacheStats code_cache_stats(const CodeCache *cc)
     return cc ? cc->stats : (CodeCacheStats){0};
 }
 
-static void entry_path(const CodeCache *cc, const uint8_t key[SHA256_SIZE], char *buf, size_t len)
+/* DIR/<key in hex><suffix>: ".o" for objects, ".t" for translations. */
+static void entry_path(const CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, char *buf, size_t len)
 {
     char hex[2 * SHA256_SIZE + 1];
     for (int i = 0; i < SHA256_SIZE; i++)
         snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    snprintf(buf, len, "%s/%s.o", cc->dir, hex);
+    snprintf(buf, len, "%s/%s%s", cc->dir, hex, suffix);
 }
 
 static bool read_all(int fd, void *buf, size_t len)
@@ -119,7 +122,7 @@ static bool entry_valid(const EntryHeader *h, const uint8_t key[SHA256_SIZE], ui
 bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **object, size_t *size)
 {
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, path, sizeof path);
+    entry_path(cc, key, ".o", path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         cc->stats.misses++;
@@ -157,7 +160,7 @@ typedef struct DirEntry {
 static bool is_entry_name(const char *name)
 {
     size_t n = strlen(name);
-    return n == 2 * SHA256_SIZE + 2 && !strcmp(name + n - 2, ".o");
+    return n == 2 * SHA256_SIZE + 2 && (!strcmp(name + n - 2, ".o") || !strcmp(name + n - 2, ".t"));
 }
 
 /* Every entry of the directory (malloc'd array), and their total size. */
@@ -173,7 +176,7 @@ static DirEntry *list_entries(CodeCache *cc, size_t *count, int64_t *total)
         struct stat st;
         if (fstatat(dirfd(d), de->d_name, &st, 0))
             continue;
-        if (strstr(de->d_name, ".o.tmp.") && now - st.st_mtime > STALE_TEMP_SECONDS) {
+        if (strstr(de->d_name, ".tmp.") && now - st.st_mtime > STALE_TEMP_SECONDS) {
             unlinkat(dirfd(d), de->d_name, 0); /* left by a writer that died */
             continue;
         }
@@ -222,16 +225,48 @@ static void evict(CodeCache *cc)
     free(list);
 }
 
-static bool write_all(int fd, const void *buf, size_t len)
+static bool write_all(int fd, const struct iovec *iov, int n)
 {
-    const uint8_t *p = buf;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
+    struct iovec part[IOV_MAX];
+    for (int i = 0; i < n;) {
+        int count = n - i < IOV_MAX ? n - i : IOV_MAX;
+        memcpy(part, iov + i, (size_t)count * sizeof *part);
+        i += count;
+        for (struct iovec *v = part; count;) {
+            ssize_t done = writev(fd, v, count);
+            if (done <= 0)
+                return false;
+            for (; count && (size_t)done >= v->iov_len; count--)
+                done -= (ssize_t)(v++)->iov_len;
+            if (count) {
+                v->iov_base = (char *)v->iov_base + done;
+                v->iov_len -= (size_t)done;
+            }
+        }
     }
+    return true;
+}
+
+/* path's new contents, through a temporary file and a rename, so readers
+ * see the old file or the new one, never a part. */
+static bool write_entry(CodeCache *cc, const char *path, const struct iovec *iov, int n)
+{
+    char tmp[ENTRY_PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    bool ok = write_all(fd, iov, n);
+    ok = !close(fd) && ok && !rename(tmp, path);
+    if (!ok) {
+        unlink(tmp);
+        return false;
+    }
+    int64_t size = 0;
+    for (int i = 0; i < n; i++)
+        size += (int64_t)iov[i].iov_len;
+    if (cc->total < 0 || (cc->total += size) > (int64_t)cc->max_bytes)
+        evict(cc);
     return true;
 }
 
@@ -239,23 +274,43 @@ void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t
 {
     if (size > MAX_OBJECT)
         return;
-    char path[ENTRY_PATH_MAX], tmp[ENTRY_PATH_MAX + 16];
-    entry_path(cc, key, path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    char path[ENTRY_PATH_MAX];
+    entry_path(cc, key, ".o", path, sizeof path);
     EntryHeader h = {.size = size};
     memcpy(h.magic, MAGIC, 8);
     memcpy(h.key, key, SHA256_SIZE);
     sha256(object, size, h.digest);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return;
-    bool ok = write_all(fd, &h, sizeof h) && write_all(fd, object, size);
-    ok = !close(fd) && ok && !rename(tmp, path);
-    if (!ok) {
-        unlink(tmp);
-        return;
+    const struct iovec parts[2] = {{&h, sizeof h}, {(void *)object, size}};
+    if (write_entry(cc, path, parts, 2))
+        cc->stats.written++;
+}
+
+void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t *size, uint64_t *inode)
+{
+    char path[ENTRY_PATH_MAX];
+    entry_path(cc, key, ".t", path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    void *p = MAP_FAILED;
+    if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0 && (uint64_t)st.st_size <= MAX_OBJECT) {
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        *size = (size_t)st.st_size;
+        *inode = (uint64_t)st.st_ino;
+        futimens(fd, NULL); /* recently used: evicted last */
     }
-    cc->stats.written++;
-    if (cc->total < 0 || (cc->total += (int64_t)(sizeof h + size)) > (int64_t)cc->max_bytes)
-        evict(cc);
+    if (fd >= 0)
+        close(fd);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const struct iovec *parts, int n)
+{
+    size_t size = 0;
+    for (int i = 0; i < n; i++)
+        size += parts[i].iov_len;
+    if (size > MAX_OBJECT)
+        return false;
+    char path[ENTRY_PATH_MAX];
+    entry_path(cc, key, ".t", path, sizeof path);
+    return write_entry(cc, path, parts, n);
 }

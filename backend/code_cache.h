@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "backend/log.h"
 #include "backend/sha256.h"
@@ -39,5 +40,11 @@ bool code_cache_default_dir(char *buf, size_t len);
 bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **object, size_t *size);
 void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t *object, size_t size);
 CodeCacheStats code_cache_stats(const CodeCache *cc);
+/* Files of other formats in the same directory, under the same bound and
+ * eviction (DIR/<key in hex>.t, translation_cache.h): the file mapped
+ * read-only (munmap it) with its inode number, or NULL; and written whole
+ * through a temporary file and a rename. */
+void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t *size, uint64_t *inode);
+bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const struct iovec *parts, int n);
 
 #endif

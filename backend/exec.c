@@ -8,6 +8,7 @@
 #include "backend/machine.h"
 #include "backend/store_log.h"
 #include "backend/tier_check.h"
+#include "backend/translation_cache.h"
 
 static uint64_t monotonic_ns(void)
 {
@@ -62,6 +63,22 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
     return true;
 }
 
+void machine_enable_translation_cache(Machine *m, const char *cache_dir, const char *program)
+{
+    uint8_t key[SHA256_SIZE];
+    if (!cache_dir || !tcache_program_key(program, ARM_MODEL_CORTEX_A15, key))
+        return;
+    m->tcache_dir = code_cache_open(cache_dir, m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX, &m->log);
+    if (m->tcache_dir)
+        m->tcache = tcache_open(m->tcache_dir, key, m->fetch, m->fetch_opaque);
+}
+
+void machine_save_translations(Machine *m)
+{
+    if (m->tcache)
+        tcache_save(m->tcache);
+}
+
 void machine_invalidate_code(Machine *m, uint32_t addr, uint64_t len)
 {
     if (block_cache_invalidate_range(m->cache, addr, len))
@@ -75,6 +92,10 @@ void machine_destroy(Machine *m)
     jit_free(m->jit);             /* frees all compiled code */
     free(m->jit_lookup);
     free(m->jit_cache_dir);
+    tcache_close(m->tcache);
+    code_cache_close(m->tcache_dir);
+    m->tcache = NULL;
+    m->tcache_dir = NULL;
     m->cpu.common.lookup = m->jit_lookup = NULL;
     m->jit_cache_dir = NULL;
     translator_free(m->translator);
@@ -113,6 +134,8 @@ static void log_block_asm(Machine *m, const TranslateResult *r, bool thumb)
 /* The guest code at (pc, mode) as IR; false if it cannot be fetched. */
 static bool translate_ir(Machine *m, uint32_t pc, uint32_t mode, TranslateResult *r)
 {
+    if (m->tcache && tcache_find(m->tcache, pc, mode, r))
+        return true; /* validated there */
     if (translate_block(m->translator, m->fetch, m->fetch_opaque, pc, mode, r) != TRANSLATE_OK)
         return false;
     const char *err = ir_validate(r->ir);
@@ -121,6 +144,8 @@ static bool translate_ir(Machine *m, uint32_t pc, uint32_t mode, TranslateResult
         ir_print(r->ir, stderr);
         abort();
     }
+    if (m->tcache)
+        tcache_add(m->tcache, pc, mode, r);
     return true;
 }
 

@@ -69,6 +69,8 @@ typedef struct Machine {
     char *jit_cache_dir;      /* persistent code cache, or NULL */
     uint64_t jit_cache_max;   /* its size bound in bytes (0: the default) */
     bool jit_count;           /* compiled code counts blocks and instructions (--stats) */
+    struct TranslationCache *tcache; /* user mode's persistent translations, or NULL */
+    struct CodeCache *tcache_dir;    /* the directory it lives in */
     bool icount;              /* deterministic mode: count instructions (CpuCommon.icount) */
     /* What a block adds to CpuCommon.icount, if not its instruction count
      * (the GBA counts CPU cycles there); fixed when the block is translated. */
@@ -97,6 +99,11 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
 /* Start the LLVM tier (before running), with a persistent code cache in
  * cache_dir unless it is NULL. */
 bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir);
+/* User mode: take translations from, and keep them in, cache_dir's file
+ * for this guest program (translation_cache.h).  Before running. */
+void machine_enable_translation_cache(Machine *m, const char *cache_dir, const char *program);
+/* Write this run's new translations (at exit). */
+void machine_save_translations(Machine *m);
 /* Ask the running guest code to return to the caller of machine_run soon
  * (async-signal-safe).  User mode's baseline code tests the request at
  * backward jumps; its indirect exits find the lookup table empty. */

@@ -3,6 +3,8 @@
 
 #include "ui/stats.h"
 
+#include "backend/translation_cache.h"
+
 static unsigned long long ull(uint64_t v)
 {
     return (unsigned long long)v;
@@ -38,6 +40,9 @@ void stats_print(const Machine *m, double seconds)
             ull(js.failed), ull(js.discarded), ull(js.retired));
     fprintf(stderr, "scion stats: chaining: %llu links, %llu unlink rounds, %llu lookup-table fills\n", ull(js.links),
             ull(js.unlink_rounds), ull(x->lookup_fills));
+    TcacheStats ts = tcache_stats(m->tcache);
+    fprintf(stderr, "scion stats: translation cache: %llu hits, %llu misses, %llu changed, %llu rejected, %llu saved\n",
+            ull(ts.hits), ull(ts.misses), ull(ts.changed), ull(ts.rejected), ull(ts.saved));
     fprintf(stderr, "scion stats: code cache: %llu hits, %llu misses, %llu rejected, %llu written, %llu evicted\n",
             ull(js.code_cache.hits), ull(js.code_cache.misses), ull(js.code_cache.rejected),
             ull(js.code_cache.written), ull(js.code_cache.evicted));

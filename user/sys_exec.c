@@ -232,6 +232,7 @@ static int32_t exec_scion(UserProcess *p, ExecRequest *r)
     fflush(stdout);
     fflush(stderr);
     fflush(p->machine->log.out);
+    machine_save_translations(p->machine); /* this process image is about to go */
     signal_prepare_exec(p);
     execve(exe, (char *const *)argv, (char *const *)r->envp);
     int e = errno;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backend/translation_cache.h"
 #include "user/guest_abi.h"
 #include "user/sys_util.h"
 
@@ -73,6 +74,7 @@ static int32_t do_fork(UserProcess *p, const CloneArgs *c)
     if (pid == 0) {
         jit_fork_child(p->machine->jit);
         baseline_fork_child(&p->machine->baseline);
+        tcache_fork_child(p->machine->tcache);
     } else {
         jit_fork_parent(p->machine->jit);
     }

@@ -21,7 +21,8 @@
 # Each binary runs in a fresh empty working directory with a minimal fixed
 # environment (PATH, LC_ALL=C, TZ=UTC; no HOME; plus any variables named in
 # GUEST_CHECK_PASSENV), stdin from /dev/null and a timeout of
-# ${TEST_TIMEOUT:-20} seconds. Exit status must be 0.
+# ${TEST_TIMEOUT:-20} seconds. Exit status must be 0.  GUEST_RUNS=N runs
+# every binary N times in a row (a runner with a cache: later runs use it).
 #
 # fork_exec re-executes itself via /proc/self/exe. qemu-arm without
 # binfmt_misc cannot do that, so when the runner is qemu-arm*, the variable
@@ -42,6 +43,7 @@ FILTER=("$@")
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GOLDEN="$SRCDIR/golden"
 TIMEOUT=${TEST_TIMEOUT:-20}
+RUNS=${GUEST_RUNS:-1}
 
 if [ ! -d "$BUILD" ]; then
     echo "check.sh: build dir '$BUILD' not found (run tests/guest/build.sh first)" >&2
@@ -110,6 +112,8 @@ for src in "$SRCDIR"/*.c; do
             fail=$((fail + 1))
             continue
         fi
+        for ((round = 1; round <= RUNS; round++)); do
+        ((RUNS > 1)) && id="$name.$v (run $round)"
         run="$WORK/run.$id"
         mkdir -p "$run"
         (
@@ -135,6 +139,7 @@ for src in "$SRCDIR"/*.c; do
             pass=$((pass + 1))
         fi
         rm -rf "$run"
+        done
     done
 done
 
