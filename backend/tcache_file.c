@@ -336,9 +336,16 @@ size_t tcache_entry_encode(uint8_t *out, uint32_t pc, uint32_t mode, const Trans
     e.size = (uint32_t)entry_size(len, e.ir_bytes);
     memset(p, 0, e.size - (size_t)(p - out));
     memcpy(out, &e, sizeof e);
-    e.checksum = checksum(out + 8, e.size - 8);
-    memcpy(out, &e.checksum, sizeof e.checksum);
+    tcache_entry_seal(out);
     return e.size;
+}
+
+void tcache_entry_seal(uint8_t *entry)
+{
+    TcacheEntry e;
+    memcpy(&e, entry, sizeof e);
+    e.checksum = checksum(entry + 8, e.size - 8);
+    memcpy(entry, &e.checksum, sizeof e.checksum);
 }
 
 bool tcache_entry_decode(const TcacheEntry *e, IrBlock *ir, size_t *cap)

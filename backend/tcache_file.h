@@ -65,6 +65,8 @@ size_t tcache_entry_room(const TranslateResult *r);
 /* The entry for (pc, mode) -> r with the guest bytes at guest, written to
  * out (tcache_entry_room bytes); returns its size. */
 size_t tcache_entry_encode(uint8_t *out, uint32_t pc, uint32_t mode, const TranslateResult *r, const uint8_t *guest);
+/* Set the checksum of an entry whose other fields are in place. */
+void tcache_entry_seal(uint8_t *entry);
 /* The entry's IR into *ir (whose insns array of *cap grows as needed);
  * false if its checksum or encoding is wrong. */
 bool tcache_entry_decode(const TcacheEntry *e, IrBlock *ir, size_t *cap);

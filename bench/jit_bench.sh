@@ -225,10 +225,13 @@ say "(7z b: ratio of ratings, peer/scion, so > 1 still means scion is slower)"
 # ------------------------------------------------------------------ cold start
 # Short runs where start-up dominates: a static binary, one that prints a
 # page, and a dynamic one that goes through ld.so and the sysroot's libs.
+# scion_s runs with no persistent cache at all (-jit-cache off); first_s is
+# a run with an empty translation cache (it translates and writes the
+# file), warm_s one whose cache a previous run of the command filled.
 say ""
 say "cold start (median of 5 runs)"
-cfmt='%-16s %9s %10s %9s %10s %10s\n'
-printf "$cfmt" command qemu_s qemu_rssK scion_s scion_rssK scion/qemu
+cfmt='%-16s %9s %9s %10s %9s %9s %10s %10s %10s\n'
+printf "$cfmt" command qemu_s scion_s scion/qemu first_s warm_s warm/qemu qemu_rssK scion_rssK
 STDIN=/dev/null
 for c in "busybox true" "busybox --help" "ls -l /"; do
     case $c in
@@ -236,15 +239,30 @@ for c in "busybox true" "busybox --help" "ls -l /"; do
     ls*)      prog=$ARM/ls ;;
     esac
     read -r -a cargs <<<"${c#* }"
-    q=n/a; qr=n/a
+    q=n/a; qr=n/a; f=n/a; wm=n/a
+    if ((JIT_CACHE_OK)); then
+        rm -rf "$W/tc-warm"
+        "$SCION" run -jit-cache "$W/tc-warm" -L "$SYSROOT" "$prog" "${cargs[@]}" >/dev/null 2>&1 </dev/null || true
+    fi
     for ((i = 0; i < 5; i++)); do # taking turns, as above
         ((HAVE_QEMU)) && run_once qemu qemu-arm -L "$SYSROOT" "$prog" "${cargs[@]}"
         run_once scion "$SCION" run "${SCION_OPTV[@]}" -L "$SYSROOT" "$prog" "${cargs[@]}"
+        if ((JIT_CACHE_OK)); then
+            rm -rf "$W/tc-first"
+            mkdir "$W/tc-first"
+            run_once first "$SCION" run -jit-cache "$W/tc-first" -L "$SYSROOT" "$prog" "${cargs[@]}"
+            run_once warm "$SCION" run -jit-cache "$W/tc-warm" -L "$SYSROOT" "$prog" "${cargs[@]}"
+        fi
     done
     ((HAVE_QEMU)) && read -r q qr <<<"$(summary qemu)"
     read -r s sr <<<"$(summary scion)"
-    [[ $q == fail || $s == fail ]] && problem "cold start $c: a runner failed"
-    printf "$cfmt" "$c" "$q" "$qr" "$s" "$sr" "$(ratio "$s" "$q")"
+    if ((JIT_CACHE_OK)); then
+        read -r f _r <<<"$(summary first)"
+        read -r wm _r <<<"$(summary warm)"
+        cmp -s "$W/warm.out" "$W/scion.out" || problem "cold start $c: output with the warm cache differs"
+    fi
+    [[ $q == fail || $s == fail || $f == fail || $wm == fail ]] && problem "cold start $c: a runner failed"
+    printf "$cfmt" "$c" "$q" "$s" "$(ratio "$s" "$q")" "$f" "$wm" "$(ratio "$wm" "$q")" "$qr" "$sr"
 done
 
 # ------------------------------------------------------------------ warm cache

@@ -3,7 +3,7 @@
 #
 #   tests/fuzz/build.sh OUTDIR [TARGET...]
 #
-# Targets: fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot fuzz_gba_rom (default: all).  Compiles
+# Targets: fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot fuzz_gba_rom fuzz_tcache (default: all).  Compiles
 # the scion sources each target needs directly (no meson), so it works from
 # a clean checkout after scripts/setup.sh plus clang: on Debian 12 that is
 # the packages clang-14 and libclang-rt-14-dev (the latter holds libFuzzer
@@ -19,7 +19,7 @@ out=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-targets=${*:-fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot fuzz_gba_rom}
+targets=${*:-fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot fuzz_gba_rom fuzz_tcache}
 
 if [ -z "${CC:-}" ]; then
     if command -v clang-14 >/dev/null 2>&1; then CC=clang-14; else CC=clang; fi
@@ -38,6 +38,7 @@ sources() {
     fuzz_boot) echo "devices/boot.c devices/fdt_virt.c" ;;
     fuzz_fdt) echo "devices/fdt_virt.c" ;;
     fuzz_gba_rom) echo "devices/gba_cart.c devices/gba_save.c devices/gba_save_file.c" ;;
+    fuzz_tcache) echo "backend/tcache_file.c translator/ir.c" ;;
     fuzz_virtio) echo "devices/virtio_mmio.c devices/virtio_blk.c devices/virtio_rng.c devices/bus.c backend/log.c
                       snapshot/vmstate.c backend/sha256.c" ;;
     fuzz_snapshot) echo "snapshot/stream.c snapshot/ram.c snapshot/vmstate.c frontend/arm_vmstate.c devices/gicv2.c

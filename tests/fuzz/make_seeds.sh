@@ -38,4 +38,33 @@ for t in fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio; do
     mkdir -p "$corpus/$t"
 done
 "$work/make_seeds" "$corpus" "$work/static.elf" "$work/pie.elf" "$work/dynamic.elf" "$work/baremetal.elf"
+
+# fuzz_tcache: the translation cache files scion itself writes for a small
+# program with a loop, a call and a division, in ARM and in Thumb (as is,
+# and with the flag that seals mutated entries).  Needs a built scion
+# ($SCION, default build/scion).
+cat >"$work/loop.c" <<'PROG'
+static unsigned step(unsigned x) { return x % 7 ? x * 3 + 1 : x / 7; }
+void _start(void)
+{
+    unsigned x = 5;
+    for (int i = 0; i < 100; i++)
+        x = step(x);
+    register unsigned r0 __asm__("r0") = x & 1;
+    __asm__ volatile("mov r7, #1\n\tsvc #0" : : "r"(r0));
+    for (;;)
+        ;
+}
+PROG
+SCION=${SCION:-$root/build/scion}
+rm -rf "${corpus:?}/fuzz_tcache"
+mkdir -p "$corpus/fuzz_tcache"
+for isa in arm thumb; do
+    # shellcheck disable=SC2086 # $small is a flag list
+    $ARMCC $small -m$isa -mcpu=cortex-a15 -static -o "$work/loop-$isa.elf" "$work/loop.c"
+    "$SCION" run -jit-cache "$work/tc-$isa" "$work/loop-$isa.elf" || true # its exit status is x & 1
+    for flag in 0 1; do
+        { printf "\\$flag"; cat "$work/tc-$isa"/*.t; } >"$corpus/fuzz_tcache/loop-$isa-$flag"
+    done
+done
 ls -l "$corpus"/*

@@ -20,7 +20,7 @@ fi
 seconds=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
-targets=${*:-fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot fuzz_gba_rom}
+targets=${*:-fuzz_elf fuzz_boot fuzz_fdt fuzz_virtio fuzz_snapshot fuzz_gba_rom fuzz_tcache}
 timeout=${FUZZ_TIMEOUT:-10}
 jobs=${FUZZ_JOBS:-1}
 
