@@ -91,7 +91,8 @@ CodeCacheStats code_cache_stats(const CodeCache *cc)
     return cc ? cc->stats : (CodeCacheStats){0};
 }
 
-/* DIR/<key in hex><suffix>: ".o" for objects, ".t" for translations. */
+/* DIR/<key in hex><suffix>: ".o" for objects, ".t" for translations,
+ * ".r" for region recipes. */
 static void entry_path(const CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, char *buf, size_t len)
 {
     char hex[2 * SHA256_SIZE + 1];
@@ -151,6 +152,13 @@ bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **obj
     return true;
 }
 
+bool code_cache_has(CodeCache *cc, const uint8_t key[SHA256_SIZE])
+{
+    char path[ENTRY_PATH_MAX];
+    entry_path(cc, key, ".o", path, sizeof path);
+    return access(path, R_OK) == 0;
+}
+
 typedef struct DirEntry {
     char name[80];
     time_t mtime;
@@ -160,7 +168,7 @@ typedef struct DirEntry {
 static bool is_entry_name(const char *name)
 {
     size_t n = strlen(name);
-    return n == 2 * SHA256_SIZE + 2 && (!strcmp(name + n - 2, ".o") || !strcmp(name + n - 2, ".t"));
+    return n == 2 * SHA256_SIZE + 2 && name[n - 2] == '.' && strchr("otr", name[n - 1]);
 }
 
 /* Every entry of the directory (malloc'd array), and their total size. */
@@ -285,10 +293,11 @@ void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t
         cc->stats.written++;
 }
 
-void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t *size, uint64_t *inode)
+void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, size_t *size,
+                          uint64_t *inode)
 {
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, ".t", path, sizeof path);
+    entry_path(cc, key, suffix, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     void *p = MAP_FAILED;
@@ -303,7 +312,8 @@ void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t 
     return p == MAP_FAILED ? NULL : p;
 }
 
-bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const struct iovec *parts, int n)
+bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, const struct iovec *parts,
+                         int n)
 {
     size_t size = 0;
     for (int i = 0; i < n; i++)
@@ -311,6 +321,6 @@ bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const st
     if (size > MAX_OBJECT)
         return false;
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, ".t", path, sizeof path);
+    entry_path(cc, key, suffix, path, sizeof path);
     return write_entry(cc, path, parts, n);
 }

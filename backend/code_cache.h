@@ -38,13 +38,18 @@ void code_cache_close(CodeCache *cc);
 bool code_cache_default_dir(char *buf, size_t len);
 /* A verified object for key (malloc'd), or false. */
 bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **object, size_t *size);
+/* Whether there is an entry for key (not checked: code_cache_get does that). */
+bool code_cache_has(CodeCache *cc, const uint8_t key[SHA256_SIZE]);
 void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t *object, size_t size);
 CodeCacheStats code_cache_stats(const CodeCache *cc);
 /* Files of other formats in the same directory, under the same bound and
- * eviction (DIR/<key in hex>.t, translation_cache.h): the file mapped
- * read-only (munmap it) with its inode number, or NULL; and written whole
- * through a temporary file and a rename. */
-void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t *size, uint64_t *inode);
-bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const struct iovec *parts, int n);
+ * eviction: DIR/<key in hex><suffix>, suffix ".t" (translation_cache.h)
+ * or ".r" (region_recipes.h).  The file mapped read-only (munmap it) with
+ * its inode number, or NULL; and written whole through a temporary file
+ * and a rename. */
+void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, size_t *size,
+                          uint64_t *inode);
+bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, const struct iovec *parts,
+                         int n);
 
 #endif

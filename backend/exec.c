@@ -71,12 +71,14 @@ void machine_enable_translation_cache(Machine *m, const char *cache_dir, const c
     m->tcache_dir = code_cache_open(cache_dir, m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX, &m->log);
     if (m->tcache_dir)
         m->tcache = tcache_open(m->tcache_dir, key, m->fetch, m->fetch_opaque);
+    jit_set_program(m->jit, key);
 }
 
 void machine_save_translations(Machine *m)
 {
     if (m->tcache)
         tcache_save(m->tcache);
+    jit_save_recipes(m->jit);
 }
 
 void machine_invalidate_code(Machine *m, uint32_t addr, uint64_t len)

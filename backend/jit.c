@@ -21,8 +21,12 @@
 #include "backend/jit_backend.h"
 #include "backend/module.h"
 #include "backend/region.h"
+#include "backend/region_recipes.h"
 
 #define QUEUE_CAP 1024
+/* Queued regions the compile thread looks through for one whose code is
+ * in the code cache (take_next). */
+#define QUEUE_SCAN 64
 #define REMOVAL_CAP 1024
 #define BACKEND_MODULE "libscion-llvm.so"
 /* Bumped when the meaning of a unit's code changes in a way the key's
@@ -54,6 +58,9 @@ typedef struct JitRegion {
     JitObject *object;
     bool from_cache;
     double seconds;
+    /* Set by the compile thread while the region is queued. */
+    uint8_t key[SHA256_SIZE];
+    bool keyed, cached;
     struct JitRegion *next, *done_next;
 } JitRegion;
 
@@ -69,6 +76,7 @@ struct Jit {
     CodeCache *code_cache;
     bool code_cache_tried;
     /* Dispatcher thread only. */
+    RegionRecipes *recipes; /* of the program (jit_set_program), or NULL */
     JitRegion *regions;       /* every region not yet freed */
     void ***links;            /* cells pointed at compiled code */
     size_t nlinks, links_cap;
@@ -303,12 +311,22 @@ static JitObject *unit_code(Jit *j, JitRegion *r, const uint8_t key[SHA256_SIZE]
     return o;
 }
 
+/* The region's key, and whether the code cache holds its code (backend loaded). */
+static void key_region(Jit *j, JitRegion *r)
+{
+    if (r->keyed)
+        return;
+    code_key(j, r, r->key);
+    r->keyed = true;
+    r->cached = code_cache(j) && code_cache_has(code_cache(j), r->key);
+}
+
 static void compile_region(Jit *j, JitRegion *r)
 {
     double t0 = now();
     if (ensure_backend(j)) {
-        uint8_t key[SHA256_SIZE];
-        code_key(j, r, key);
+        key_region(j, r);
+        const uint8_t *key = r->key;
         snprintf(r->unit.name, sizeof r->unit.name, "u_%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x", key[0], key[1],
                  key[2], key[3], key[4], key[5], key[6], key[7], key[8], key[9]);
         r->object = unit_code(j, r, key);
@@ -338,6 +356,38 @@ static void push_done(Jit *j, JitRegion *r)
     atomic_fetch_add(&j->ndone, 1);
 }
 
+/*
+ * The next region to compile, taken off the queue (called and returning
+ * with j->lock held): the first of the oldest QUEUE_SCAN whose code is in
+ * the code cache, else the oldest.  Linking cached code costs a small
+ * part of compiling it, so a later run of a program gets all the code
+ * earlier runs compiled first, instead of in the order its regions got hot
+ * behind ones that were never compiled.  Only this thread takes regions
+ * off the queue, so the ones it looked at stay where they were.
+ */
+static JitRegion *take_next(Jit *j)
+{
+    unsigned n = j->qcount < QUEUE_SCAN ? j->qcount : QUEUE_SCAN, pick = 0;
+    JitRegion *scan[QUEUE_SCAN];
+    for (unsigned i = 0; i < n; i++)
+        scan[i] = j->queue[(j->qhead + i) % QUEUE_CAP];
+    pthread_mutex_unlock(&j->lock);
+    pthread_mutex_lock(&j->llvm_lock);
+    if (code_cache(j) && ensure_backend(j))
+        for (unsigned i = 0; i < n && !pick; i++) {
+            key_region(j, scan[i]);
+            pick = scan[i]->cached ? i : 0;
+        }
+    pthread_mutex_unlock(&j->llvm_lock);
+    pthread_mutex_lock(&j->lock);
+    JitRegion *r = j->queue[(j->qhead + pick) % QUEUE_CAP];
+    for (unsigned i = pick; i > 0; i--) /* the ones before it move up one place */
+        j->queue[(j->qhead + i) % QUEUE_CAP] = j->queue[(j->qhead + i - 1) % QUEUE_CAP];
+    j->qhead = (j->qhead + 1) % QUEUE_CAP;
+    j->qcount--;
+    return r;
+}
+
 static void *worker_main(void *arg)
 {
     Jit *j = arg;
@@ -358,9 +408,7 @@ static void *worker_main(void *arg)
             pthread_mutex_lock(&j->lock);
             continue;
         }
-        JitRegion *r = j->queue[j->qhead];
-        j->qhead = (j->qhead + 1) % QUEUE_CAP;
-        j->qcount--;
+        JitRegion *r = take_next(j);
         pthread_mutex_unlock(&j->lock);
         pthread_mutex_lock(&j->llvm_lock);
         compile_region(j, r);
@@ -559,13 +607,54 @@ void jit_submit(Jit *j, TransBlock *tb)
         submit_members(j, &tb, 1);
 }
 
+/* The region an earlier run formed around head, if its blocks are all
+ * translated now; else 0. */
+static unsigned recipe_region(Jit *j, TransBlock *head, TransBlock **blocks)
+{
+    uint32_t members[REGION_MAX_BLOCKS][2];
+    unsigned n = j->recipes ? recipes_find(j->recipes, head->pc, head->mode, members) : 0;
+    for (unsigned i = 0; i < n; i++) {
+        blocks[i] = block_cache_peek(j->config.cache, members[i][0], members[i][1]);
+        if (!blocks[i] || (i > 0 && blocks[i] == head))
+            return 0;
+    }
+    if (n)
+        recipes_note_used(j->recipes);
+    return n;
+}
+
 void jit_submit_region(Jit *j, TransBlock *head, uint64_t min_runs)
 {
     if (!j || atomic_load(&head->jit_busy) || atomic_load(&head->jit_fn))
         return;
     TransBlock *blocks[REGION_MAX_BLOCKS];
-    unsigned n = region_form(j->config.cache, head, min_runs, j->config.page_local_bits, blocks);
+    unsigned n = recipe_region(j, head, blocks);
+    if (!n) {
+        n = region_form(j->config.cache, head, min_runs, j->config.page_local_bits, blocks);
+        if (j->recipes)
+            recipes_add(j->recipes, blocks, n);
+    }
     submit_members(j, blocks, n);
+}
+
+void jit_set_program(Jit *j, const uint8_t key[SHA256_SIZE])
+{
+    if (!j || !j->config.code_cache_dir || j->recipes)
+        return;
+    uint8_t recipes_key[SHA256_SIZE];
+    Sha256 h; /* the program's, and how units are made: chained or not, counting or not */
+    sha256_init(&h);
+    sha256_update(&h, key, SHA256_SIZE);
+    sha256_update(&h, &j->config.chain, sizeof j->config.chain);
+    sha256_update(&h, &j->config.count, sizeof j->config.count);
+    sha256_final(&h, recipes_key);
+    j->recipes = recipes_open(j->config.code_cache_dir, j->config.code_cache_max, recipes_key, j->log);
+}
+
+void jit_save_recipes(Jit *j)
+{
+    if (j)
+        recipes_save(j->recipes);
 }
 
 /* A chain cell as compiled code reads it, as the word to write. */
@@ -694,6 +783,7 @@ void jit_free(Jit *j)
         j->ops->destroy(j->backend);
     }
     code_cache_close(j->code_cache);
+    recipes_close(j->recipes);
     free(j->links);
     pthread_mutex_destroy(&j->lock);
     pthread_mutex_destroy(&j->llvm_lock);
@@ -709,6 +799,7 @@ void jit_stats(Jit *j, JitStats *out)
     pthread_mutex_lock(&j->lock);
     *out = j->stats;
     out->code_cache = code_cache_stats(j->code_cache);
+    out->recipes = recipes_stats(j->recipes);
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -746,6 +837,7 @@ void jit_fork_child(Jit *j)
     if (!j)
         return;
     j->worker_started = false;
+    recipes_fork_child(j->recipes);
     if (j->mode == JIT_BACKGROUND)
         j->mode = JIT_SYNC;
     /* The parent's compile thread was waiting on this condition; nobody does here. */

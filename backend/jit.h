@@ -26,6 +26,7 @@
 #include "backend/code_cache.h"
 #include "backend/cpu_common.h"
 #include "backend/log.h"
+#include "backend/region_recipes.h"
 #include "translator/translate.h"
 
 typedef enum JitMode {
@@ -55,6 +56,7 @@ typedef struct JitStats {
     uint64_t links, unlink_rounds;
     double compile_seconds;      /* on the compile thread */
     CodeCacheStats code_cache;
+    RecipeStats recipes;
 } JitStats;
 
 typedef struct Jit Jit;
@@ -70,6 +72,11 @@ bool jit_owns_code(Jit *j, uintptr_t host_pc);
  * or the region headed by it of blocks that ran at least min_runs times. */
 void jit_submit(Jit *j, TransBlock *tb);
 void jit_submit_region(Jit *j, TransBlock *head, uint64_t min_runs);
+/* The program being run (tcache_program_key): regions are then formed as
+ * earlier runs of it formed them (region_recipes.h), and new ones are
+ * kept by jit_save_recipes (at exit or execve). */
+void jit_set_program(Jit *j, const uint8_t key[SHA256_SIZE]);
+void jit_save_recipes(Jit *j);
 /* Install code the compile thread has finished (dispatcher thread). */
 void jit_poll_slow(Jit *j);
 static inline void jit_poll(Jit *j, const atomic_uint *pending)

@@ -42,7 +42,7 @@ static bool map_current(TranslationCache *tc, TcacheFile *f, bool count_damage)
 {
     size_t size;
     uint64_t inode;
-    const uint8_t *data = code_cache_map_file(tc->cc, tc->key, &size, &inode);
+    const uint8_t *data = code_cache_map_file(tc->cc, tc->key, ".t", &size, &inode);
     if (!data)
         return false;
     if (tc->old_inode == inode) {
@@ -201,7 +201,7 @@ void tcache_save(TranslationCache *tc)
         add_kept(&tc->old, tc->replaced, iov, &n, &size, &count);
         add_kept(&other, drop_other, iov, &n, &size, &count);
         tcache_file_header(header, count, size);
-        if (code_cache_put_file(tc->cc, tc->key, iov, n))
+        if (code_cache_put_file(tc->cc, tc->key, ".t", iov, n))
             tc->stats.saved = count;
     }
     free(iov);

@@ -43,6 +43,8 @@ void stats_print(const Machine *m, double seconds)
     TcacheStats ts = tcache_stats(m->tcache);
     fprintf(stderr, "scion stats: translation cache: %llu hits, %llu misses, %llu changed, %llu rejected, %llu saved\n",
             ull(ts.hits), ull(ts.misses), ull(ts.changed), ull(ts.rejected), ull(ts.saved));
+    fprintf(stderr, "scion stats: region recipes: %llu regions formed as an earlier run formed them, %llu saved\n",
+            ull(js.recipes.used), ull(js.recipes.saved));
     fprintf(stderr, "scion stats: code cache: %llu hits, %llu misses, %llu rejected, %llu written, %llu evicted\n",
             ull(js.code_cache.hits), ull(js.code_cache.misses), ull(js.code_cache.rejected),
             ull(js.code_cache.written), ull(js.code_cache.evicted));

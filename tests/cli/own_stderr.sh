@@ -4,14 +4,7 @@
 # busybox sh closes fd 2, then writes to it: the write fails in the guest
 # (status 1, as any shell reports it) and --stats still appears.
 # Usage: own_stderr.sh SCION [SYSROOT]   (SYSROOT: as tests/debian/run_busybox.sh)
-set -u
-SCION=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd -P)
-SYSROOT=${2:-${SCION_SYSROOT:-}}
-[ -n "$SYSROOT" ] || SYSROOT=$("$ROOT/scripts/fetch-debian-armhf.sh" | tail -n 1) || exit 2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "own_stderr: $*" >&2; exit 1; }
+. "$(dirname "$0")/../sysroot_test.sh"
 
 "$SCION" run --stats "$SYSROOT/bin/busybox" sh -c 'exec 2>&-; echo out; echo err >&2; echo status $?' \
     >"$T/out" 2>"$T/err" || fail "scion exited with status $?"

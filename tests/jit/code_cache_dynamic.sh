@@ -6,14 +6,7 @@
 # took in uninitialised bytes (padding inside the IR) missed a few.
 # The listing must match the host's own ls of the same directory.
 # Usage: code_cache_dynamic.sh SCION [SYSROOT]   (SYSROOT: as tests/debian/run_busybox.sh)
-set -u
-SCION=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd -P)
-SYSROOT=${2:-${SCION_SYSROOT:-}}
-[ -n "$SYSROOT" ] || SYSROOT=$("$ROOT/scripts/fetch-debian-armhf.sh" | tail -n 1) || exit 2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "code_cache_dynamic: $*" >&2; exit 1; }
+. "$(dirname "$0")/../sysroot_test.sh"
 export LC_ALL=C
 
 LC_ALL=C ls -1 "$SYSROOT/usr/bin" >"$T/expected"
