@@ -10,6 +10,7 @@
 #include "backend/tcache_file.h"
 
 #define KEY_VERSION 1
+#define FRESH_LIMIT_START (4u << 20)
 #define MAX_GUEST_BYTES (TRANSLATE_MAX_INSNS * 4 + 4)
 
 struct TranslationCache {
@@ -23,7 +24,7 @@ struct TranslationCache {
     bool *replaced; /* [entry]: by a fresh translation of its (pc, mode) */
     /* This run's translations, encoded as they will be written. */
     uint8_t *fresh;
-    size_t fresh_size;
+    size_t fresh_size, fresh_limit;
     uint32_t nfresh;
     /* A forked child saves only what it translated itself; the parent
      * saves the rest. */
@@ -106,9 +107,41 @@ bool tcache_find(TranslationCache *tc, uint32_t pc, uint32_t mode, TranslateResu
     return true;
 }
 
+/* Keep only the newest fresh entry of each (pc, mode): a guest that keeps
+ * rewriting code at the same addresses (a JIT) makes version after version
+ * of the same blocks, and only the last is ever written. */
+static void compact_fresh(TranslationCache *tc)
+{
+    TcacheFile view = {0};
+    uint8_t *base = tc->fresh + tc->fresh_start;
+    tcache_file_index(&view, base, tc->fresh_size - tc->fresh_start, tc->nfresh - tc->nfresh_start);
+    bool *keep = calloc(view.n + 1, sizeof *keep);
+    if (!keep)
+        abort();
+    for (uint32_t i = 0; i < view.n; i++) /* before anything moves: the index reads the entries */
+        keep[i] = tcache_file_find(&view, tcache_file_entry(&view, i)->pc, tcache_file_entry(&view, i)->mode) == i;
+    size_t out = 0;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < view.n; i++)
+        if (keep[i]) {
+            size_t size = tcache_file_entry(&view, i)->size;
+            memmove(base + out, base + view.offset[i], size); /* never ahead of where it came from */
+            out += size;
+            kept++;
+        }
+    free(keep);
+    tcache_file_free(&view);
+    size_t end = (tc->fresh_start + out + 4095) & ~(size_t)4095, was = tc->fresh_size;
+    if (was > end)
+        madvise(tc->fresh + end, was - end, MADV_DONTNEED);
+    tc->fresh_size = tc->fresh_start + out;
+    tc->nfresh = tc->nfresh_start + kept;
+}
+
 /* The fresh entries live in one reservation of TCACHE_FILE_MAX bytes with
- * huge pages: a first run's 1-2 MiB of entries then cost a page fault or
- * two instead of hundreds. */
+ * huge pages: a first run's 1-3 MiB of entries then cost a page fault or
+ * two instead of hundreds.  Past fresh_limit they are compacted, and the
+ * limit doubles when that freed less than half. */
 static uint8_t *fresh_room(TranslationCache *tc, size_t size)
 {
     if (!tc->fresh) {
@@ -118,8 +151,14 @@ static uint8_t *fresh_room(TranslationCache *tc, size_t size)
             return NULL;
         madvise(p, TCACHE_FILE_MAX, MADV_HUGEPAGE);
         tc->fresh = p;
+        tc->fresh_limit = FRESH_LIMIT_START;
     }
-    return TCACHE_FILE_HEADER + tc->fresh_size + size > TCACHE_FILE_MAX ? NULL : tc->fresh + tc->fresh_size;
+    if (TCACHE_FILE_HEADER + tc->fresh_size + size > tc->fresh_limit) {
+        compact_fresh(tc);
+        if (TCACHE_FILE_HEADER + tc->fresh_size + size > tc->fresh_limit / 2 && tc->fresh_limit < TCACHE_FILE_MAX)
+            tc->fresh_limit *= 2;
+    }
+    return TCACHE_FILE_HEADER + tc->fresh_size + size > tc->fresh_limit ? NULL : tc->fresh + tc->fresh_size;
 }
 
 void tcache_add(TranslationCache *tc, uint32_t pc, uint32_t mode, const TranslateResult *r)
@@ -130,8 +169,8 @@ void tcache_add(TranslationCache *tc, uint32_t pc, uint32_t mode, const Translat
     size_t room = tcache_entry_room(r);
     uint8_t *entry = room && pc == r->guest_start ? fresh_room(tc, room) : NULL;
     uint32_t len = r->guest_end - r->guest_start;
-    /* Full (a guest that keeps making code, a JIT, fills its file and no
-     * more), or the bytes went away: nothing to check a later run against. */
+    /* Full (TCACHE_FILE_MAX of distinct blocks), or the bytes went away:
+     * nothing to check a later run against. */
     if (!entry || tc->fetch(tc->opaque, r->guest_start, tc->bytes, len) != len)
         return;
     tc->fresh_size += tcache_entry_encode(entry, pc, mode, r, tc->bytes);

@@ -17,7 +17,9 @@
 #   4. a program whose forked children run code of their own and exec:
 #      run 2 translates next to nothing in any of its processes;
 #   5. four processes on one fresh cache: all right, no temporary files;
-#   6. -jit-cache off writes nothing.
+#   6. -jit-cache off writes nothing;
+#   7. a guest that keeps rewriting its code (jitgen): peak RSS within
+#      8 MiB of a run without the cache.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: $0 SCION GUEST_DIR GOLDEN_DIR" >&2
@@ -132,6 +134,17 @@ run "$W/c6" after_parallel "$prog" "$gold"
 (cd "$W" && "$SCION" run -jit-cache off --stats -L "$SYSROOT" "$prog" >"$W/off.out" 2>"$W/off.stats")
 cmp -s "$W/off.out" "$gold" || bad "off: output differs"
 [ "$(tstat off hits)" = 0 ] && [ "$(tstat off saved)" = 0 ] || bad "off: the cache was used"
+
+# 7. A guest that keeps rewriting code at the same addresses (jitgen, four
+# times its default generations): the cache keeps the newest version of
+# each block, so memory stays within a few MiB of a run without a cache.
+rss() { /usr/bin/time -f %M -o "$W/$1.rss" "${@:2}" >"$W/$1.out" 2>/dev/null </dev/null; cat "$W/$1.rss"; }
+gold=$GOLDEN/jitgen.gens2400.out
+without=$(rss jit_off "$SCION" run -jit-cache off "$GUEST/jitgen.static" 2400)
+with=$(rss jit_cache "$SCION" run -jit-cache "$W/c7" "$GUEST/jitgen.static" 2400)
+echo "jitgen 2400: peak RSS ${without} KiB without the cache, ${with} KiB with it"
+cmp -s "$W/jit_cache.out" "$gold" && cmp -s "$W/jit_off.out" "$gold" || bad "jitgen: output differs"
+[ "$with" -le $((without + 8192)) ] || bad "jitgen: the cache took $((with - without)) KiB"
 
 [ $fail = 0 ] && echo "translation cache: all checks passed"
 exit $fail
