@@ -373,10 +373,12 @@ static JitRegion *take_next(Jit *j)
         scan[i] = j->queue[(j->qhead + i) % QUEUE_CAP];
     pthread_mutex_unlock(&j->lock);
     pthread_mutex_lock(&j->llvm_lock);
+    bool found = false;
     if (code_cache(j) && ensure_backend(j))
-        for (unsigned i = 0; i < n && !pick; i++) {
+        for (unsigned i = 0; i < n && !found; i++) {
             key_region(j, scan[i]);
-            pick = scan[i]->cached ? i : 0;
+            found = scan[i]->cached;
+            pick = found ? i : 0;
         }
     pthread_mutex_unlock(&j->llvm_lock);
     pthread_mutex_lock(&j->lock);
@@ -615,8 +617,11 @@ static unsigned recipe_region(Jit *j, TransBlock *head, TransBlock **blocks)
     unsigned n = j->recipes ? recipes_find(j->recipes, head->pc, head->mode, members) : 0;
     for (unsigned i = 0; i < n; i++) {
         blocks[i] = block_cache_peek(j->config.cache, members[i][0], members[i][1]);
-        if (!blocks[i] || (i > 0 && blocks[i] == head))
+        if (!blocks[i] || (i == 0 && blocks[i] != head))
             return 0;
+        for (unsigned k = 0; k < i; k++)
+            if (blocks[k] == blocks[i])
+                return 0; /* a damaged recipe: formation never repeats a block */
     }
     if (n)
         recipes_note_used(j->recipes);

@@ -4,6 +4,7 @@
 # same program forms the regions the first formed (region recipes), so it
 # finds every unit the first run compiled in the code cache and compiles
 # none of them again, and it translates no block again (translation cache).
+# A damaged recipe file is ignored and written again.
 # Debian's armhf bzip2 -9 on 4 MiB of text; the output must equal the
 # host's bzip2 -9 of the same bytes.
 # Usage: warm_cache.sh SCION [SYSROOT]   (SYSROOT: as tests/debian/run_busybox.sh)
@@ -36,4 +37,16 @@ hits=$(number second 'hits, [0-9]* misses, [0-9]* rejected, [0-9]* written')
 [ "${hits:-0}" -ge "$written" ] || fail "the second run found ${hits:-0} of the $written units the first compiled"
 [ "$(number second 'regions formed as an earlier run')" -gt 0 ] || fail "the second run used no region recipe"
 grep -q 'translation cache: [0-9]* hits, 0 misses' "$T/second.err" || fail "the second run translated blocks again"
+# A damaged recipe file is ignored (its digest fails) and written again.
+r=$(find "$T/cache" -name '*.r')
+[ -f "$r" ] || fail "no recipe file in the cache"
+printf '\377' | dd of="$r" bs=1 seek=60 conv=notrunc status=none
+for run in damaged repaired; do
+    "$SCION" run -jit on -jit-cache "$T/cache" --stats -L "$SYSROOT" "$SYSROOT/usr/bin/bzip2" -9 -c "$T/input" \
+        >"$T/$run.out" 2>"$T/$run.err" || fail "$run run: scion exited with status $?"
+    cmp -s "$T/expected" "$T/$run.out" || fail "$run run: the output differs from the host's bzip2"
+done
+[ "$(number damaged 'regions formed as an earlier run')" = 0 ] || fail "recipes of a damaged file were used"
+grep 'region recipes:' "$T/damaged.err" | grep -q ', [1-9][0-9]* saved' || fail "the damaged recipe file was not written again"
+[ "$(number repaired 'regions formed as an earlier run')" -gt 0 ] || fail "the rewritten recipe file was not used"
 echo "warm cache OK: the second run loaded all $written units the first compiled"
