@@ -68,7 +68,8 @@ CodeCache *code_cache_open(const char *dir, uint64_t max_bytes, Log *log)
 {
     struct stat st;
     if (!make_dirs(dir) || stat(dir, &st) || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK)) {
-        log_printf(log, "scion: JIT code cache directory %s is unusable (%s); not caching\n", dir, strerror(errno));
+        if (log)
+            log_printf(log, "scion: JIT code cache directory %s is unusable (%s); not caching\n", dir, strerror(errno));
         return NULL;
     }
     CodeCache *cc = calloc(1, sizeof *cc);

@@ -31,7 +31,8 @@ typedef struct CodeCacheStats {
 
 typedef struct CodeCache CodeCache;
 
-/* NULL (after a message) if DIR cannot be created or used. */
+/* NULL (after a message to log, unless it is NULL) if DIR cannot be
+ * created or used. */
 CodeCache *code_cache_open(const char *dir, uint64_t max_bytes, Log *log);
 void code_cache_close(CodeCache *cc);
 /* The default directory: $XDG_CACHE_HOME/scion/jit or ~/.cache/scion/jit. */

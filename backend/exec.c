@@ -63,12 +63,13 @@ bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir)
     return true;
 }
 
-void machine_enable_translation_cache(Machine *m, const char *cache_dir, const char *program)
+void machine_enable_translation_cache(Machine *m, const char *cache_dir, bool explicit_dir, const char *program)
 {
     uint8_t key[SHA256_SIZE];
     if (!cache_dir || !tcache_program_key(program, ARM_MODEL_CORTEX_A15, key))
         return;
-    m->tcache_dir = code_cache_open(cache_dir, m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX, &m->log);
+    m->tcache_dir = code_cache_open(cache_dir, m->jit_cache_max ? m->jit_cache_max : CODE_CACHE_DEFAULT_MAX,
+                                    explicit_dir ? &m->log : NULL);
     if (m->tcache_dir)
         m->tcache = tcache_open(m->tcache_dir, key, m->fetch, m->fetch_opaque);
     jit_set_program(m->jit, key);

@@ -653,7 +653,8 @@ void jit_set_program(Jit *j, const uint8_t key[SHA256_SIZE])
     sha256_update(&h, &j->config.chain, sizeof j->config.chain);
     sha256_update(&h, &j->config.count, sizeof j->config.count);
     sha256_final(&h, recipes_key);
-    j->recipes = recipes_open(j->config.code_cache_dir, j->config.code_cache_max, recipes_key, j->log);
+    /* An unusable directory is reported once, when compiled code is cached. */
+    j->recipes = recipes_open(j->config.code_cache_dir, j->config.code_cache_max, recipes_key, NULL);
 }
 
 void jit_save_recipes(Jit *j)

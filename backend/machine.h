@@ -101,8 +101,10 @@ void machine_init(Machine *m, GuestFetchFn fetch, void *fetch_opaque, PageCodeHo
 bool machine_enable_jit(Machine *m, JitMode mode, const char *cache_dir);
 /* User mode: take translations from, and keep them in, cache_dir's file
  * for this guest program (translation_cache.h), and the LLVM tier's region
- * recipes too (region_recipes.h).  After machine_enable_jit, before running. */
-void machine_enable_translation_cache(Machine *m, const char *cache_dir, const char *program);
+ * recipes too (region_recipes.h).  After machine_enable_jit, before running.
+ * An unusable directory is said only if the user named it (explicit_dir):
+ * the default one is tried on every run. */
+void machine_enable_translation_cache(Machine *m, const char *cache_dir, bool explicit_dir, const char *program);
 /* Write this run's new translations and region recipes (at exit, execve). */
 void machine_save_translations(Machine *m);
 /* Ask the running guest code to return to the caller of machine_run soon

@@ -40,7 +40,7 @@ typedef struct RecipeStats {
     uint64_t saved; /* recipes written at exit */
 } RecipeStats;
 
-/* NULL if dir is unusable. */
+/* NULL if dir is unusable (said on log, unless it is NULL). */
 RegionRecipes *recipes_open(const char *dir, uint64_t max_bytes, const uint8_t key[SHA256_SIZE], Log *log);
 void recipes_close(RegionRecipes *rr);
 /* The members (pc, mode; head first) of the region formed around (pc,

@@ -236,7 +236,8 @@ static int run_program(const Options *o, int argc, char **argv)
     m->jit_count = o->stats; /* counting costs compiled code a little: only when asked */
     if (!machine_enable_jit(m, o->jit, cli_code_cache_dir(o->jit_cache, cache_dir, sizeof cache_dir)))
         fprintf(stderr, "scion: the LLVM tier is unavailable; running the interpreter alone\n");
-    machine_enable_translation_cache(m, cli_code_cache_dir(o->jit_cache, cache_dir, sizeof cache_dir), prog);
+    machine_enable_translation_cache(m, cli_code_cache_dir(o->jit_cache, cache_dir, sizeof cache_dir),
+                                     o->jit_cache != NULL, prog);
     double start = now_seconds();
     int status = user_run(p);
     machine_save_translations(m);

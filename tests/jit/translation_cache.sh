@@ -19,7 +19,9 @@
 #   5. four processes on one fresh cache: all right, no temporary files;
 #   6. -jit-cache off writes nothing;
 #   7. a guest that keeps rewriting its code (jitgen): peak RSS within
-#      8 MiB of a run without the cache.
+#      8 MiB of a run without the cache;
+#   8. an unusable directory is reported once if named, silently skipped
+#      if it is the default.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: $0 SCION GUEST_DIR GOLDEN_DIR" >&2
@@ -145,6 +147,15 @@ with=$(rss jit_cache "$SCION" run -jit-cache "$W/c7" "$GUEST/jitgen.static" 2400
 echo "jitgen 2400: peak RSS ${without} KiB without the cache, ${with} KiB with it"
 cmp -s "$W/jit_cache.out" "$gold" && cmp -s "$W/jit_off.out" "$gold" || bad "jitgen: output differs"
 [ "$with" -le $((without + 8192)) ] || bad "jitgen: the cache took $((with - without)) KiB"
+
+# 8. An unusable directory: said once when named with -jit-cache, silent
+# when it is the default one (tried on every run).
+prog=$GUEST/int_arith.static gold=$GOLDEN/int_arith.out
+(cd "$W" && HOME=/proc XDG_CACHE_HOME= "$SCION" run -L "$SYSROOT" "$prog" >"$W/quiet.out" 2>"$W/quiet.err")
+cmp -s "$W/quiet.out" "$gold" && [ ! -s "$W/quiet.err" ] || bad "an unusable default directory was not silent"
+(cd "$W" && "$SCION" run -jit-cache /proc/none -L "$SYSROOT" "$prog" >"$W/named.out" 2>"$W/named.err")
+cmp -s "$W/named.out" "$gold" && [ "$(grep -c 'unusable' "$W/named.err")" = 1 ] ||
+    bad "an unusable named directory was not reported once"
 
 [ $fail = 0 ] && echo "translation cache: all checks passed"
 exit $fail
