@@ -133,16 +133,6 @@ static const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint64_t 
     return NULL;
 }
 
-static uint8_t *put_temp(uint8_t *p, IrTemp t, bool narrow)
-{
-    if (narrow) {
-        *p = (uint8_t)t; /* IR_NO_TEMP's low byte is NARROW_NO_TEMP */
-        return p + 1;
-    }
-    memcpy(p, &t, sizeof t);
-    return p + sizeof t;
-}
-
 static const uint8_t *get_temp(const uint8_t *p, const uint8_t *end, IrTemp *t, bool narrow)
 {
     if (end - p < (narrow ? 1 : 2))
@@ -155,65 +145,68 @@ static const uint8_t *get_temp(const uint8_t *p, const uint8_t *end, IrTemp *t, 
     return p + sizeof *t;
 }
 
-/* The temps op has: dst if it has a result, then nargs operands. */
-static unsigned op_temps(uint8_t op, IrTemp *const slots[4], IrTemp **out)
+/* The temps op has are a run of dst, a, b, c: from dst if it has a
+ * result, else from a, and as many as that and its nargs make. */
+static unsigned first_temp(uint8_t op)
 {
-    const IrOpInfo *info = &ir_op_info[op];
-    unsigned n = 0;
-    if (info->result != IR_RESULT_V)
-        out[n++] = slots[0];
-    for (unsigned k = 0; k < info->nargs; k++)
-        out[n++] = slots[1 + k];
-    return n;
+    return ir_op_info[op].result == IR_RESULT_V;
 }
 
+static unsigned temp_count(uint8_t op)
+{
+    return (ir_op_info[op].result != IR_RESULT_V) + ir_op_info[op].nargs;
+}
+
+/* Few branches: every block a first run translates goes through here. */
 static uint8_t *encode_insn(uint8_t *p, const IrInsn *in, bool narrow, uint64_t block_key)
 {
-    IrInsn copy = *in;
-    IrTemp *const slots[4] = {&copy.dst, &copy.a, &copy.b, &copy.c};
-    IrTemp *used[4];
-    unsigned n = op_temps(in->op, slots, used);
-    for (unsigned k = 0; k < n; k++)
-        *used[k] = IR_NO_TEMP;
-    bool canonical = copy.dst == IR_NO_TEMP && copy.a == IR_NO_TEMP && copy.b == IR_NO_TEMP && copy.c == IR_NO_TEMP;
-    if (!canonical) {
+    const IrTemp temps[4] = {in->dst, in->a, in->b, in->c};
+    unsigned first = first_temp(in->op), n = temp_count(in->op);
+    uint64_t all, outside = ~0ull;
+    memcpy(&all, temps, sizeof all);
+    if (n)
+        outside ^= (~0ull >> (64 - 16 * n)) << (16 * first); /* the lanes the op has */
+    if ((all & outside) != outside) { /* a temp where the op has none: keep all four */
         *p++ = ESCAPE;
+        first = 0;
         n = 4;
-        for (unsigned k = 0; k < 4; k++)
-            used[k] = slots[k];
     }
     *p++ = (uint8_t)(in->op | (in->aux ? HAS_AUX : 0));
-    if (in->aux)
-        *p++ = in->aux;
-    const IrTemp values[4] = {in->dst, in->a, in->b, in->c};
-    for (unsigned k = 0; k < n; k++)
-        p = put_temp(p, values[used[k] - &copy.dst], narrow);
+    *p = in->aux;
+    p += in->aux != 0;
+    if (narrow) { /* IR_NO_TEMP's low byte is NARROW_NO_TEMP */
+        const uint8_t bytes[4] = {(uint8_t)temps[0], (uint8_t)temps[1], (uint8_t)temps[2], (uint8_t)temps[3]};
+        memcpy(p, bytes + first, 4 - first);
+        p += n;
+    } else {
+        memcpy(p, temps + first, (4 - first) * sizeof *temps);
+        p += n * sizeof *temps;
+    }
     return put_varint(p, zigzag(in->imm - imm_base(in->op, block_key)));
 }
 
 /* NULL if the bytes do not hold an instruction. */
 static const uint8_t *decode_insn(const uint8_t *p, const uint8_t *end, IrInsn *in, bool narrow, uint64_t block_key)
 {
-    *in = (IrInsn){.dst = IR_NO_TEMP, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP};
     bool escaped = p < end && *p == ESCAPE;
     p += escaped;
     if (p == end || (*p & ~HAS_AUX) >= IR_OP_COUNT)
         return NULL;
-    in->op = *p & ~HAS_AUX;
+    uint8_t op = *p & ~HAS_AUX, aux = 0;
     if (*p++ & HAS_AUX) {
         if (p == end)
             return NULL;
-        in->aux = *p++;
+        aux = *p++;
     }
-    IrTemp *const slots[4] = {&in->dst, &in->a, &in->b, &in->c};
-    IrTemp *used[4] = {slots[0], slots[1], slots[2], slots[3]};
-    unsigned n = escaped ? 4 : op_temps(in->op, slots, used);
-    for (unsigned k = 0; k < n && p; k++)
-        p = get_temp(p, end, used[k], narrow);
+    IrTemp temps[4] = {IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP};
+    unsigned first = escaped ? 0 : first_temp(op), n = escaped ? 4 : temp_count(op);
+    for (unsigned k = first; k < first + n && p; k++)
+        p = get_temp(p, end, &temps[k], narrow);
     uint64_t v;
     if (!p || !(p = get_varint(p, end, &v)))
         return NULL;
-    in->imm = unzigzag(v) + imm_base(in->op, block_key);
+    *in = (IrInsn){.op = op, .aux = aux, .dst = temps[0], .a = temps[1], .b = temps[2], .c = temps[3],
+                   .imm = unzigzag(v) + imm_base(op, block_key)};
     return p;
 }
 
