@@ -24,7 +24,7 @@ export MALLOC_PERTURB_=0
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-sanitize >&2
 meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 --suite unit --suite cli
-meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-interp guest-jit-on guest-translation-cache jit-code-cache translation-cache virt-roms-interp virt-roms-jit-on virt-linux-jit-on snapshot-monitor \
+meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 3 guest-interp guest-jit-on guest-translation-cache jit-code-cache translation-cache jit-warm-cache virt-roms-interp virt-roms-jit-on virt-linux-jit-on snapshot-monitor \
     gba-cpu_arm-jit-off gba-cpu_thumb-jit-on gba-irq_timer_dma-jit-on gba-bios_calls-jit-off gba-demo-jit-on \
     gba-sound-jit-off
 
