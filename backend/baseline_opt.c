@@ -28,6 +28,11 @@ typedef struct Pass {
     uint32_t *label_refs; /* per op index: branches to it */
     size_t skip_label;    /* NONE when no such branch is open */
     uint32_t skip_gen;
+    /* The stores pending at the branch are pending again after the label
+     * (neither path observed them) unless a helper call or an exit on
+     * the way saw them (skip_clean false). */
+    uint32_t skip_pending_gen;
+    bool skip_clean;
     uint32_t touched[16];
     unsigned ntouched;    /* more than 16: too many to remember */
     uint32_t *def;  /* per temp: the op that sets it (NONE before it) */
@@ -206,28 +211,39 @@ static void fold_address(Pass *p, IrInsn *in)
 
 static void branch(Pass *p, const IrInsn *in, size_t i)
 {
-    p->pending_gen++;
+    uint32_t before = p->pending_gen++;
     if (in->op == IR_BR || in->imm <= i || p->label_refs[in->imm] != 1)
         return;
     p->skip_label = in->imm;
     p->skip_gen = p->known_gen;
+    p->skip_pending_gen = before;
+    p->skip_clean = true;
     p->ntouched = 0;
 }
 
 /* A merge forgets everything; the end of a conditional instruction only
- * the words its ops set (the skipped path left them as they were). */
+ * the words its ops set or read (the skipped path left them as they were),
+ * so a store before it can still be dropped or deferred by one after it
+ * (a CMP's flags, overwritten by a SUBS after an IT block with a store in
+ * it, the hottest block of bzip2 -9). */
 static void label(Pass *p, size_t i)
 {
-    p->pending_gen++;
     bool skip = i == p->skip_label && p->known_gen == p->skip_gen &&
                 p->ntouched <= sizeof p->touched / sizeof *p->touched;
     p->skip_label = NONE;
     if (!skip) {
         p->known_gen++;
+        p->pending_gen++;
         return;
     }
-    for (unsigned k = 0; k < p->ntouched; k++)
+    for (unsigned k = 0; k < p->ntouched; k++) {
         p->words[p->touched[k]].known_gen = 0;
+        p->words[p->touched[k]].pending_gen = 0;
+    }
+    if (p->skip_clean)
+        p->pending_gen = p->skip_pending_gen;
+    else
+        p->pending_gen++;
 }
 
 static void forward_pass(Pass *p)
@@ -248,9 +264,9 @@ static void forward_pass(Pass *p)
         case IR_LDS64:
         case IR_STS64: forget_word(p, in->imm); forget_word(p, in->imm + 4); break;
         case IR_LABEL: label(p, i); break;
-        case IR_CALL: p->known_gen++; p->pending_gen++; break;
+        case IR_CALL: p->known_gen++; p->pending_gen++; p->skip_clean = false; break;
         case IR_BR: case IR_BRZ: case IR_BRNZ: branch(p, in, i); break;
-        case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; break;
+        case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; p->skip_clean = false; break;
         default:
             if (is_guest_memory(in->op)) {
                 if (!p->memory_calls)
@@ -259,6 +275,7 @@ static void forward_pass(Pass *p)
                 /* and a slow path's C may read or change it */
                 p->pending_gen += p->memory_calls;
                 p->known_gen += p->memory_calls;
+                p->skip_clean &= !p->memory_calls;
             }
             break;
         }

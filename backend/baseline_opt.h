@@ -4,6 +4,9 @@
  * IR as translated, the reference):
  *   - a guest-state word loaded or stored earlier in the block is reused
  *     instead of loaded again, up to a label (a merge) or a helper call;
+ *     across a conditional instruction (a forward branch over it to a
+ *     label only it reaches) the words it does not touch stay known, and
+ *     their stores stay pending for the two rules below;
  *   - a state store that a later store to the same word overwrites, with
  *     nothing in between that could observe it (a load of that word, a
  *     helper call, a branch or an exit), is dropped; if guest memory

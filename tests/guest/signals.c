@@ -485,6 +485,68 @@ static void __attribute__((noinline)) test_fault_between_flag_setters(void)
     munmap(load_page, pg);
 }
 
+/* A compare, an IT block, a load that faults (after the block, or inside
+ * it on the path that runs), and a SUBS that overwrites the flags, in one
+ * block: the handler sees the compare's flags on either path of the IT
+ * block (scion's baseline tier keeps them out of the state across the
+ * conditional instructions until a fault needs them).  The block runs 40
+ * times with the page readable first, so that it is baseline code, not
+ * interpreted, when it faults. */
+static unsigned __attribute__((noinline)) it_block_then_load(unsigned start, int inside, unsigned *r5, unsigned *r6)
+{
+    register unsigned a __asm__("r4") = start;
+    register unsigned b __asm__("r5") = 0;
+    register unsigned value __asm__("r6") = 0;
+    if (inside)
+        __asm__ volatile(".syntax unified\n\t"
+                         "cmp %0, #7\n\t"
+                         "itt lt\n\t"
+                         "addlt %1, %1, %0\n\t"
+                         "ldrlt %2, [%3, #16]\n\t"
+                         "subs %0, %0, #5\n\t"
+                         : "+r"(a), "+r"(b), "+r"(value)
+                         : "r"(load_page)
+                         : "memory", "cc");
+    else
+        __asm__ volatile(".syntax unified\n\t"
+                         "cmp %0, #7\n\t"
+                         "itt lt\n\t"
+                         "addlt %1, %1, #3\n\t"
+                         "addlt %1, %1, %0\n\t"
+                         "ldr %2, [%3, #16]\n\t"
+                         "subs %0, %0, #5\n\t"
+                         : "+r"(a), "+r"(b), "+r"(value)
+                         : "r"(load_page)
+                         : "memory", "cc");
+    *r5 = b;
+    *r6 = value;
+    return a;
+}
+
+static void __attribute__((noinline)) fault_around_it_block(unsigned start, int inside)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    load_page = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ((unsigned *)load_page)[4] = 1000;
+    unsigned b, value, a = 0;
+    for (int i = 0; i < 40; i++)
+        a += it_block_then_load(start + (i & 1) * 4, inside, &b, &value);
+    mprotect(load_page, pg, PROT_NONE);
+    set_action(SIGSEGV, h_read_flags, 0);
+    a = it_block_then_load(start, inside, &b, &value);
+    printf("r4=%u, fault %s the IT block: at the fault r4 %u NZCV %#x; after r4 %u r5 %u loaded %u\n", start,
+           inside ? "inside" : "after", seen_r4_flags[0], seen_r4_flags[1], a, b, value);
+    munmap(load_page, pg);
+}
+
+static void __attribute__((noinline)) test_fault_around_it_block(void)
+{
+    printf("== SIGSEGV around an IT block between CMP and SUBS, handler returns ==\n");
+    fault_around_it_block(5, 0); /* LT holds: the conditional adds run */
+    fault_around_it_block(9, 0); /* LT fails: they are skipped */
+    fault_around_it_block(5, 1);
+}
+
 /* The same with VFP: an S register and its D register in one block, a
  * VLDM whose second register faults, and an add before it that reads the
  * first one.  Running the block again from its start would add the loaded
@@ -632,6 +694,7 @@ int main(void)
     test_fault_after_store();
     test_wrapped_addresses();
     test_fault_between_flag_setters();
+    test_fault_around_it_block();
     test_fault_inside_vldm();
     test_ill();
     test_alarm();
