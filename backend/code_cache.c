@@ -30,6 +30,7 @@ typedef struct EntryHeader {
 
 struct CodeCache {
     char dir[PATH_MAX];
+    const char *suffix; /* of the entries get and put read and write */
     uint64_t max_bytes;
     int64_t total; /* bytes in the directory, -1 until counted */
     Log *log;
@@ -76,10 +77,16 @@ CodeCache *code_cache_open(const char *dir, uint64_t max_bytes, Log *log)
     if (!cc)
         return NULL;
     snprintf(cc->dir, sizeof cc->dir, "%s", dir);
+    cc->suffix = ".o";
     cc->max_bytes = max_bytes;
     cc->total = -1;
     cc->log = log;
     return cc;
+}
+
+void code_cache_use_suffix(CodeCache *cc, const char *suffix)
+{
+    cc->suffix = suffix;
 }
 
 void code_cache_close(CodeCache *cc)
@@ -124,7 +131,7 @@ static bool entry_valid(const EntryHeader *h, const uint8_t key[SHA256_SIZE], ui
 bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **object, size_t *size)
 {
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, ".o", path, sizeof path);
+    entry_path(cc, key, cc->suffix, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         cc->stats.misses++;
@@ -156,7 +163,7 @@ bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **obj
 bool code_cache_has(CodeCache *cc, const uint8_t key[SHA256_SIZE])
 {
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, ".o", path, sizeof path);
+    entry_path(cc, key, cc->suffix, path, sizeof path);
     return access(path, R_OK) == 0;
 }
 
@@ -284,7 +291,7 @@ void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t
     if (size > MAX_OBJECT)
         return;
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, ".o", path, sizeof path);
+    entry_path(cc, key, cc->suffix, path, sizeof path);
     EntryHeader h = {.size = size};
     memcpy(h.magic, MAGIC, 8);
     memcpy(h.key, key, SHA256_SIZE);

@@ -3,21 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "backend/code_cache.h"
 
-#define MAGIC "SCIONRR1"
 /* Words of records kept (a guest that keeps making code keeps forming
  * regions; the file stays bounded). */
 #define MAX_WORDS (1u << 20)
-
-typedef struct FileHeader {
-    char magic[8];
-    uint32_t nrecords;
-    uint32_t nwords; /* of the records that follow */
-    uint8_t digest[SHA256_SIZE];
-} FileHeader;
 
 struct RegionRecipes {
     CodeCache *cc;
@@ -87,27 +78,16 @@ static bool append_words(RegionRecipes *rr, const uint32_t *w, size_t n)
     return true;
 }
 
-/* The records of a file whose header and digest hold, else none. */
-static void load(RegionRecipes *rr, const uint8_t *data, size_t size)
+/* The records of an entry the code cache vouched for (its digest held;
+ * malloc'd, so aligned), each checked against the entry's end. */
+static void load(RegionRecipes *rr, const uint32_t *w, size_t nwords)
 {
-    FileHeader h;
-    if (size < sizeof h)
-        return;
-    memcpy(&h, data, sizeof h);
-    uint8_t digest[SHA256_SIZE];
-    if (memcmp(h.magic, MAGIC, 8) || h.nwords > MAX_WORDS || size != sizeof h + (size_t)h.nwords * 4)
-        return;
-    sha256(data + sizeof h, size - sizeof h, digest);
-    if (memcmp(digest, h.digest, SHA256_SIZE))
-        return;
-    const uint32_t *w = (const uint32_t *)(data + sizeof h);
-    for (size_t off = 0, k = 0; k < h.nrecords; k++) {
-        if (off >= h.nwords || w[off] == 0 || w[off] > REGION_MAX_BLOCKS || off + 1 + 2 * w[off] > h.nwords)
+    for (size_t off = 0; off < nwords && nwords <= MAX_WORDS; off += 1 + 2 * w[off]) {
+        if (w[off] == 0 || w[off] > REGION_MAX_BLOCKS || off + 1 + 2 * w[off] > nwords)
             return; /* what was read so far stays: each record was checked */
         size_t at = rr->nwords;
         append_words(rr, w + off, 1 + 2 * w[off]);
         index_record(rr, at);
-        off += 1 + 2 * w[off];
     }
 }
 
@@ -122,12 +102,12 @@ RegionRecipes *recipes_open(const char *dir, uint64_t max_bytes, const uint8_t k
     rr->cc = cc;
     memcpy(rr->key, key, SHA256_SIZE);
     grow_index(rr);
+    code_cache_use_suffix(cc, ".r");
+    uint8_t *data;
     size_t size;
-    uint64_t inode;
-    uint8_t *data = code_cache_map_file(cc, key, ".r", &size, &inode);
-    if (data) {
-        load(rr, data, size);
-        munmap(data, size);
+    if (code_cache_get(cc, key, &data, &size)) {
+        load(rr, (const uint32_t *)(void *)data, size / 4);
+        free(data);
     }
     rr->file_words = rr->nwords;
     return rr;
@@ -200,11 +180,9 @@ void recipes_save(RegionRecipes *rr)
         n += 1 + 2 * rec[0];
         records++;
     }
-    FileHeader h = {.nrecords = (uint32_t)records, .nwords = (uint32_t)n};
-    memcpy(h.magic, MAGIC, 8);
-    sha256(out, n * sizeof *out, h.digest);
-    const struct iovec parts[2] = {{&h, sizeof h}, {out, n * sizeof *out}};
-    if (code_cache_put_file(rr->cc, rr->key, ".r", parts, 2))
+    uint64_t written = code_cache_stats(rr->cc).written;
+    code_cache_put(rr->cc, rr->key, (const uint8_t *)out, n * sizeof *out);
+    if (code_cache_stats(rr->cc).written > written)
         rr->stats.saved = records;
     free(out);
 }

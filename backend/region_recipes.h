@@ -11,10 +11,10 @@
  * and the unit's key (guest bytes and IR of every member) decides whether
  * cached code is used.
  *
- * One file per program, DIR/<key in hex>.r in the code cache's directory:
- * a header (magic, count, size, SHA-256 of the records), then records of
- * n (pc, mode) pairs, the head first.  Written whole at exit or execve
- * when the run formed new regions; a damaged file is ignored.
+ * One code cache entry per program, DIR/<key in hex>.r (code_cache.h: a
+ * header with the SHA-256 of the contents, so a damaged file is ignored),
+ * holding records of n, then n (pc, mode) pairs, the head first.  Written
+ * whole at exit or execve when the run formed new regions.
  *
  *   RegionRecipes *rr = recipes_open(dir, max_bytes, key, log);
  *   uint32_t members[REGION_MAX_BLOCKS][2];
