@@ -301,11 +301,10 @@ void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t
         cc->stats.written++;
 }
 
-void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, size_t *size,
-                          uint64_t *inode)
+void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t *size, uint64_t *inode)
 {
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, suffix, path, sizeof path);
+    entry_path(cc, key, cc->suffix, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     void *p = MAP_FAILED;
@@ -320,8 +319,7 @@ void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const c
     return p == MAP_FAILED ? NULL : p;
 }
 
-bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, const struct iovec *parts,
-                         int n)
+bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const struct iovec *parts, int n)
 {
     size_t size = 0;
     for (int i = 0; i < n; i++)
@@ -329,6 +327,6 @@ bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const ch
     if (size > MAX_OBJECT)
         return false;
     char path[ENTRY_PATH_MAX];
-    entry_path(cc, key, suffix, path, sizeof path);
+    entry_path(cc, key, cc->suffix, path, sizeof path);
     return write_entry(cc, path, parts, n);
 }

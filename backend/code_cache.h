@@ -35,8 +35,9 @@ typedef struct CodeCache CodeCache;
  * created or used. */
 CodeCache *code_cache_open(const char *dir, uint64_t max_bytes, Log *log);
 void code_cache_close(CodeCache *cc);
-/* get, has and put use DIR/<key in hex><suffix> (".o", the default, for
- * compiled objects; ".r" for region recipes, region_recipes.h). */
+/* Every entry of this handle is DIR/<key in hex><suffix>: ".o", the
+ * default, for compiled objects; ".r" for region recipes
+ * (region_recipes.h); ".t" for translation files (translation_cache.h). */
 void code_cache_use_suffix(CodeCache *cc, const char *suffix);
 /* The default directory: $XDG_CACHE_HOME/scion/jit or ~/.cache/scion/jit. */
 bool code_cache_default_dir(char *buf, size_t len);
@@ -46,14 +47,11 @@ bool code_cache_get(CodeCache *cc, const uint8_t key[SHA256_SIZE], uint8_t **obj
 bool code_cache_has(CodeCache *cc, const uint8_t key[SHA256_SIZE]);
 void code_cache_put(CodeCache *cc, const uint8_t key[SHA256_SIZE], const uint8_t *object, size_t size);
 CodeCacheStats code_cache_stats(const CodeCache *cc);
-/* Files of another format in the same directory, under the same bound and
- * eviction, without the entries' header: DIR/<key in hex><suffix>, suffix
- * ".t" (translation_cache.h).  The file mapped read-only (munmap it) with
- * its inode number, or NULL; and written whole through a temporary file
- * and a rename. */
-void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, size_t *size,
-                          uint64_t *inode);
-bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const char *suffix, const struct iovec *parts,
-                         int n);
+/* Files of another format than entries (no header), under the same bound
+ * and eviction: the file mapped read-only (munmap it) with its inode
+ * number, or NULL; and written whole through a temporary file and a
+ * rename. */
+void *code_cache_map_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], size_t *size, uint64_t *inode);
+bool code_cache_put_file(CodeCache *cc, const uint8_t key[SHA256_SIZE], const struct iovec *parts, int n);
 
 #endif

@@ -43,7 +43,7 @@ static bool map_current(TranslationCache *tc, TcacheFile *f, bool count_damage)
 {
     size_t size;
     uint64_t inode;
-    const uint8_t *data = code_cache_map_file(tc->cc, tc->key, ".t", &size, &inode);
+    const uint8_t *data = code_cache_map_file(tc->cc, tc->key, &size, &inode);
     if (!data)
         return false;
     if (tc->old_inode == inode) {
@@ -63,6 +63,7 @@ TranslationCache *tcache_open(CodeCache *cc, const uint8_t key[SHA256_SIZE], Gue
     if (!tc)
         abort();
     tc->cc = cc;
+    code_cache_use_suffix(cc, ".t");
     memcpy(tc->key, key, SHA256_SIZE);
     tc->fetch = fetch;
     tc->opaque = opaque;
@@ -240,7 +241,7 @@ void tcache_save(TranslationCache *tc)
         add_kept(&tc->old, tc->replaced, iov, &n, &size, &count);
         add_kept(&other, drop_other, iov, &n, &size, &count);
         tcache_file_header(header, count, size);
-        if (code_cache_put_file(tc->cc, tc->key, ".t", iov, n))
+        if (code_cache_put_file(tc->cc, tc->key, iov, n))
             tc->stats.saved = count;
     }
     free(iov);
