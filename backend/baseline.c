@@ -80,11 +80,11 @@ typedef struct Emit {
     const BaselineRequest *req;
     bool softmmu;
     unsigned nsites;       /* linkable exits emitted */
-    size_t site_at[2];     /* their rel32 offsets in b */
-    size_t site_requested[2]; /* their jcc on an exit request (SIZE_MAX: none) */
-    size_t site_alias[2];  /* a branch's rel32 that reaches nothing but the site (SIZE_MAX: none) */
-    uint32_t site_pc[2], site_mode[2];
-    uint8_t site_kind[2];
+    size_t site_at[BASELINE_MAX_SITES];     /* their rel32 offsets in b */
+    size_t site_requested[BASELINE_MAX_SITES]; /* their jcc on an exit request (SIZE_MAX: none) */
+    size_t site_alias[BASELINE_MAX_SITES];  /* a branch's rel32 that reaches nothing but the site (SIZE_MAX: none) */
+    uint32_t site_pc[BASELINE_MAX_SITES], site_mode[BASELINE_MAX_SITES];
+    uint8_t site_kind[BASELINE_MAX_SITES];
     bool *is_const;
     bool *is64;        /* per temp: a 64-bit value (else 32-bit, zero-extended) */
     uint64_t *konst;
@@ -555,7 +555,8 @@ static void linkable_exit(Emit *e, const IrInsn *in)
         load_pinned(b, e->bl);
     unsigned index = e->nsites++;
     e->site_requested[index] = SIZE_MAX;
-    e->site_alias[index] = e->unpinned ? SIZE_MAX : sole_branch_here(e);
+    /* a branch linked with the exit would skip flush_deferred's stores */
+    e->site_alias[index] = e->unpinned || e->ndeferred ? SIZE_MAX : sole_branch_here(e);
     if (exit_tests_request(e, in)) {
         x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
         e->site_requested[index] = x64_jcc_fwd(b, X64_CC_NE);
@@ -751,7 +752,7 @@ static bool crosses_page(const Emit *e, const IrInsn *in)
 
 static bool is_linkable(const Emit *e, const IrInsn *in)
 {
-    return e->req->chain && e->nsites < 2 && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN &&
+    return e->req->chain && e->nsites < BASELINE_MAX_SITES && in->aux == IR_EXIT_JUMP && ir_exit_mode(in) != IR_MODE_UNKNOWN &&
            !crosses_page(e, in);
 }
 
@@ -1920,6 +1921,44 @@ static void undefer_store(Emit *e, uint32_t off)
         }
 }
 
+/* An exit between a deferred store and the store that overwrites it (a
+ * superblock's side exit, baseline_opt.h): write the words where fault
+ * sites would find them.  Pinned words go through the state, so that no
+ * value is read from a pinned register after it changed. */
+static void flush_deferred(Emit *e)
+{
+    X64Buf *b = &e->b;
+    unsigned pins_changed = 0; /* bit k: pinned word k */
+    for (unsigned k = 0; k < e->ndeferred; k++) {
+        const BaselineRecovery *r = &e->deferred[k];
+        int32_t off = ST(r->state_off);
+        int pin = pinned_index(e, r->state_off);
+        if (pin >= 0)
+            pins_changed |= 1u << pin;
+        if (r->kind == BASELINE_CONSTANT) {
+            x64_store_imm(b, 4, RBX, off, r->value);
+            continue;
+        }
+        X64Reg v = RAX;
+        if (r->kind == BASELINE_IN_SLOT)
+            x64_load(b, 4, RAX, X64_RSP, (int32_t)r->value);
+        else if (r->derive)
+            x64_mov_rr(b, 4, RAX, (X64Reg)r->reg);
+        else
+            v = (X64Reg)r->reg;
+        if (r->derive & BASELINE_STS_SIGN)
+            x64_shift_imm(b, 4, X64_SHR, RAX, 31);
+        if (r->derive & BASELINE_STS_ZERO) {
+            x64_test_rr(b, 4, RAX, RAX);
+            x64_setcc(b, X64_CC_E, RAX);
+        }
+        x64_store(b, 4, RBX, off, v);
+    }
+    for (unsigned k = 0; k < e->bl->npinned; k++)
+        if (pins_changed >> k & 1)
+            x64_load(b, 4, baseline_pinned_reg(k), RBX, ST(e->bl->pinned_off[k]));
+}
+
 static void *grow(void *array, size_t *cap, size_t size)
 {
     *cap = *cap ? 2 * *cap : 1024;
@@ -2115,6 +2154,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
             emit_branch(e, in, in->op == IR_BRZ);
         break;
     case IR_EXIT:
+        flush_deferred(e);
         if (!exits_by_jump(in->aux))
             flush_start(e);
         if (is_linkable(e, in)) {
@@ -2129,6 +2169,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
         }
         break;
     case IR_EXIT_IND:
+        flush_deferred(e);
         if (!exits_by_jump(in->aux))
             flush_start(e);
         if (e->req->chain && e->req->lookup && in->aux == IR_EXIT_INDIRECT && !e->softmmu && table_is_low(e)) {

@@ -21,8 +21,8 @@
  * stores the pinned words as it starts, allocates their registers, and
  * loads them again on its way out.
  *
- * Chaining: a block compiled with `chain` gets up to two linkable direct
- * exits.  Such an exit first tests CpuCommon.exit_request, then jumps
+ * Chaining: a block compiled with `chain` gets up to BASELINE_MAX_SITES
+ * linkable direct exits.  Such an exit first tests CpuCommon.exit_request, then jumps
  * through a patchable rel32: at first to a stub that returns to the
  * dispatcher with CpuCommon.baseline_exit = tag | exit index; once the
  * dispatcher has found the successor it links the exit (baseline_link) and
@@ -65,6 +65,11 @@ typedef IrExitKind (*BaselineEnter)(void *state, const void *body);
 struct CodeArena;
 typedef struct BaselineLink BaselineLink;
 
+/* A block has at most this many linkable exits: a block of its own has
+ * two, a superblock (superblock.h) one more per block it continues into.
+ * CpuCommon.baseline_exit carries the index in the tag's low bits. */
+#define BASELINE_MAX_SITES 4
+
 /* At most this many state words are pinned (BaselineRequest.pinned_off). */
 #define BASELINE_MAX_PINNED 3
 
@@ -75,10 +80,10 @@ typedef struct BaselineCode {
     uint32_t gen;
     bool declined;          /* too large: interpret it */
     bool counts_runs;       /* adds its runs to the request's counter */
-    uint32_t site[2];       /* arena offsets of linkable exits' rel32, 0 for none */
-    uint32_t site_alias[2]; /* of a branch's rel32 that reaches only that exit (linked with it), 0 for none */
-    uint32_t exit_pc[2];    /* where those exits go */
-    uint32_t exit_mode[2];  /* and the mode they declare (never IR_MODE_UNKNOWN) */
+    uint32_t site[BASELINE_MAX_SITES];       /* arena offsets of linkable exits' rel32, 0 for none */
+    uint32_t site_alias[BASELINE_MAX_SITES]; /* of a branch's rel32 that reaches only that exit (linked with it), 0 for none */
+    uint32_t exit_pc[BASELINE_MAX_SITES];    /* where those exits go */
+    uint32_t exit_mode[BASELINE_MAX_SITES];  /* and the mode they declare (never IR_MODE_UNKNOWN) */
 } BaselineCode;
 
 typedef struct BaselineRequest {
@@ -86,7 +91,7 @@ typedef struct BaselineRequest {
     bool chain;     /* emit linkable direct exits */
     bool count;     /* count blocks and instructions in CpuCommon (--stats) */
     unsigned ninsns;
-    uintptr_t tag;  /* the block's identity for CpuCommon.baseline_exit (low bit clear) */
+    uintptr_t tag;  /* the block's identity for CpuCommon.baseline_exit (low bits below BASELINE_MAX_SITES clear) */
     uint32_t pc;    /* the block's guest pc */
     /* If not NULL, every run adds 1 here first, and the run that brings it
      * to hot_runs returns to the dispatcher (pc unchanged) instead. */

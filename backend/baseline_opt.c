@@ -12,6 +12,7 @@ typedef struct Word {
     uint32_t known, known_gen;
     uint32_t pending, pending_gen;
     uint32_t pending_accesses; /* Pass.accesses when pending was stored */
+    uint32_t pending_exits;    /* Pass.exits when pending was stored */
 } Word;
 
 typedef struct Pass {
@@ -40,6 +41,7 @@ typedef struct Pass {
     uint32_t *konst;
     uint32_t known_gen, pending_gen;
     uint32_t accesses; /* guest memory accesses so far */
+    uint32_t exits;    /* exits inside conditional instructions so far */
     uint32_t *keep_until;
     bool memory_calls;
 } Pass;
@@ -122,15 +124,16 @@ static void store32(Pass *p, IrInsn *in, size_t i)
     Word *w = word(p, in->imm);
     if (!w || in->imm % 4)
         return;
-    if (w->pending_gen == p->pending_gen && w->pending_accesses == p->accesses) {
+    if (w->pending_gen == p->pending_gen && w->pending_accesses == p->accesses && w->pending_exits == p->exits) {
         p->removed[w->pending] = true; /* overwritten before anyone looked */
-    } else if (w->pending_gen == p->pending_gen) { /* only a fault could look */
+    } else if (w->pending_gen == p->pending_gen) { /* only a fault or a side exit could look */
         defer(p, w->pending, (uint32_t)i);
     }
     touch(p, w);
     w->pending = (uint32_t)i;
     w->pending_gen = p->pending_gen;
     w->pending_accesses = p->accesses;
+    w->pending_exits = p->exits;
     w->known = in->a;
     w->known_gen = p->is64[in->a] ? 0 : p->known_gen;
 }
@@ -246,6 +249,20 @@ static void label(Pass *p, size_t i)
         p->pending_gen++;
 }
 
+/* An exit inside a conditional instruction (a superblock's side exit,
+ * superblock.h) writes the deferred stores it sees itself (baseline.c's
+ * flush_deferred), so the stores pending at the branch stay pending
+ * after the label: one after it that overwrites them defers them rather
+ * than dropping them.  Elsewhere an exit sees every store. */
+static void exit_op(Pass *p)
+{
+    p->pending_gen++;
+    if (p->skip_label != NONE)
+        p->exits++;
+    else
+        p->skip_clean = false;
+}
+
 static void forward_pass(Pass *p)
 {
     InterpCode *c = p->c;
@@ -266,7 +283,7 @@ static void forward_pass(Pass *p)
         case IR_LABEL: label(p, i); break;
         case IR_CALL: p->known_gen++; p->pending_gen++; p->skip_clean = false; break;
         case IR_BR: case IR_BRZ: case IR_BRNZ: branch(p, in, i); break;
-        case IR_EXIT: case IR_EXIT_IND: p->pending_gen++; p->skip_clean = false; break;
+        case IR_EXIT: case IR_EXIT_IND: exit_op(p); break;
         default:
             if (is_guest_memory(in->op)) {
                 if (!p->memory_calls)

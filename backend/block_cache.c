@@ -123,7 +123,7 @@ static void link_page(BlockCache *c, TransBlock *tb, uint32_t page, int slot)
         c->on_first_code(c->opaque, page);
     tb->page_next[slot] = c->pages[page];
     c->pages[page] = tb;
-    c->code_chunks[page] |= chunk_mask(page, tb->guest_start, tb->guest_end);
+    c->code_chunks[page] |= chunk_mask(page, tb->span_start, tb->span_end);
 }
 
 TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32_t guest_start, uint32_t guest_end,
@@ -136,6 +136,8 @@ TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32
     tb->mode = mode;
     tb->guest_start = guest_start;
     tb->guest_end = guest_end;
+    tb->span_start = guest_start;
+    tb->span_end = guest_end;
     tb->ninsns = ninsns;
     tb->cost = ninsns;
     tb->code = code;
@@ -150,6 +152,16 @@ TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32
         link_page(c, tb, last_page(tb), 1);
     c->stats.translated++;
     return tb;
+}
+
+void block_cache_extend_span(BlockCache *c, TransBlock *tb, uint32_t start, uint32_t end)
+{
+    if (start < tb->span_start)
+        tb->span_start = start;
+    if (end > tb->span_end)
+        tb->span_end = end;
+    c->code_chunks[first_page(tb)] |= chunk_mask(first_page(tb), tb->span_start, tb->span_end);
+    c->code_chunks[last_page(tb)] |= chunk_mask(last_page(tb), tb->span_start, tb->span_end);
 }
 
 static void unlink_hash(BlockCache *c, TransBlock *tb)
@@ -169,7 +181,7 @@ static void recompute_chunks(BlockCache *c, uint32_t page)
 {
     uint64_t mask = 0;
     for (TransBlock *tb = c->pages[page]; tb; tb = tb->page_next[page_slot(tb, page)])
-        mask |= chunk_mask(page, tb->guest_start, tb->guest_end);
+        mask |= chunk_mask(page, tb->span_start, tb->span_end);
     c->code_chunks[page] = mask;
 }
 
@@ -206,7 +218,7 @@ static unsigned invalidate_page(BlockCache *c, uint32_t page, uint32_t lo, uint6
     TransBlock *tb = c->pages[page];
     while (tb) {
         TransBlock *next = tb->page_next[page_slot(tb, page)];
-        if (tb->guest_start < hi && tb->guest_end > lo) {
+        if (tb->span_start < hi && tb->span_end > lo) {
             retire(c, tb);
             n++;
         }

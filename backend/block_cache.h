@@ -35,12 +35,17 @@ typedef struct TransBlock TransBlock;
 struct TransBlock {
     uint32_t pc, mode;
     uint32_t guest_start, guest_end; /* translated bytes [start, end) */
+    /* Bytes whose change retires the block: its own, or a superblock's
+     * (superblock.h), within the pages of its own first and last byte. */
+    uint32_t span_start, span_end;
     unsigned ninsns;
     unsigned cost;   /* what the block adds to CpuCommon.icount (ninsns unless the board weighs it) */
     InterpCode *code;
     BaselineCode baseline; /* its baseline tier code (backend/baseline.h) */
     uint64_t exec_count;
     unsigned interpreted; /* runs in the interpreter before baseline code (exec.c) */
+    uint32_t likely_next; /* where its interpreted runs went most (superblock_note_exit) */
+    uint8_t likely_votes;
     TransBlock *hash_next;
     TransBlock *page_next[2];  /* links in the lists of its first and last page */
     TransBlock *retired_next;
@@ -81,7 +86,10 @@ TransBlock *block_cache_lookup(BlockCache *c, uint32_t pc, uint32_t mode);
 TransBlock *block_cache_peek(const BlockCache *c, uint32_t pc, uint32_t mode);
 TransBlock *block_cache_insert(BlockCache *c, uint32_t pc, uint32_t mode, uint32_t guest_start, uint32_t guest_end,
                                unsigned ninsns, InterpCode *code);
-/* Invalidate every block with bytes in [addr, addr + len); returns how many. */
+/* tb's span grows to cover [start, end) too, which must lie on the pages
+ * of tb's first and last byte. */
+void block_cache_extend_span(BlockCache *c, TransBlock *tb, uint32_t start, uint32_t end);
+/* Invalidate every block whose span has bytes in [addr, addr + len); returns how many. */
 unsigned block_cache_invalidate_range(BlockCache *c, uint32_t addr, uint64_t len);
 bool block_cache_page_has_code(const BlockCache *c, uint32_t page);
 void block_cache_collect(BlockCache *c);

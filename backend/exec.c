@@ -7,6 +7,7 @@
 #include "backend/host_disasm.h"
 #include "backend/machine.h"
 #include "backend/store_log.h"
+#include "backend/superblock.h"
 #include "backend/tier_check.h"
 #include "backend/translation_cache.h"
 
@@ -295,6 +296,53 @@ static const uint32_t user_pinned_words[] = {offsetof(ArmCpu, r[13]), offsetof(A
 /* baseline_lookup_fill's user-mode keys are pc | mode for modes 0 and 1 */
 static_assert(ARM_MODEBIT_THUMB == 1, "the Thumb bit is a mode of its own");
 
+/* Superblocks (superblock.h) in user mode's baseline tier alone (the
+ * LLVM tier forms regions of its own blocks), where blocks are chained or
+ * checked, not logged or counted one by one. */
+static bool forms_superblocks(const Machine *m, const BaselineRequest *req)
+{
+    bool per_block_logs = m->log.mask & (LOG_CPU | LOG_EXEC);
+    return !req->softmmu && !m->jit && !m->icount && !per_block_logs &&
+           (req->chain || m->baseline_mode == BASELINE_CHECK);
+}
+
+static const TransBlock *cached_block(void *opaque, uint32_t pc, uint32_t mode)
+{
+    Machine *m = opaque;
+    return block_cache_peek(m->cache, pc, mode);
+}
+
+/* -baseline check: the guessed successor, translated if need be. */
+static const TransBlock *block_to_check(void *opaque, uint32_t pc, uint32_t mode)
+{
+    Machine *m = opaque;
+    TransBlock *tb = block_cache_lookup(m->cache, pc, mode);
+    return tb ? tb : translate(m, pc, mode);
+}
+
+/* Compile tb joined with its likely successors; false if it has none
+ * (or the joined code is too large), leaving tb as it was. */
+static bool join_successors(Machine *m, TransBlock *tb, const BaselineRequest *req)
+{
+    bool check = m->baseline_mode == BASELINE_CHECK;
+    SuperblockLookup lookup = {.find = check ? block_to_check : cached_block, .opaque = m, .guess = check};
+    SuperblockSpan span;
+    InterpCode *joined = forms_superblocks(m, req) ? superblock_form(tb, &lookup, req->count, &span) : NULL;
+    if (!joined)
+        return false;
+    baseline_compile(m->baseline, joined, req, &tb->baseline);
+    if (!tb->baseline.body) {
+        interp_free(joined);
+        return false;
+    }
+    interp_free(tb->code);
+    tb->code = joined;
+    block_cache_extend_span(m->cache, tb, span.start, span.end);
+    m->stats.superblocks++;
+    m->stats.superblock_blocks += span.blocks;
+    return true;
+}
+
 /* The block's baseline code, compiled once it is no longer cold (or again
  * after the code arena started over), or NULL to interpret it. */
 static const BaselineCode *baseline_code(Machine *m, TransBlock *tb)
@@ -319,7 +367,8 @@ static const BaselineCode *baseline_code(Machine *m, TransBlock *tb)
         req.pinned_off = user_pinned_words;
         req.npinned = sizeof user_pinned_words / sizeof *user_pinned_words;
     }
-    baseline_compile(bl, tb->code, &req, &tb->baseline);
+    if (!join_successors(m, tb, &req))
+        baseline_compile(bl, tb->code, &req, &tb->baseline);
     if (!tb->baseline.body)
         return NULL;
     if (!keeps_ir(m)) {
@@ -343,8 +392,8 @@ static const BaselineCode *baseline_code(Machine *m, TransBlock *tb)
  * to tb: link them if every later run of that exit reaches tb too. */
 static void link_baseline(Machine *m, uintptr_t exit, TransBlock *tb)
 {
-    TransBlock *from = (TransBlock *)(exit & ~(uintptr_t)1);
-    unsigned index = exit & 1;
+    TransBlock *from = (TransBlock *)(exit & ~(uintptr_t)(BASELINE_MAX_SITES - 1));
+    unsigned index = exit & (BASELINE_MAX_SITES - 1);
     uint32_t want = jit_direct_target_mode(page_local_bits(m), from->pc, from->mode, from->baseline.exit_pc[index],
                                            from->baseline.exit_mode[index]);
     if (tb->pc != from->baseline.exit_pc[index] || want != tb->mode)
@@ -397,6 +446,8 @@ static int run_block(Machine *m, TransBlock *tb, bool lower_tier)
         m->stats.interp_blocks++;
         m->stats.interp_insns += tb->ninsns;
         kind = interp_run(tb->code, cpu, &next);
+        if (kind == IR_EXIT_JUMP)
+            superblock_note_exit(tb, next);
     }
     cpu->r[15] = next;
     return kind;

@@ -29,6 +29,7 @@ typedef struct ExecStats {
     uint64_t jit_dispatches;             /* units entered from the dispatcher */
     uint64_t lookup_fills;               /* indirect-branch table entries written */
     uint64_t ir_restores;                /* blocks translated again for a recompilation (exec.c keeps_ir) */
+    uint64_t superblocks, superblock_blocks; /* compiled, and the blocks in them (superblock.h) */
     /* Time the guest waited for synchronous compilation (-jit sync/always):
      * system boards leave it out of guest time, so a guest sees a slow
      * first run of a block as the same instant, not as lost time. */

@@ -29,6 +29,8 @@ void stats_print(const Machine *m, double seconds)
             "(%llu KiB of code), %llu declined, %llu arena resets; %llu links, %llu unlink rounds\n",
             ull(baseline_blocks), ull(x->baseline_insns + k->baseline_insns), ull(bs.compiled),
             ull(bs.code_bytes >> 10), ull(bs.declined), ull(bs.resets), ull(bs.links), ull(bs.unlink_rounds));
+    fprintf(stderr, "scion stats: superblocks: %llu compiled, of %llu blocks\n", ull(x->superblocks),
+            ull(x->superblock_blocks));
     fprintf(stderr, "scion stats: LLVM code: %llu blocks, %llu instructions; %llu entries from the dispatcher, "
             "%llu through chains or the lookup table\n", ull(k->jit_blocks), ull(k->jit_insns), ull(x->jit_dispatches),
             ull(k->jit_entries > x->jit_dispatches ? k->jit_entries - x->jit_dispatches : 0));

@@ -153,6 +153,41 @@ static void test_patch_middle(void)
     munmap(a, pg);
 }
 
+/* A hot loop of two blocks, the second the first's likely successor
+ * (scion compiles them as one superblock): patching the second alone must
+ * change what the loop computes.  (Through a second, writable mapping of
+ * the same memory qemu-arm would not see the patch, so the reference
+ * cannot check that; test_block_cache's superblock case does.) */
+static void test_patch_successor(void)
+{
+    printf("== patch the successor of a hot block ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    uint32_t *a = map_rwx(pg);
+    /* r0 = 0; r1 = 20; top: r0 += 1; r1 -= 1; bne next; bx lr; next: r0 += IMM; b top */
+    a[0] = a_movw(0, 0);
+    a[1] = a_movw(1, 20);
+    a[2] = a_add_imm(0, 0, 1);
+    a[3] = a_subs_imm(1, 1, 1);
+    a[4] = a_bne(0); /* to a[6]: target = a4 + 8 */
+    a[5] = A_BX_LR;
+    a[6] = a_add_imm(0, 0, 0); /* patched */
+    a[7] = 0xea000000u | (uint32_t)(-7 & 0xffffff); /* b a[2]: a7 + 8 - 28 */
+    flush(a, 32);
+    int total = 0;
+    for (int imm = 1; imm <= 40; imm++) {
+        a[6] = a_add_imm(0, 0, (uint32_t)imm);
+        flush(&a[6], 4);
+        int r = arm_fn(a)();
+        total += r;
+        if (imm % 10 == 0)
+            printf("imm %d -> %d\n", imm, r);
+        if (r != 20 + 19 * imm)
+            printf("MISMATCH imm %d -> %d\n", imm, r);
+    }
+    printf("total=%d\n", total);
+    munmap(a, pg);
+}
+
 static void test_wx_flip(void)
 {
     printf("== W^X via mprotect ==\n");
@@ -231,6 +266,7 @@ int main(void)
 {
     test_rwx_rewrite();
     test_patch_middle();
+    test_patch_successor();
     test_wx_flip();
     test_chain();
     printf("done\n");

@@ -107,6 +107,28 @@ START_TEST(invalidate_range_at_top_of_address_space)
 }
 END_TEST
 
+/* A superblock's head covers its successors' bytes too (superblock.h):
+ * flushing only a successor's bytes (a JIT writing through another
+ * mapping, then cacheflush) retires the head, also when they lie in
+ * another 64-byte chunk than the head's own; bytes past the span do not. */
+START_TEST(a_superblocks_span_retires_its_head)
+{
+    BlockCache *c = block_cache_new(NULL, NULL);
+    TransBlock *head = block_cache_insert(c, 0x8008, 0, 0x8008, 0x8014, 3, dummy_code());
+    block_cache_insert(c, 0x8180, 0, 0x8180, 0x8188, 2, dummy_code());
+    block_cache_extend_span(c, head, 0x8180, 0x8188);
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x8200, 0x40), 0);
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x8184, 4), 2);
+    ck_assert_ptr_null(block_cache_lookup(c, 0x8008, 0));
+    /* the span alone marks its chunks: no block of its own there */
+    head = block_cache_insert(c, 0x9008, 0, 0x9008, 0x9014, 3, dummy_code());
+    block_cache_extend_span(c, head, 0x9180, 0x9188);
+    ck_assert_uint_eq(block_cache_invalidate_range(c, 0x9180, 2), 1);
+    block_cache_collect(c);
+    block_cache_free(c);
+}
+END_TEST
+
 START_TEST(flush_removes_everything)
 {
     BlockCache *c = block_cache_new(NULL, NULL);
@@ -129,6 +151,7 @@ int main(void)
     tcase_add_test(tc, chunk_map_never_hides_a_block);
     tcase_add_test(tc, block_straddling_pages_is_in_both);
     tcase_add_test(tc, invalidate_range_at_top_of_address_space);
+    tcase_add_test(tc, a_superblocks_span_retires_its_head);
     tcase_add_test(tc, flush_removes_everything);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
