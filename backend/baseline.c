@@ -2567,6 +2567,20 @@ void baseline_unlink_all(Baseline *bl)
     clear_lookup(bl);
 }
 
+void baseline_retarget(Baseline *bl, const BaselineCode *code, const void *old_body, uint32_t pc)
+{
+    for (size_t i = 0; i < bl->nlinks; i++) {
+        const BaselineLink *l = &bl->links[i];
+        if (l->target != code)
+            continue;
+        uint32_t rel = (uint32_t)((const uint8_t *)code->body - (code_arena_executable(bl->arena, l->site) + 4));
+        memcpy(code_arena_writable(bl->arena, l->site), &rel, 4);
+    }
+    JitLookupEntry *e = &bl->lookup[jit_lookup_index(pc)];
+    if (e->fn == old_body)
+        e->fn = code->body;
+}
+
 void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const BaselineCode *target), void *opaque)
 {
     if (!bl)

@@ -210,6 +210,10 @@ void baseline_drop_lookups(Baseline *bl);
  * `fn` (jit_unit.h's JitFn) for pc, whose result becomes this block's exit:
  * the dispatcher sees the LLVM unit's exit, as if it had entered it. */
 void baseline_link_call(Baseline *bl, const BaselineCode *from, unsigned index, void *fn, uint32_t pc);
+/* code (a block's, at pc) was compiled again, in the same generation or
+ * a later one: the links to it, and a lookup entry that led to old_body,
+ * lead to its new body. */
+void baseline_retarget(Baseline *bl, const BaselineCode *code, const void *old_body, uint32_t pc);
 /* Undo the links whose target `leave(opaque, target)` names. */
 void baseline_unlink_into(Baseline *bl, bool (*leave)(void *opaque, const BaselineCode *target), void *opaque);
 /* In the child after fork(): forget all code (it lives in memory shared

@@ -46,6 +46,7 @@ struct TransBlock {
     unsigned interpreted; /* runs in the interpreter before baseline code (exec.c) */
     uint32_t likely_next; /* where its interpreted runs went most (superblock_note_exit) */
     uint8_t likely_votes;
+    bool superblock_due; /* its baseline code counts runs in exec_count towards a superblock (exec.c) */
     TransBlock *hash_next;
     TransBlock *page_next[2];  /* links in the lists of its first and last page */
     TransBlock *retired_next;

@@ -32,6 +32,11 @@ void superblock_note_exit(TransBlock *tb, uint32_t next_pc)
     }
 }
 
+bool superblock_likely(const TransBlock *tb)
+{
+    return tb->likely_votes >= MIN_VOTES;
+}
+
 static bool is_branch(uint8_t op)
 {
     return op == IR_BR || op == IR_BRZ || op == IR_BRNZ;
@@ -198,7 +203,7 @@ static bool joins(const TransBlock *tb, const TransBlock *next, const TransBlock
  * majority, else with guess its last direct exit.  False for neither. */
 static bool likely_next(const TransBlock *last, const InterpCode *code, size_t lo, size_t hi, bool guess, uint32_t *pc)
 {
-    if (last->likely_votes >= MIN_VOTES) {
+    if (superblock_likely(last)) {
         *pc = last->likely_next;
         return true;
     }

@@ -32,6 +32,9 @@
 /* An interpreted run of tb left for next_pc through a direct exit. */
 void superblock_note_exit(TransBlock *tb, uint32_t next_pc);
 
+/* Did tb's runs so far go to one successor nearly always? */
+bool superblock_likely(const TransBlock *tb);
+
 /* The guest bytes a superblock's blocks span, as one range. */
 typedef struct SuperblockSpan {
     uint32_t start, end;

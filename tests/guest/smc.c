@@ -154,7 +154,8 @@ static void test_patch_middle(void)
 }
 
 /* A hot loop of two blocks, the second the first's likely successor
- * (scion compiles them as one superblock): patching the second alone must
+ * (scion compiles them as one superblock once the loop has run a few
+ * thousand times): patching the second alone must
  * change what the loop computes.  (Through a second, writable mapping of
  * the same memory qemu-arm would not see the patch, so the reference
  * cannot check that; test_block_cache's superblock case does.) */
@@ -163,9 +164,9 @@ static void test_patch_successor(void)
     printf("== patch the successor of a hot block ==\n");
     long pg = sysconf(_SC_PAGESIZE);
     uint32_t *a = map_rwx(pg);
-    /* r0 = 0; r1 = 20; top: r0 += 1; r1 -= 1; bne next; bx lr; next: r0 += IMM; b top */
+    /* r0 = 0; r1 = 3000; top: r0 += 1; r1 -= 1; bne next; bx lr; next: r0 += IMM; b top */
     a[0] = a_movw(0, 0);
-    a[1] = a_movw(1, 20);
+    a[1] = a_movw(1, 3000);
     a[2] = a_add_imm(0, 0, 1);
     a[3] = a_subs_imm(1, 1, 1);
     a[4] = a_bne(0); /* to a[6]: target = a4 + 8 */
@@ -181,7 +182,7 @@ static void test_patch_successor(void)
         total += r;
         if (imm % 10 == 0)
             printf("imm %d -> %d\n", imm, r);
-        if (r != 20 + 19 * imm)
+        if (r != 3000 + 2999 * imm)
             printf("MISMATCH imm %d -> %d\n", imm, r);
     }
     printf("total=%d\n", total);
