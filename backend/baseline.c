@@ -805,22 +805,6 @@ static void alu_b(Emit *e, X64Alu op, X64Reg t, IrTemp b)
 
 static void set_const(Emit *e, IrTemp t, uint64_t v);
 
-/* Both operands constant: the result is one too (32-bit IR semantics). */
-static bool fold_alu(Emit *e, IrTemp dst, X64Alu op, uint64_t x, uint64_t y)
-{
-    uint32_t a = (uint32_t)x, b = (uint32_t)y, r;
-    switch (op) {
-    case X64_ADD: r = a + b; break;
-    case X64_SUB: r = a - b; break;
-    case X64_AND: r = a & b; break;
-    case X64_OR: r = a | b; break;
-    case X64_XOR: r = a ^ b; break;
-    default: return false;
-    }
-    set_const(e, dst, r);
-    return true;
-}
-
 static bool commutes(X64Alu op)
 {
     return op == X64_ADD || op == X64_AND || op == X64_OR || op == X64_XOR;
@@ -882,9 +866,7 @@ static bool emit_scaled_add(Emit *e, const IrInsn *in)
 
 static void emit_alu(Emit *e, const IrInsn *in, X64Alu op)
 {
-    IrTemp a = in->a, b = in->b;
-    if (e->is_const[a] && e->is_const[b] && fold_alu(e, in->dst, op, e->konst[a], e->konst[b]))
-        return;
+    IrTemp a = in->a, b = in->b; /* not both constants: baseline_opt folded those */
     if (op == X64_ADD && (emit_scaled_add(e, in) || emit_add_lea(e, in)))
         return;
     if (commutes(op) && !e->is_const[b] && reg_of(e, b) != BASELINE_NO_REG && reg_of(e, b) == reg_of(e, in->dst))
@@ -2247,10 +2229,6 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_NOT: {
         if (in->aux & BASELINE_NOT_SUBTRAHEND)
             break; /* its add group subtracts the operand */
-        if (e->is_const[in->a]) {
-            set_const(e, in->dst, (uint32_t)~e->konst[in->a]);
-            break;
-        }
         X64Reg t = target(e, in->dst, IR_NO_TEMP);
         get(e, t, in->a, 4);
         x64_not(b, 4, t);

@@ -143,17 +143,35 @@ static bool constant(const Pass *p, IrTemp t, uint32_t value)
     return t < p->c->ntemps && p->is_const[t] && p->konst[t] == value;
 }
 
-/* The value of an op that its constant operands decide, if they do.  The
- * compare forms are SUBS/CMP with #0 (x + ~0 + 1: always carries, never
- * overflows) and ADDS/CMN with #0 (x + 0 + 0: neither). */
+/* Are all of a pure 32-bit op's operands constants?  Then args holds them. */
+static bool all_constant(const Pass *p, const IrInsn *in, uint32_t args[3])
+{
+    const IrTemp t[3] = {in->a, in->b, in->c};
+    for (unsigned k = 0; k < 3; k++) {
+        args[k] = 0;
+        if (k >= ir_op_info[in->op].nargs)
+            continue;
+        if (t[k] >= p->c->ntemps || !p->is_const[t[k]])
+            return false;
+        args[k] = p->konst[t[k]];
+    }
+    return true;
+}
+
+/* The value of an op that its constant operands decide, if they do: all
+ * of them constants (the interpreter evaluates it), or the compare forms
+ * SUBS/CMP with #0 (x + ~0 + 1: always carries, never overflows) and
+ * ADDS/CMN with #0 (x + 0 + 0: neither). */
 static bool folded_value(const Pass *p, const IrInsn *in, uint32_t *v)
 {
+    uint32_t args[3];
+    if (interp_op_is_pure32(in->op) && all_constant(p, in, args)) {
+        *v = interp_eval32(in->op, args);
+        return true;
+    }
     bool adds_zero = (constant(p, in->b, 0xffffffffu) && constant(p, in->c, 1)) ||
                      (constant(p, in->b, 0) && constant(p, in->c, 0));
     switch (in->op) {
-    case IR_NOT:
-        *v = ~p->konst[in->a];
-        return p->is_const[in->a]; /* NOT's operand is always a temp */
     case IR_ADDC:
         *v = constant(p, in->c, 1);
         return adds_zero;

@@ -106,6 +106,22 @@ static inline void store(CpuCommon *common, uint32_t addr, uint64_t value, unsig
     guest_store_aligned(common, addr, value, size, amask);
 }
 
+uint32_t interp_eval32(uint8_t op, const uint32_t args[3])
+{
+    IrInsn insns[] = {
+        {.op = IR_MOVI, .dst = 0, .imm = args[0]},
+        {.op = IR_MOVI, .dst = 1, .imm = args[1]},
+        {.op = IR_MOVI, .dst = 2, .imm = args[2]},
+        {.op = op, .dst = 3, .a = 0, .b = 1, .c = 2},
+        {.op = IR_EXIT_IND, .a = 3, .b = 0, .aux = IR_EXIT_INDIRECT},
+    };
+    InterpCode code = {.insns = insns, .count = sizeof insns / sizeof *insns, .ntemps = 5};
+    CpuCommon unused = {0};
+    uint32_t value;
+    interp_run(&code, &unused, &value);
+    return value;
+}
+
 IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc)
 {
     uint64_t t[code->ntemps];

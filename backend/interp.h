@@ -24,4 +24,13 @@ InterpCode *interp_prepare(const IrBlock *b);
 void interp_free(InterpCode *code);
 IrExitKind interp_run(const InterpCode *code, void *state, uint32_t *next_pc);
 
+/* The value of a 32-bit op without side effects (ADD ... ZEXT16 in
+ * ir_ops.h) on constant operands, computed by interp_run itself, so that
+ * constant folding has no semantics of its own. */
+uint32_t interp_eval32(uint8_t op, const uint32_t args[3]);
+static inline bool interp_op_is_pure32(uint8_t op)
+{
+    return op >= IR_ADD && op <= IR_ZEXT16;
+}
+
 #endif

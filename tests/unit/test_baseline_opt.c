@@ -95,6 +95,27 @@ START_TEST(a_conditional_op_forgets_only_what_it_sets)
 }
 END_TEST
 
+/* MOVS r0, #0x80000000 sets N and Z from a constant (Thumb's 16-bit MOVS
+ * is everywhere): both flags are constants, as is an op of folded ops. */
+START_TEST(ops_of_constants_are_constants)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp v = ir_movi(b, 0x80000000u);
+    ir_sts32(b, R1, ir_op2(b, IR_LSHR, v, ir_movi(b, 31)));
+    ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, v, ir_movi(b, 0)));
+    ir_sts32(b, R0, ir_op2(b, IR_SHL, ir_op2(b, IR_ADD, ir_movi(b, 5), ir_movi(b, 7)), ir_movi(b, 2)));
+    ir_sts32(b, R2, ir_op1(b, IR_NOT, ir_movi(b, 0xff)));
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    ck_assert_uint_eq(stored_constant(&o.out, R1), 1);
+    ck_assert_uint_eq(stored_constant(&o.out, FLAG_Z), 0);
+    ck_assert_uint_eq(stored_constant(&o.out, R0), 48);
+    ck_assert_uint_eq(stored_constant(&o.out, R2), 0xffffff00u);
+    release(&o);
+}
+END_TEST
+
 /* A label two branches reach is a merge: nothing known before it holds. */
 START_TEST(a_merge_forgets_everything)
 {
@@ -433,6 +454,7 @@ int main(void)
     tcase_add_test(tc, a_register_subtract_with_dead_flags_is_a_sub);
     tcase_add_test(tc, stores_every_path_overwrites_go);
     tcase_add_test(tc, a_scaled_register_offset_marks_its_shift);
+    tcase_add_test(tc, ops_of_constants_are_constants);
     tcase_add_test(tc, user_mode_folds_small_offsets_into_the_access);
     tcase_add_test(tc, large_offsets_and_system_mode_keep_the_add);
     suite_add_tcase(s, tc);
