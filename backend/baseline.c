@@ -555,8 +555,13 @@ static void linkable_exit(Emit *e, const IrInsn *in)
         load_pinned(b, e->bl);
     unsigned index = e->nsites++;
     e->site_requested[index] = SIZE_MAX;
-    /* a branch linked with the exit would skip flush_deferred's stores */
-    e->site_alias[index] = e->unpinned || e->ndeferred ? SIZE_MAX : sole_branch_here(e);
+    /* a branch linked with the exit would skip flush_deferred's stores
+     * and the count */
+    e->site_alias[index] = e->unpinned || e->ndeferred || e->req->exit_runs ? SIZE_MAX : sole_branch_here(e);
+    if (e->req->exit_runs) {
+        x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)&e->req->exit_runs[index * e->req->exit_runs_stride]);
+        x64_alu_mem_imm8(b, 4, X64_ADD, RAX, 0, 1);
+    }
     if (exit_tests_request(e, in)) {
         x64_alu_mem_imm8(b, 4, X64_CMP, RBX, ST(offsetof(CpuCommon, exit_request)), 0);
         e->site_requested[index] = x64_jcc_fwd(b, X64_CC_NE);

@@ -402,8 +402,17 @@ static void compile_block(Machine *m, TransBlock *tb, BaselineRequest *req)
     if (tb->superblock_due) {
         req->runs = &tb->exec_count;
         req->hot_runs = SUPERBLOCK_HOT_RUNS;
+        req->exit_runs = &tb->exit_runs[0].runs;
+        req->exit_runs_stride = sizeof tb->exit_runs[0] / sizeof tb->exit_runs[0].runs;
+        if (!tb->exits_counted)
+            memset(tb->exit_runs, 0, sizeof tb->exit_runs);
     }
     baseline_compile(m->baseline, tb->code, req, &tb->baseline);
+    if (tb->superblock_due && tb->baseline.body) {
+        tb->exits_counted = true;
+        for (unsigned k = 0; k < BASELINE_MAX_SITES; k++)
+            tb->exit_runs[k].pc = tb->baseline.site[k] ? tb->baseline.exit_pc[k] : 0;
+    }
 }
 
 static void log_baseline_code(Machine *m, const TransBlock *tb)

@@ -226,12 +226,57 @@ START_TEST(the_heads_overwritten_stores_wait_for_the_side_exit)
 }
 END_TEST
 
+static const TransBlock *peek(void *opaque, uint32_t pc, uint32_t mode)
+{
+    return block_cache_peek(opaque, pc, mode);
+}
+
+/* Which successor joins: the one the counting code measured at nine in
+ * ten runs or more, whatever the interpreted runs voted; none when the
+ * runs split; the vote when nothing was measured. */
+START_TEST(a_measured_successor_outweighs_the_vote)
+{
+    static const struct {
+        bool counted;
+        uint32_t voted, runs_next, runs_cold;
+        bool joins;
+    } cases[] = {
+        {false, NEXT_PC, 0, 0, true}, {true, NEXT_PC, 500, 500, false}, {true, NEXT_PC, 950, 50, true},
+        {true, COLD_PC, 950, 50, true}, {true, NEXT_PC, 30, 20, true}, /* too few runs to tell: the vote */
+    };
+    IrBlock *b = ir_block_new();
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        BlockCache *c = block_cache_new(NULL, NULL);
+        TransBlock *head = block_cache_insert(c, 0x2400, 0, 0x2400, 0x2410, 4, head_block(b, true));
+        block_cache_insert(c, NEXT_PC, 0, NEXT_PC, NEXT_PC + 8, 2, next_block(b, false));
+        head->likely_next = cases[k].voted;
+        head->likely_votes = 7;
+        head->exits_counted = cases[k].counted;
+        head->exec_count = cases[k].runs_next + cases[k].runs_cold;
+        head->exit_runs[0].pc = COLD_PC, head->exit_runs[0].runs = cases[k].runs_cold;
+        head->exit_runs[1].pc = NEXT_PC, head->exit_runs[1].runs = cases[k].runs_next;
+        SuperblockLookup lookup = {.find = peek, .opaque = c};
+        SuperblockSpan span;
+        InterpCode *joined = superblock_form(head, &lookup, false, &span);
+        ck_assert_msg((joined != NULL) == cases[k].joins, "case %zu: %s", k, joined ? "joined" : "not joined");
+        if (joined)
+            ck_assert_uint_eq(span.start, NEXT_PC); /* the successor, on the head's page */
+        interp_free(joined);
+        block_cache_flush(c);
+        block_cache_collect(c);
+        block_cache_free(c);
+    }
+    ir_block_free(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("superblock");
     TCase *tc = tcase_create("join");
     tcase_add_test(tc, joined_code_runs_as_its_blocks_in_turn);
     tcase_add_test(tc, the_heads_overwritten_stores_wait_for_the_side_exit);
+    tcase_add_test(tc, a_measured_successor_outweighs_the_vote);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
