@@ -44,11 +44,18 @@ static bool is_branch(uint8_t op)
     return op == IR_BR || op == IR_BRZ || op == IR_BRNZ;
 }
 
-static IrTemp renumber(IrTemp t, unsigned offset, IrTemp next_zero, IrTemp zero)
+/* Op `in` of a block whose ops now start `shift` ops and whose temps
+ * `offset` temps later, its zero temp (interp_prepare's) now `zero`. */
+static IrInsn moved(IrInsn in, unsigned offset, IrTemp old_zero, IrTemp zero, size_t shift)
 {
-    if (t == IR_NO_TEMP)
-        return t;
-    return t == next_zero ? zero : (IrTemp)(t + offset);
+    IrTemp *args[3] = {&in.a, &in.b, &in.c};
+    for (unsigned a = 0; a < ir_op_info[in.op].nargs; a++)
+        *args[a] = *args[a] == old_zero ? zero : (IrTemp)(*args[a] + offset);
+    if (ir_op_info[in.op].result != IR_RESULT_V)
+        in.dst = (IrTemp)(in.dst + offset);
+    if (is_branch(in.op))
+        in.imm += shift;
+    return in;
 }
 
 /* `BRZ c L; EXIT hot; LABEL L; EXIT cold` with exit_at at the first
@@ -97,18 +104,8 @@ static InterpCode *splice(const InterpCode *head, size_t exit_at, const InterpCo
     size_t shift = next->count - 1; /* where head's ops after exit_at move */
     for (size_t i = 0, o = 0; i < head->count; i++) {
         if (i == exit_at) {
-            for (size_t k = 0; k < next->count; k++, o++) {
-                IrInsn in = next->insns[k];
-                unsigned n = ir_op_info[in.op].nargs;
-                IrTemp *args[3] = {&in.a, &in.b, &in.c};
-                for (unsigned a = 0; a < n; a++)
-                    *args[a] = renumber(*args[a], offset, (IrTemp)(next->ntemps - 1), zero);
-                if (ir_op_info[in.op].result != IR_RESULT_V)
-                    in.dst = renumber(in.dst, offset, IR_NO_TEMP, zero);
-                if (is_branch(in.op))
-                    in.imm += exit_at;
-                j->insns[o] = in;
-            }
+            for (size_t k = 0; k < next->count; k++)
+                j->insns[o++] = moved(next->insns[k], offset, (IrTemp)(next->ntemps - 1), zero, exit_at);
             continue;
         }
         IrInsn in = head->insns[i];
@@ -128,38 +125,27 @@ static InterpCode *splice(const InterpCode *head, size_t exit_at, const InterpCo
  * baseline code counts a block's at its start (--stats). */
 static InterpCode *counting(const InterpCode *next, unsigned ninsns)
 {
-    static const struct {
-        size_t off;
-    } counters[] = {{offsetof(CpuCommon, baseline_blocks)}, {offsetof(CpuCommon, baseline_insns)}};
-    enum { OPS_PER_COUNTER = 4, TEMPS_PER_COUNTER = 3 };
-    size_t nc = sizeof counters / sizeof *counters;
+    static const size_t counters[] = {offsetof(CpuCommon, baseline_blocks), offsetof(CpuCommon, baseline_insns)};
+    enum { NCOUNTERS = sizeof counters / sizeof *counters, OPS_PER_COUNTER = 4, TEMPS_PER_COUNTER = 3 };
     InterpCode *c = malloc(sizeof *c);
-    size_t extra = nc * OPS_PER_COUNTER;
+    size_t extra = NCOUNTERS * OPS_PER_COUNTER;
     if (!c || !(c->insns = malloc((extra + next->count) * sizeof *c->insns)))
         abort();
     c->count = extra + next->count;
-    c->ntemps = next->ntemps + (unsigned)(nc * TEMPS_PER_COUNTER);
+    c->ntemps = next->ntemps + NCOUNTERS * TEMPS_PER_COUNTER;
     IrInsn *o = c->insns;
-    for (size_t k = 0; k < nc; k++) {
+    for (size_t k = 0; k < NCOUNTERS; k++) {
         IrTemp t = (IrTemp)(k * TEMPS_PER_COUNTER);
         uint64_t add = k ? ninsns : 1;
-        *o++ = (IrInsn){.op = IR_LDS64, .dst = t, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = counters[k].off};
+        *o++ = (IrInsn){.op = IR_LDS64, .dst = t, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = counters[k]};
         *o++ = (IrInsn){.op = IR_MOVI64, .dst = t + 1, .a = IR_NO_TEMP, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = add};
         *o++ = (IrInsn){.op = IR_ADD64, .dst = t + 2, .a = t, .b = t + 1, .c = IR_NO_TEMP};
-        *o++ = (IrInsn){.op = IR_STS64, .dst = IR_NO_TEMP, .a = t + 2, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = counters[k].off};
+        *o++ = (IrInsn){.op = IR_STS64, .dst = IR_NO_TEMP, .a = t + 2, .b = IR_NO_TEMP, .c = IR_NO_TEMP, .imm = counters[k]};
     }
-    unsigned offset = (unsigned)(nc * TEMPS_PER_COUNTER);
-    for (size_t i = 0; i < next->count; i++) {
-        IrInsn in = next->insns[i];
-        IrTemp *args[3] = {&in.a, &in.b, &in.c};
-        for (unsigned a = 0; a < ir_op_info[in.op].nargs; a++)
-            *args[a] = renumber(*args[a], offset, IR_NO_TEMP, 0);
-        if (ir_op_info[in.op].result != IR_RESULT_V)
-            in.dst = renumber(in.dst, offset, IR_NO_TEMP, 0);
-        if (is_branch(in.op))
-            in.imm += extra;
-        *o++ = in;
-    }
+    IrTemp zero = (IrTemp)(next->ntemps - 1);
+    for (size_t i = 0; i < next->count; i++)
+        *o++ = moved(next->insns[i], NCOUNTERS * TEMPS_PER_COUNTER, zero, (IrTemp)(zero + NCOUNTERS * TEMPS_PER_COUNTER),
+                     extra);
     return c;
 }
 
