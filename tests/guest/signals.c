@@ -547,6 +547,52 @@ static void __attribute__((noinline)) test_fault_around_it_block(void)
     fault_around_it_block(5, 1);
 }
 
+/* A loop of two blocks: the first increments r4 and compares it, the
+ * second loads (from two pages in turn), sets r4 and the flags again and
+ * jumps back through a register.  After 3000 runs scion compiles the
+ * first block joined with the second (the computed jump keeps the second
+ * from being joined with the first instead), which makes neither of the
+ * first block's stores on the way: the load that faults in the second
+ * iteration must still show the handler the compare's flags and the
+ * incremented r4. */
+static unsigned __attribute__((noinline)) loop_through_two_pages(char *base, unsigned start, unsigned count)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    register unsigned a __asm__("r4") = start;
+    unsigned value = 0, off = (unsigned)pg - 4, top;
+    __asm__ volatile(".syntax unified\n\t"
+                     "adr %[top], 1f\n\t"
+                     "1: adds %[a], %[a], #1\n\t"
+                     "cmp %[a], %[limit]\n\t"
+                     "beq 2f\n\t"
+                     "ldr %[v], [%[base], %[off]]\n\t"
+                     "eor %[off], %[off], %[toggle]\n\t"
+                     "subs %[a], %[a], %[v]\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "beq 2f\n\t"
+                     "mov pc, %[top]\n\t"
+                     "2:\n\t"
+                     : [a] "+r"(a), [v] "+&r"(value), [off] "+&r"(off), [n] "+&r"(count), [top] "=&r"(top)
+                     : [base] "r"(base), [limit] "r"(0x80000000u), [toggle] "r"((unsigned)pg ^ ((unsigned)pg - 4))
+                     : "memory", "cc");
+    return a;
+}
+
+static void __attribute__((noinline)) test_fault_in_superblock(void)
+{
+    printf("== SIGSEGV in the second block of a hot loop, handler returns ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    char *base = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned warm = loop_through_two_pages(base, 100, 3000);
+    load_page = base + pg;
+    mprotect(load_page, pg, PROT_NONE);
+    set_action(SIGSEGV, h_read_flags, 0);
+    unsigned after = loop_through_two_pages(base, 7, 3);
+    printf("warm run r4 %u; at the fault r4 %u NZCV %#x; after r4 %u\n", warm, seen_r4_flags[0], seen_r4_flags[1],
+           after);
+    munmap(base, 2 * pg);
+}
+
 /* The same with VFP: an S register and its D register in one block, a
  * VLDM whose second register faults, and an add before it that reads the
  * first one.  Running the block again from its start would add the loaded
@@ -695,6 +741,7 @@ int main(void)
     test_wrapped_addresses();
     test_fault_between_flag_setters();
     test_fault_around_it_block();
+    test_fault_in_superblock();
     test_fault_inside_vldm();
     test_ill();
     test_alarm();
