@@ -559,7 +559,7 @@ static void linkable_exit(Emit *e, const IrInsn *in)
      * and the count */
     e->site_alias[index] = e->unpinned || e->ndeferred || e->req->exit_runs ? SIZE_MAX : sole_branch_here(e);
     if (e->req->exit_runs) {
-        x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)&e->req->exit_runs[index * e->req->exit_runs_stride]);
+        x64_mov_imm(b, RAX, (uint64_t)(uintptr_t)&e->req->exit_runs[index]);
         x64_alu_mem_imm8(b, 4, X64_ADD, RAX, 0, 1);
     }
     if (exit_tests_request(e, in)) {

@@ -112,10 +112,9 @@ typedef struct BaselineRequest {
      * every request of a Baseline. */
     const uint32_t *pinned_off;
     unsigned npinned;
-    /* If not NULL, linkable exit k adds 1 to exit_runs[k * exit_runs_stride]
-     * as it leaves (superblock.h measures where hot blocks go). */
+    /* If not NULL, linkable exit k adds 1 to exit_runs[k] as it leaves
+     * (superblock.h measures where hot blocks go). */
     uint32_t *exit_runs;
-    unsigned exit_runs_stride;
 } BaselineRequest;
 
 typedef struct BaselineStats {

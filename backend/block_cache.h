@@ -47,10 +47,9 @@ struct TransBlock {
     uint32_t likely_next; /* where its interpreted runs went most (superblock_note_exit) */
     uint8_t likely_votes;
     bool superblock_due; /* its baseline code counts runs in exec_count towards a superblock (exec.c) */
-    bool exits_counted;  /* exit_runs holds what counting code measured */
-    struct {
-        uint32_t pc, runs;
-    } exit_runs[BASELINE_MAX_SITES]; /* per linkable exit of the counting code: where, how often */
+    bool exits_counted;  /* exit_runs and exit_pc hold what counting code measured */
+    uint32_t exit_runs[BASELINE_MAX_SITES]; /* per linkable exit of the counting code: how often */
+    uint32_t exit_pc[BASELINE_MAX_SITES];   /* and where to */
     TransBlock *hash_next;
     TransBlock *page_next[2];  /* links in the lists of its first and last page */
     TransBlock *retired_next;

@@ -402,8 +402,7 @@ static void compile_block(Machine *m, TransBlock *tb, BaselineRequest *req)
     if (tb->superblock_due) {
         req->runs = &tb->exec_count;
         req->hot_runs = SUPERBLOCK_HOT_RUNS;
-        req->exit_runs = &tb->exit_runs[0].runs;
-        req->exit_runs_stride = sizeof tb->exit_runs[0] / sizeof tb->exit_runs[0].runs;
+        req->exit_runs = tb->exit_runs;
         if (!tb->exits_counted)
             memset(tb->exit_runs, 0, sizeof tb->exit_runs);
     }
@@ -411,7 +410,7 @@ static void compile_block(Machine *m, TransBlock *tb, BaselineRequest *req)
     if (tb->superblock_due && tb->baseline.body) {
         tb->exits_counted = true;
         for (unsigned k = 0; k < BASELINE_MAX_SITES; k++)
-            tb->exit_runs[k].pc = tb->baseline.site[k] ? tb->baseline.exit_pc[k] : 0;
+            tb->exit_pc[k] = tb->baseline.site[k] ? tb->baseline.exit_pc[k] : 0;
     }
 }
 

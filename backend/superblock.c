@@ -198,11 +198,11 @@ static int measured_next(const TransBlock *tb, uint32_t *pc)
         return -1;
     unsigned best = 0;
     for (unsigned k = 1; k < BASELINE_MAX_SITES; k++)
-        if (tb->exit_runs[k].runs > tb->exit_runs[best].runs)
+        if (tb->exit_runs[k] > tb->exit_runs[best])
             best = k;
-    if ((uint64_t)tb->exit_runs[best].runs * 10 < tb->exec_count * 9)
+    if ((uint64_t)tb->exit_runs[best] * 10 < tb->exec_count * 9)
         return 0;
-    *pc = tb->exit_runs[best].pc;
+    *pc = tb->exit_pc[best];
     return 1;
 }
 

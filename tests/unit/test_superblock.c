@@ -253,8 +253,8 @@ START_TEST(a_measured_successor_outweighs_the_vote)
         head->likely_votes = 7;
         head->exits_counted = cases[k].counted;
         head->exec_count = cases[k].runs_next + cases[k].runs_cold;
-        head->exit_runs[0].pc = COLD_PC, head->exit_runs[0].runs = cases[k].runs_cold;
-        head->exit_runs[1].pc = NEXT_PC, head->exit_runs[1].runs = cases[k].runs_next;
+        head->exit_pc[0] = COLD_PC, head->exit_runs[0] = cases[k].runs_cold;
+        head->exit_pc[1] = NEXT_PC, head->exit_runs[1] = cases[k].runs_next;
         SuperblockLookup lookup = {.find = peek, .opaque = c};
         SuperblockSpan span;
         InterpCode *joined = superblock_form(head, &lookup, false, &span);
