@@ -119,6 +119,17 @@ static void defer(Pass *p, uint32_t store, uint32_t until)
     st->a = f->a;
 }
 
+/* Is t a carry or an overflow (ADDC, ADDV)?  Stored into its flag word,
+ * it is one host setcc to memory; deferred, it would be a setcc into a
+ * register that stays taken until the overwrite. */
+static bool is_flag_op(const Pass *p, IrTemp t)
+{
+    if (t >= p->c->ntemps || p->def[t] == NONE)
+        return false;
+    uint8_t op = p->c->insns[p->def[t]].op;
+    return op == IR_ADDC || op == IR_ADDV;
+}
+
 static void store32(Pass *p, IrInsn *in, size_t i)
 {
     Word *w = word(p, in->imm);
@@ -126,8 +137,8 @@ static void store32(Pass *p, IrInsn *in, size_t i)
         return;
     if (w->pending_gen == p->pending_gen && w->pending_accesses == p->accesses && w->pending_exits == p->exits) {
         p->removed[w->pending] = true; /* overwritten before anyone looked */
-    } else if (w->pending_gen == p->pending_gen) { /* only a fault or a side exit could look */
-        defer(p, w->pending, (uint32_t)i);
+    } else if (w->pending_gen == p->pending_gen && !is_flag_op(p, p->c->insns[w->pending].a)) {
+        defer(p, w->pending, (uint32_t)i); /* only a fault or a side exit could look */
     }
     touch(p, w);
     w->pending = (uint32_t)i;

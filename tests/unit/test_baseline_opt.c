@@ -156,18 +156,24 @@ START_TEST(a_call_inside_a_conditional_op_forgets_everything)
 }
 END_TEST
 
-/* CMP r0, #imm as the translator lowers it (dataproc.c): x + ~imm + 1,
- * Z from the sum, C and V from ADDC and ADDV.  Returns x, r0's temp. */
-static IrTemp compare_block(Optimised *o, uint32_t imm)
+/* CMP x, u as the translator lowers it (dataproc.c): x + NOT u + 1, Z
+ * from the sum, C and V from ADDC and ADDV. */
+static void compare(IrBlock *b, IrTemp x, IrTemp u)
 {
-    IrBlock *b = o->block = ir_block_new();
-    IrTemp x = ir_lds32(b, R0);
-    IrTemp y = ir_op1(b, IR_NOT, ir_movi(b, imm));
+    IrTemp y = ir_op1(b, IR_NOT, u);
     IrTemp one = ir_movi(b, 1);
     IrTemp r = ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, x, y), one);
     ir_sts32(b, FLAG_Z, ir_op2(b, IR_SETEQ, r, ir_movi(b, 0)));
     ir_sts32(b, FLAG_Z + 4, ir_op3(b, IR_ADDC, x, y, one));
     ir_sts32(b, FLAG_Z + 8, ir_op3(b, IR_ADDV, x, y, one));
+}
+
+/* CMP r0, #imm.  Returns x, r0's temp. */
+static IrTemp compare_block(Optimised *o, uint32_t imm)
+{
+    IrBlock *b = o->block = ir_block_new();
+    IrTemp x = ir_lds32(b, R0);
+    compare(b, x, ir_movi(b, imm));
     ir_exit(b, 0x8000, IR_EXIT_JUMP);
     optimise(o);
     return x;
@@ -315,6 +321,33 @@ START_TEST(stores_every_path_overwrites_go)
 }
 END_TEST
 
+/* CMP r0, r1; LDR r2, [r2]; CMP r0, r2: the load may fault and show the
+ * first compare's flags, which the second overwrites.  Z is deferred (it
+ * names the difference, no op of its own); the carry and the overflow are
+ * stored, each one host setcc into its word, where deferring them would
+ * keep a register each until the second compare. */
+START_TEST(a_compares_carry_and_overflow_are_stored_not_deferred)
+{
+    Optimised o = {.block = ir_block_new()};
+    IrBlock *b = o.block;
+    IrTemp x = ir_lds32(b, R0);
+    compare(b, x, ir_lds32(b, R1));
+    compare(b, x, ir_load(b, IR_LD32, ir_lds32(b, R2)));
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(&o);
+    uint8_t first_aux[3] = {0xff, 0xff, 0xff};
+    for (size_t i = 0; i < o.out.count; i++) {
+        const IrInsn *in = &o.out.insns[i];
+        if (in->op == IR_STS32 && in->imm >= FLAG_Z && in->imm <= FLAG_Z + 8 && first_aux[(in->imm - FLAG_Z) / 4] == 0xff)
+            first_aux[(in->imm - FLAG_Z) / 4] = in->aux;
+    }
+    ck_assert_uint_eq(first_aux[0], BASELINE_STS_DEFERRED | BASELINE_STS_ZERO);
+    ck_assert_uint_eq(first_aux[1], 0);
+    ck_assert_uint_eq(first_aux[2], 0);
+    release(&o);
+}
+END_TEST
+
 /* SUBS r2, r0, r1 whose flags nothing reads: x + NOT u + 1 becomes x - u. */
 START_TEST(a_register_subtract_with_dead_flags_is_a_sub)
 {
@@ -444,6 +477,7 @@ int main(void)
     Suite *s = suite_create("baseline_opt");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, a_conditional_op_forgets_only_what_it_sets);
+    tcase_add_test(tc, a_compares_carry_and_overflow_are_stored_not_deferred);
     tcase_add_test(tc, a_merge_forgets_everything);
     tcase_add_test(tc, a_call_inside_a_conditional_op_forgets_everything);
     tcase_add_test(tc, compare_with_zero_folds);
