@@ -159,7 +159,9 @@ measure() {
 # 7z b's figure of merit: the total rating (MIPS), last field of "Tot:".
 rating_7z() { awk '/^Tot:/ { r = $NF } END { print (r == "" ? "fail" : r) }' "$1"; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# Three decimals: the geometric mean of two-decimal ratios could round a
+# 0.506 to 0.50.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else print "n/a" }'; }
 
 # ------------------------------------------------------------------ main table
 say "jit_bench: RUNS=$RUNS  scion=$SCION ${SCION_OPTS:+(options: $SCION_OPTS)}  sysroot=$SYSROOT"
@@ -216,7 +218,7 @@ for name in "${WORKLOADS[@]}"; do
     rm -f "$W"/native.out "$W"/qemu.out "$W"/scion.out
 done
 
-geomean() { (($#)) && printf '%s\n' "$@" | awk '{ s += log($1) } END { printf "%.2f (%d workloads)", exp(s / NR), NR }' || echo n/a; }
+geomean() { (($#)) && printf '%s\n' "$@" | awk '{ s += log($1) } END { printf "%.3f (%d workloads)", exp(s / NR), NR }' || echo n/a; }
 say ""
 say "geometric mean scion/qemu:   $(geomean "${RQ[@]}")"
 say "geometric mean scion/native: $(geomean "${RN[@]}")"
