@@ -959,9 +959,9 @@ static bool keeps_host_flags(const Emit *e, const IrInsn *in)
     case IR_SEXT16: return true;
     case IR_NOT: return in->aux & BASELINE_NOT_SUBTRAHEND;
     case IR_SHL: return in->aux & BASELINE_SHL_SCALED; /* the lea's index: no code */
-    case IR_ADD: { /* a scaled index is a lea (emit_scaled_add) */
+    case IR_ADD: { /* a scaled index is a lea (emit_scaled_add), an address nothing */
         IrTemp base;
-        return scaled_operand(e, in, &base) != NULL;
+        return (in->aux & BASELINE_ADD_ADDRESS) || scaled_operand(e, in, &base) != NULL;
     }
     case IR_LD8U:
     case IR_LD8S:
@@ -2020,6 +2020,31 @@ static bool absolute_address(const Emit *e, const IrInsn *in, int32_t *disp)
     return a < 0x80000000u;
 }
 
+/* User mode's guest address: gs-relative base + index * scale for an
+ * address ADD (BASELINE_ADD_ADDRESS; the index scaled by its marked SHL),
+ * else a base register to add to r14. */
+typedef struct GuestAddress {
+    X64Reg base, index;
+    unsigned scale;
+    bool segment;
+} GuestAddress;
+
+static GuestAddress guest_address(Emit *e, IrTemp a)
+{
+    const IrInsn *add = e->is_const[a] ? NULL : &e->code->insns[e->alloc.def[a]];
+    if (!add || add->op != IR_ADD || add->dst != a || !(add->aux & BASELINE_ADD_ADDRESS))
+        return (GuestAddress){.base = address(e, a)};
+    IrTemp x = add->a, u = add->b;
+    unsigned scale = 1;
+    const IrInsn *shl = scaled_operand(e, add, &x);
+    if (shl) {
+        u = shl->a;
+        scale = 1u << e->konst[shl->b];
+    }
+    return (GuestAddress){.base = operand_reg(e, x, 4, RAX), .index = operand_reg(e, u, 4, RDX), .scale = scale,
+                          .segment = true};
+}
+
 static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
 {
     int32_t disp;
@@ -2034,9 +2059,13 @@ static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
         return;
     }
     if (!e->softmmu) {
-        X64Reg addr = address(e, in->a), t = target(e, in->dst, IR_NO_TEMP);
+        GuestAddress ga = guest_address(e, in->a);
+        X64Reg t = target(e, in->dst, IR_NO_TEMP);
         fault_site(e);
-        x64_load_idx(&e->b, size, sign, t, R14, addr, (int32_t)in->imm);
+        if (ga.segment)
+            x64_load_gs(&e->b, size, sign, t, ga.base, ga.index, ga.scale, (int32_t)in->imm);
+        else
+            x64_load_idx(&e->b, size, sign, t, R14, ga.base, (int32_t)in->imm);
         put(e, in->dst, t);
         return;
     }
@@ -2052,7 +2081,8 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
     if (!e->softmmu) {
         int32_t disp;
         bool absolute = absolute_address(e, in, &disp);
-        X64Reg addr = absolute ? RAX : address(e, in->a), v = RCX;
+        GuestAddress ga = absolute ? (GuestAddress){0} : guest_address(e, in->a);
+        X64Reg v = RCX;
         if (reg_of(e, in->b) != BASELINE_NO_REG && (vwidth == 8 || !e->is64[in->b]))
             v = (X64Reg)reg_of(e, in->b);
         else
@@ -2060,8 +2090,10 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
         fault_site(e);
         if (absolute)
             x64_store(&e->b, size, R14, disp, v);
+        else if (ga.segment)
+            x64_store_gs(&e->b, size, ga.base, ga.index, ga.scale, (int32_t)in->imm, v);
         else
-            x64_store_idx(&e->b, size, R14, addr, (int32_t)in->imm, v);
+            x64_store_idx(&e->b, size, R14, ga.base, (int32_t)in->imm, v);
         return;
     }
     SlowPath *sp = softmmu_access(e, in, size, false, true);
@@ -2220,7 +2252,7 @@ static void emit_op(Emit *e, const IrInsn *in, size_t index)
     case IR_MOVI: set_const(e, in->dst, (uint32_t)in->imm); break;
     case IR_MOVI64: set_const(e, in->dst, in->imm); break;
     case IR_ADD:
-        if (!(in->aux & BASELINE_BX_PART)) /* else its exit computes it */
+        if (!(in->aux & (BASELINE_BX_PART | BASELINE_ADD_ADDRESS))) /* else its exit or access computes it */
             emit_alu(e, in, X64_ADD);
         break;
     case IR_SUB: emit_alu(e, in, X64_SUB); break;
@@ -2432,7 +2464,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     scratch_reset(s);
     InterpCode optimized;
     uint32_t *keep_until;
-    baseline_optimize(prepared, req->softmmu, &optimized, &keep_until, s);
+    baseline_optimize(prepared, req->softmmu, req->segment && !req->softmmu, &optimized, &keep_until, s);
     const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
     uint8_t *w = same_pins(bl, req) ? reserve_with_stubs(bl, want, &cap) : NULL;

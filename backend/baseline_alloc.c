@@ -57,13 +57,21 @@ static bool is_constant(uint8_t op)
     return op == IR_MOVI || op == IR_MOVI64;
 }
 
+/* Is t an address ADD (BASELINE_ADD_ADDRESS), which has no value: its
+ * guest access adds its operands, which the ADD's keep_until keeps? */
+static bool is_address_add(const InterpCode *code, const BaselineAlloc *a, IrTemp t)
+{
+    const IrInsn *d = &code->insns[a->def[t]];
+    return d->op == IR_ADD && d->dst == t && (d->aux & BASELINE_ADD_ADDRESS);
+}
+
 static void note_uses(const InterpCode *code, const uint32_t *keep_until, BaselineAlloc *a)
 {
     for (uint32_t i = 0; i < code->count; i++) {
         const IrInsn *in = &code->insns[i];
         const IrTemp args[3] = {in->a, in->b, in->c};
         for (unsigned k = 0; k < ir_op_info[in->op].nargs; k++)
-            if (args[k] < code->ntemps && a->last_use[args[k]] < i)
+            if (args[k] < code->ntemps && a->last_use[args[k]] < i && !(k == 0 && is_address_add(code, a, args[k])))
                 a->last_use[args[k]] = i;
         for (unsigned k = 0; k < ir_op_info[in->op].nargs && keep_until[i]; k++) /* baseline_opt.h */
             if (args[k] < code->ntemps && keep_until[i] > a->last_use[args[k]])

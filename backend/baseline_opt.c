@@ -44,6 +44,7 @@ typedef struct Pass {
     uint32_t exits;    /* exits inside conditional instructions so far */
     uint32_t *keep_until;
     bool memory_calls;
+    bool segment; /* BaselineRequest.segment */
 } Pass;
 
 static bool is_guest_memory(uint8_t op)
@@ -592,15 +593,46 @@ static void mark_subtrahend(Pass *p, const unsigned *uses, size_t j)
     }
 }
 
-static bool is_compare(uint8_t op)
-{
-    return op == IR_SETEQ || op == IR_SETNE || op == IR_SETLTU || op == IR_SETLTS;
-}
-
 /* A 32-bit temp that is not a constant. */
 static bool plain_temp(const Pass *p, IrTemp t)
 {
     return t < p->c->ntemps && !p->is_const[t] && !p->is64[t];
+}
+
+/* The op after i that reads t (t has one reader), or 0. */
+static size_t reader_of(const Pass *p, size_t i, IrTemp t)
+{
+    for (size_t j = i + 1; j < p->c->count; j++)
+        if (!p->removed[j] && ir_reads(&p->c->insns[j], t))
+            return j;
+    return 0;
+}
+
+static void mark_address_add(Pass *p, const unsigned *uses, size_t i)
+{
+    InterpCode *c = p->c;
+    IrInsn *in = &c->insns[i];
+    if (!p->segment || in->op != IR_ADD || in->aux || uses[in->dst] != 1 || !plain_temp(p, in->a) ||
+        !plain_temp(p, in->b))
+        return;
+    size_t j = reader_of(p, i, in->dst);
+    const IrInsn *access = &c->insns[j];
+    if (!j || !is_guest_memory(access->op) || access->a != in->dst ||
+        (ir_op_info[access->op].nargs > 1 && access->b == in->dst))
+        return;
+    in->aux = BASELINE_ADD_ADDRESS;
+    p->keep_until[i] = (uint32_t)j;
+    const IrTemp ops[2] = {in->a, in->b};
+    for (int k = 0; k < 2; k++) { /* a scaled index's operand too */
+        uint32_t d = p->def[ops[k]];
+        if (d != NONE && c->insns[d].op == IR_SHL && (c->insns[d].aux & BASELINE_SHL_SCALED))
+            p->keep_until[d] = (uint32_t)j;
+    }
+}
+
+static bool is_compare(uint8_t op)
+{
+    return op == IR_SETEQ || op == IR_SETNE || op == IR_SETLTU || op == IR_SETLTS;
 }
 
 static void mark_select_compare(Pass *p, const unsigned *uses, size_t i)
@@ -704,6 +736,7 @@ static void peepholes(Pass *p, const unsigned *uses)
             combine_add(p, uses, i);
             if (p->c->insns[i].op == IR_ADD)
                 mark_scaled_index(p, uses, i);
+            mark_address_add(p, uses, i);
             break;
         case IR_NOT: mark_subtrahend(p, uses, i); break;
         case IR_SELECT: mark_select_compare(p, uses, i); break;
@@ -739,12 +772,14 @@ static void compact(Pass *p)
     c->count = n;
 }
 
-void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, uint32_t **keep_until, Scratch *s)
+void baseline_optimize(const InterpCode *code, bool memory_calls, bool segment, InterpCode *out, uint32_t **keep_until,
+                       Scratch *s)
 {
     *out = (InterpCode){.insns = scratch_alloc(s, code->count + 1, sizeof *out->insns), .count = code->count,
                         .ntemps = code->ntemps};
     memcpy(out->insns, code->insns, code->count * sizeof *out->insns);
-    Pass p = {.c = out, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls, .scratch = s};
+    Pass p = {.c = out, .known_gen = 1, .pending_gen = 1, .memory_calls = memory_calls, .segment = segment,
+              .scratch = s};
     size_t count = out->count;
     unsigned ntemps = out->ntemps;
     p.removed = scratch_zalloc(s, count + 1, sizeof *p.removed);

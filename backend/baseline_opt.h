@@ -30,6 +30,9 @@
  *   - x + (u << 1..3), the shift read by nothing else (ARM's register
  *     offsets scaled by LSL), marks the shift (BASELINE_SHL_SCALED): a
  *     host lea with a scaled index;
+ *   - with `segment` (user mode, gs's base at guest address 0), x + u read
+ *     only as a guest access's address marks the add (BASELINE_ADD_ADDRESS):
+ *     the access addresses gs:[x + u], scaled too;
  *   - x + NOT u + 1 with no flag of it wanted (SUBS with a register,
  *     flags dead) becomes x - u;
  *   - (x + K1) + K2, the inner sum read by nothing else, becomes
@@ -77,6 +80,12 @@
  * it (keep_until). */
 #define BASELINE_SHL_SCALED 1u
 
+/* User mode with BaselineRequest.segment: an ADD (aux) of two temps whose
+ * only reader is a guest access, as its address: no code; the access
+ * adds them itself, gs:[x + u] (or gs:[x + v * 2^n] when u is a marked
+ * SHL v n), and they stay live until it (keep_until). */
+#define BASELINE_ADD_ADDRESS 2u
+
 /* User mode, BXWritePC's target (lower_exit_bx): t = AND x 1 (the Thumb
  * bit), m = ADD t -3, pc = AND x m, then EXIT_IND pc t.  The ADD and the
  * AND (aux), read by nothing else, get no code: the exit looks x itself
@@ -99,7 +108,9 @@ static inline uint32_t baseline_derive(uint32_t v, unsigned derive)
 /* A new op list in out->insns and per op its keep_until (0 unless its
  * operands must outlive it: a deferred store, a marked NOT or compare), both in s until its next reset; out->ntemps is code's.
  * memory_calls: guest memory accesses may run C that touches the state
- * (system mode slow paths), so they also end state reuse and deferral. */
-void baseline_optimize(const InterpCode *code, bool memory_calls, InterpCode *out, uint32_t **keep_until, Scratch *s);
+ * (system mode slow paths), so they also end state reuse and deferral.
+ * segment: BaselineRequest.segment (BASELINE_ADD_ADDRESS). */
+void baseline_optimize(const InterpCode *code, bool memory_calls, bool segment, InterpCode *out, uint32_t **keep_until,
+                       Scratch *s);
 
 #endif

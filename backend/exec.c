@@ -383,6 +383,7 @@ static BaselineRequest baseline_request(const Machine *m, TransBlock *tb)
                            .lookup = m->baseline->lookup, .mode = tb->mode, .page_local_bits = page_local_bits(m),
                            .bool_words_off = offsetof(ArmCpu, nf), .nbool_words = ARM_FLAG_WORDS};
     if (!req.softmmu) {
+        req.segment = m->guest_segment;
         req.pinned_off = user_pinned_words;
         req.npinned = sizeof user_pinned_words / sizeof *user_pinned_words;
     }

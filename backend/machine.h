@@ -62,6 +62,10 @@ typedef struct Machine {
     GuestFetchFn phys_fetch;
     Baseline *baseline;       /* tier 0.5, NULL when the host gives no executable memory */
     BaselineMode baseline_mode;
+    /* User mode: gs's base is CpuCommon.mem_base on the thread that runs
+     * the guest (guest_mem_segment), so baseline code may address guest
+     * memory as gs:[x + u * scale] (BaselineRequest.segment). */
+    bool guest_segment;
     uint32_t stubs_logged; /* -d out_asm: 1 + the baseline generation whose stubs are logged, 0: none */
     size_t code_arena_size;   /* -tb-size, read by machine_init (0: the default) */
     Jit *jit;                 /* NULL when the LLVM tier is off */

@@ -109,6 +109,27 @@ void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base,
     modrm_sib(b, reg, base, index, 1, disp);
 }
 
+/* The gs segment override and the 32-bit address size: the address is
+ * base + index * scale + disp modulo 2^32, then gs's base is added. */
+static void guest_prefixes(X64Buf *b)
+{
+    x64_byte(b, 0x65);
+    x64_byte(b, 0x67);
+}
+
+void x64_load_gs(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index, unsigned scale,
+                 int32_t disp)
+{
+    uint8_t op[2];
+    bool w;
+    size_t n = load_opcode(width, sign, op, &w);
+    guest_prefixes(b);
+    prefix(b, false, w, reg, index, base, 0);
+    for (size_t i = 0; i < n; i++)
+        x64_byte(b, op[i]);
+    modrm_sib(b, reg, base, index, scale, disp);
+}
+
 static void store_opcode(X64Buf *b, unsigned width, unsigned reg, unsigned index, unsigned base)
 {
     prefix(b, width == 2, width == 8, reg, index, base, width == 1 ? BYTE_REG : 0);
@@ -125,6 +146,13 @@ void x64_store_idx(X64Buf *b, unsigned width, X64Reg base, X64Reg index, int32_t
 {
     store_opcode(b, width, reg, index, base);
     modrm_sib(b, reg, base, index, 1, disp);
+}
+
+void x64_store_gs(X64Buf *b, unsigned width, X64Reg base, X64Reg index, unsigned scale, int32_t disp, X64Reg reg)
+{
+    guest_prefixes(b);
+    store_opcode(b, width, reg, index, base);
+    modrm_sib(b, reg, base, index, scale, disp);
 }
 
 void x64_store_imm(X64Buf *b, unsigned width, X64Reg base, int32_t disp, uint32_t imm)

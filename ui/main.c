@@ -223,6 +223,7 @@ static int run_program(const Options *o, int argc, char **argv)
     p->brk_start = p->brk_cur = info.brk;
     arm_cpu_reset_user(&m->cpu);
     m->cpu.common.mem_base = p->mem.base;
+    m->guest_segment = guest_mem_segment(&p->mem);
     m->cpu.common.page_flags = p->mem.flags;
     m->cpu.r[13] = sp;
     m->cpu.r[15] = info.start_pc & ~1u;

@@ -1,11 +1,14 @@
 /* The flat guest address space of user mode. */
 #include "user/guest_mem.h"
 
+#include <asm/prctl.h>
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "backend/baseline_opt.h"
 
@@ -29,6 +32,11 @@ bool guest_mem_init(GuestMem *g)
     g->flags = calloc(NPAGES, 1);
     g->mmap_top = 0xb6000000u;
     return g->flags != NULL;
+}
+
+bool guest_mem_segment(const GuestMem *g)
+{
+    return syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)g->base) == 0;
 }
 
 void guest_mem_destroy(GuestMem *g)

@@ -44,6 +44,10 @@ typedef struct GuestMem {
 
 bool guest_mem_init(GuestMem *g);
 void guest_mem_destroy(GuestMem *g);
+/* Make gs's base (on the calling thread) guest address 0, for baseline
+ * code's gs-relative guest accesses (Machine.guest_segment); false if the
+ * host refuses. */
+bool guest_mem_segment(const GuestMem *g);
 
 /* Map [addr, addr+len) (page aligned) anonymous or from a host fd.
  * Returns 0 or a negative errno. */

@@ -593,6 +593,61 @@ static void __attribute__((noinline)) test_fault_in_superblock(void)
     munmap(base, 2 * pg);
 }
 
+/* Register-offset accesses, ARM's [rB, rI, lsl #2], in a hot loop (compiled
+ * code adds base and scaled index in the access itself): a negative index
+ * wraps the 32-bit sum below the base, and one index reaches a PROT_NONE
+ * page, whose handler makes it readable and returns, so that the load
+ * alone runs again and the sum goes on. */
+static long indexed_fault_offset = -1;
+
+static void h_unprotect_indexed(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)ctx;
+    indexed_fault_offset = (char *)si->si_addr - load_page;
+    mprotect(load_page, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE);
+}
+
+static unsigned __attribute__((noinline)) sum_indexed(const unsigned *base, const int *index, int n)
+{
+    unsigned sum = 0;
+    for (int k = 0; k < n; k++) {
+        unsigned v;
+        __asm__ volatile("ldr %0, [%1, %2, lsl #2]" : "=r"(v) : "r"(base), "r"(index[k]) : "memory");
+        sum = sum * 31 + v;
+    }
+    return sum;
+}
+
+static void __attribute__((noinline)) store_indexed(unsigned *base, int index, unsigned v)
+{
+    __asm__ volatile("str %0, [%1, %2, lsl #2]" : : "r"(v), "r"(base), "r"(index) : "memory");
+}
+
+static void __attribute__((noinline)) test_fault_at_indexed_load(void)
+{
+    printf("== register-offset loads: wrapped negative indices, SIGSEGV at one, handler returns ==\n");
+    long pg = sysconf(_SC_PAGESIZE);
+    char *pages = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned *words = (unsigned *)pages, *base = words + 64;
+    for (long k = 0; k < 2 * pg / 4; k++)
+        words[k] = (unsigned)(k * 2654435761u);
+    for (int k = 0; k < 64; k++)
+        store_indexed(base, -1 - k, 1000u + (unsigned)k);
+    int index[64];
+    for (int k = 0; k < 64; k++)
+        index[k] = (k * 37) % 128 - 64;
+    unsigned warm = 0;
+    for (int round = 0; round < 100; round++)
+        warm = sum_indexed(base, index, 64);
+    load_page = pages + pg;
+    mprotect(load_page, pg, PROT_NONE);
+    set_action(SIGSEGV, h_unprotect_indexed, 0);
+    index[40] = (int)(pg / 4) - 64 + 3; /* the fourth word of the second page */
+    unsigned faulted = sum_indexed(base, index, 64);
+    printf("warm sum %#x; fault at word %ld of the page; sum %#x\n", warm, indexed_fault_offset / 4, faulted);
+    munmap(pages, 2 * pg);
+}
+
 /* The same with VFP: an S register and its D register in one block, a
  * VLDM whose second register faults, and an add before it that reads the
  * first one.  Running the block again from its start would add the loaded
@@ -742,6 +797,7 @@ int main(void)
     test_fault_between_flag_setters();
     test_fault_around_it_block();
     test_fault_in_superblock();
+    test_fault_at_indexed_load();
     test_fault_inside_vldm();
     test_ill();
     test_alarm();

@@ -20,7 +20,8 @@ typedef struct Optimised {
     InterpCode out;
     uint32_t *keep_until;
     Scratch scratch;
-    bool system; /* softmmu: guest accesses may call out */
+    bool system;  /* softmmu: guest accesses may call out */
+    bool segment; /* BaselineRequest.segment */
 } Optimised;
 
 static void optimise(Optimised *o)
@@ -30,7 +31,7 @@ static void optimise(Optimised *o)
     o->code = interp_prepare(o->block);
     o->scratch = (Scratch){0};
     scratch_reset(&o->scratch);
-    baseline_optimize(o->code, o->system, &o->out, &o->keep_until, &o->scratch);
+    baseline_optimize(o->code, o->system, o->segment, &o->out, &o->keep_until, &o->scratch);
 }
 
 static void release(Optimised *o)
@@ -417,6 +418,44 @@ START_TEST(a_scaled_register_offset_marks_its_shift)
 }
 END_TEST
 
+/* LDR r0, [r1, r2, LSL #2] in user mode with gs at guest address 0: the
+ * add is the load's address, which the load makes itself (gs:[x + u * 4]),
+ * keeping the add's operands and the shift's until then; a second reader
+ * of the sum (a store of it) needs its value. */
+static const IrInsn *address_add(Optimised *o, bool also_store_sum, bool segment, uint32_t *keep)
+{
+    *o = (Optimised){.block = ir_block_new(), .segment = segment};
+    IrBlock *b = o->block;
+    IrTemp shifted = ir_op2(b, IR_SHL, ir_lds32(b, R2), ir_movi(b, 2));
+    IrTemp sum = ir_op2(b, IR_ADD, ir_lds32(b, R1), shifted);
+    ir_sts32(b, R0, ir_load(b, IR_LD32, sum));
+    if (also_store_sum)
+        ir_sts32(b, R2, sum);
+    ir_exit(b, 0x8000, IR_EXIT_JUMP);
+    optimise(o);
+    return op_kept(o, IR_ADD, keep);
+}
+
+static const IrInsn *address_add_with_segment(Optimised *o, bool also_store_sum, uint32_t *keep)
+{
+    return address_add(o, also_store_sum, true, keep);
+}
+
+START_TEST(an_address_add_is_the_access_with_a_segment)
+{
+    expect_marked_for_one_reader(address_add_with_segment, BASELINE_ADD_ADDRESS, IR_LD32);
+    Optimised o;
+    uint32_t keep;
+    address_add(&o, false, true, &keep);
+    const IrInsn *shl = op_kept(&o, IR_SHL, &keep);
+    ck_assert_uint_eq(shl->aux, BASELINE_SHL_SCALED);
+    ck_assert_uint_eq(o.out.insns[keep].op, IR_LD32);
+    release(&o);
+    ck_assert_uint_eq(address_add(&o, false, false, &keep)->aux, 0); /* no segment: a lea */
+    release(&o);
+}
+END_TEST
+
 /* LDR r0, [r1, #k] with the address as r1 op k. */
 static IrTemp load_at_offset(Optimised *o, IrOp op, uint32_t k, bool system)
 {
@@ -478,6 +517,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, a_conditional_op_forgets_only_what_it_sets);
     tcase_add_test(tc, a_compares_carry_and_overflow_are_stored_not_deferred);
+    tcase_add_test(tc, an_address_add_is_the_access_with_a_segment);
     tcase_add_test(tc, a_merge_forgets_everything);
     tcase_add_test(tc, a_call_inside_a_conditional_op_forgets_everything);
     tcase_add_test(tc, compare_with_zero_folds);

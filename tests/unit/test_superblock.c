@@ -206,7 +206,7 @@ START_TEST(the_heads_overwritten_stores_wait_for_the_side_exit)
     scratch_reset(&s);
     InterpCode out;
     uint32_t *keep_until;
-    baseline_optimize(joined, false, &out, &keep_until, &s);
+    baseline_optimize(joined, false, false, &out, &keep_until, &s);
     unsigned deferred = 0, side_exits = 0;
     for (size_t i = 0; i < out.count; i++) {
         const IrInsn *in = &out.insns[i];

@@ -33,6 +33,11 @@ static void load_index_rbp(X64Buf *b) { x64_load_idx(b, 8, false, X64_RAX, X64_R
 static void store_byte_sil(X64Buf *b) { x64_store_idx(b, 1, X64_R14, X64_RAX, 0, X64_RSI); }
 static void load_index_disp8(X64Buf *b) { x64_load_idx(b, 2, true, X64_R9, X64_R14, X64_R13, -4); }
 static void store_index_disp32(X64Buf *b) { x64_store_idx(b, 4, X64_R14, X64_RBP, 0xffc, X64_R11); }
+static void load_gs_scaled(X64Buf *b) { x64_load_gs(b, 4, false, X64_R8, X64_RSI, X64_RDI, 4, 0); }
+static void load_gs_r13_byte_sx(X64Buf *b) { x64_load_gs(b, 1, true, X64_RAX, X64_R13, X64_R9, 1, 0); }
+static void load_gs_disp(X64Buf *b) { x64_load_gs(b, 2, false, X64_R10, X64_RBP, X64_R12, 2, 0x100); }
+static void store_gs_halfword(X64Buf *b) { x64_store_gs(b, 2, X64_R15, X64_RSI, 8, -8, X64_R11); }
+static void store_gs_byte_dil(X64Buf *b) { x64_store_gs(b, 1, X64_RAX, X64_RDX, 1, 0, X64_RDI); }
 static void store_word(X64Buf *b) { x64_store(b, 2, X64_RBX, 0x10, X64_R11); }
 static void store_qword(X64Buf *b) { x64_store(b, 8, X64_RSP, 0x7ff8, X64_RAX); }
 static void store_imm(X64Buf *b) { x64_store_imm(b, 4, X64_RBX, 0x30, 0x8000); }
@@ -91,6 +96,11 @@ static const Case cases[] = {
     {"mov %sil,(%r14,%rax,1)", store_byte_sil},
     {"movswl -0x4(%r14,%r13,1),%r9d", load_index_disp8},
     {"mov %r11d,0xffc(%r14,%rbp,1)", store_index_disp32},
+    {"mov %gs:(%esi,%edi,4),%r8d", load_gs_scaled},
+    {"movsbl %gs:0x0(%r13d,%r9d,1),%eax", load_gs_r13_byte_sx},
+    {"movzwl %gs:0x100(%ebp,%r12d,2),%r10d", load_gs_disp},
+    {"mov %r11w,%gs:-0x8(%r15d,%esi,8)", store_gs_halfword},
+    {"mov %dil,%gs:(%eax,%edx,1)", store_gs_byte_dil},
     {"mov %r11w,0x10(%rbx)", store_word},
     {"mov %rax,0x7ff8(%rsp)", store_qword},
     {"movl $0x8000,0x30(%rbx)", store_imm},
