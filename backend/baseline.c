@@ -2020,9 +2020,10 @@ static bool absolute_address(const Emit *e, const IrInsn *in, int32_t *disp)
     return a < 0x80000000u;
 }
 
-/* User mode's guest address: gs-relative base + index * scale for an
- * address ADD (BASELINE_ADD_ADDRESS; the index scaled by its marked SHL),
- * else a base register to add to r14. */
+/* User mode's guest address.  With a segment (BaselineRequest.segment):
+ * gs-relative base + index * scale, the two operands of an address ADD
+ * (BASELINE_ADD_ADDRESS; the index scaled by its marked SHL), else a base
+ * and no index (X64_RSP).  Without: a base register to add to r14. */
 typedef struct GuestAddress {
     X64Reg base, index;
     unsigned scale;
@@ -2033,7 +2034,7 @@ static GuestAddress guest_address(Emit *e, IrTemp a)
 {
     const IrInsn *add = e->is_const[a] ? NULL : &e->code->insns[e->alloc.def[a]];
     if (!add || add->op != IR_ADD || add->dst != a || !(add->aux & BASELINE_ADD_ADDRESS))
-        return (GuestAddress){.base = address(e, a)};
+        return (GuestAddress){.base = address(e, a), .index = X64_RSP, .scale = 1, .segment = e->req->segment};
     IrTemp x = add->a, u = add->b;
     unsigned scale = 1;
     const IrInsn *shl = scaled_operand(e, add, &x);
@@ -2051,7 +2052,9 @@ static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
     if (!e->softmmu && absolute_address(e, in, &disp)) {
         X64Reg t = target(e, in->dst, IR_NO_TEMP);
         fault_site(e);
-        if (sign)
+        if (e->req->segment)
+            x64_load_gs_abs(&e->b, size, sign, t, disp);
+        else if (sign)
             x64_load_sx(&e->b, size, t, R14, disp);
         else
             x64_load(&e->b, size, t, R14, disp);
@@ -2088,7 +2091,9 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
         else
             get(e, RCX, in->b, vwidth);
         fault_site(e);
-        if (absolute)
+        if (absolute && e->req->segment)
+            x64_store_gs_abs(&e->b, size, disp, v);
+        else if (absolute)
             x64_store(&e->b, size, R14, disp, v);
         else if (ga.segment)
             x64_store_gs(&e->b, size, ga.base, ga.index, ga.scale, (int32_t)in->imm, v);
@@ -2445,7 +2450,7 @@ static void choose_pinning(Emit *e)
     unsigned per_word = 2 * e->bl->npinned;
     unsigned pinned_cost = pinned.spill_cost + per_word * count_ops(e, true);
     unsigned unpinned_cost = per_word + count_ops(e, false);
-    baseline_alloc(e->code, e->softmmu, e->keep_until, NULL, 0, &e->alloc, &e->bl->scratch);
+    baseline_alloc(e->code, e->softmmu, e->req->segment, e->keep_until, NULL, 0, &e->alloc, &e->bl->scratch);
     unpinned_cost += e->alloc.spill_cost;
     e->unpinned = unpinned_cost < pinned_cost;
     if (!e->unpinned)
@@ -2488,7 +2493,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;
     e.deferred = scratch_alloc(s, code->count + 1, sizeof *e.deferred);
-    baseline_alloc(code, req->softmmu, keep_until, bl->pinned_off, bl->npinned, &e.alloc, s);
+    baseline_alloc(code, req->softmmu, req->segment, keep_until, bl->pinned_off, bl->npinned, &e.alloc, s);
     if (e.alloc.spilled && bl->npinned)
         choose_pinning(&e);
     for (int r = 0; r < 16; r++)

@@ -6,15 +6,21 @@
 
 /* Caller-saved first: most temps live for an op or two and cross no call. */
 static const X64Reg caller_saved[] = {X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R11};
-static const X64Reg callee_saved[] = {X64_R13, X64_R15, X64_RBP};
+static const X64Reg callee_saved[] = {X64_R14, X64_R13, X64_R15, X64_RBP};
 #define NCALLER (sizeof caller_saved / sizeof *caller_saved)
 
-/* How many of callee_saved the allocator may hand out: the pinned words
+/* The part of callee_saved the allocator may hand out: r14 only when it
+ * holds no guest memory base (BaselineRequest.segment); the pinned words
  * after the first take theirs from the end (the first takes r12, which
  * is not listed). */
-static size_t callee_pool(unsigned npinned)
+typedef struct CalleePool {
+    size_t first, end;
+} CalleePool;
+
+static CalleePool callee_pool(unsigned npinned, bool segment)
 {
-    return sizeof callee_saved / sizeof *callee_saved - (npinned ? npinned - 1 : 0);
+    return (CalleePool){.first = segment ? 0 : 1,
+                        .end = sizeof callee_saved / sizeof *callee_saved - (npinned ? npinned - 1 : 0)};
 }
 
 /* The first pinned word takes r12, which nothing else uses; the others
@@ -90,13 +96,13 @@ static bool is_free(const int *owner, const BaselineAlloc *a, int r, uint32_t i)
 }
 
 /* A free register of the preferred kind, else of the other, else none. */
-static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_callee_saved, unsigned npinned)
+static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_callee_saved, CalleePool pool)
 {
     for (int pass = 0; pass < 2; pass++) {
         bool callee = want_callee_saved != (pass == 1);
         const X64Reg *set = callee ? callee_saved : caller_saved;
-        size_t n = callee ? callee_pool(npinned) : NCALLER;
-        for (size_t k = 0; k < n; k++)
+        size_t from = callee ? pool.first : 0, to = callee ? pool.end : NCALLER;
+        for (size_t k = from; k < to; k++)
             if (is_free(owner, a, set[k], i))
                 return set[k];
     }
@@ -108,11 +114,13 @@ static int pick(const int *owner, const BaselineAlloc *a, uint32_t i, bool want_
  * temp instead (it then lives in its stack slot throughout; nothing has
  * been emitted yet).  Long ranges are cheaper in a slot, per op they
  * cover. */
-static int take_from_furthest(int *owner, BaselineAlloc *a, IrTemp t, unsigned npinned)
+static int take_from_furthest(int *owner, BaselineAlloc *a, IrTemp t, CalleePool pool)
 {
     int best = BASELINE_NO_REG;
     uint32_t furthest = a->last_use[t];
-    for (size_t k = 0; k < NCALLER + callee_pool(npinned); k++) {
+    for (size_t k = 0; k < NCALLER + pool.end; k++) {
+        if (k >= NCALLER && k - NCALLER < pool.first)
+            continue;
         int r = k < NCALLER ? caller_saved[k] : callee_saved[k - NCALLER];
         if (owner[r] >= 0 && a->last_use[owner[r]] > furthest) {
             furthest = a->last_use[owner[r]];
@@ -281,9 +289,10 @@ static unsigned count_spill_cost(const InterpCode *code, const BaselineAlloc *a)
     return cost;
 }
 
-void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, const uint32_t *pinned_off,
-                    unsigned npinned, BaselineAlloc *a, Scratch *s)
+void baseline_alloc(const InterpCode *code, bool memory_calls, bool segment, const uint32_t *keep_until,
+                    const uint32_t *pinned_off, unsigned npinned, BaselineAlloc *a, Scratch *s)
 {
+    CalleePool pool = callee_pool(npinned, segment);
     unsigned n = code->ntemps;
     a->reg = scratch_alloc(s, n, sizeof *a->reg);
     a->def = scratch_zalloc(s, n, sizeof *a->def);
@@ -316,10 +325,10 @@ void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *k
         bool crosses_call = calls_before[a->last_use[in->dst]] > calls_before[i + 1];
         int r = dying_operand_reg(code, a, owner, i);
         if (r == BASELINE_NO_REG || (crosses_call && !baseline_reg_callee_saved((X64Reg)r)))
-            r = pick(owner, a, i, crosses_call, npinned);
+            r = pick(owner, a, i, crosses_call, pool);
         if (r == BASELINE_NO_REG) {
             a->spilled++;
-            r = take_from_furthest(owner, a, in->dst, npinned);
+            r = take_from_furthest(owner, a, in->dst, pool);
         }
         if (r != BASELINE_NO_REG) {
             owner[r] = in->dst;

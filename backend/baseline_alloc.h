@@ -48,8 +48,8 @@ bool baseline_reg_callee_saved(X64Reg r);
  * to share out, but a temp that reads or is stored to such a word may
  * live in its register (baseline_alloc.c, pinned_home).  The arrays live in s
  * until its next reset. */
-void baseline_alloc(const InterpCode *code, bool memory_calls, const uint32_t *keep_until, const uint32_t *pinned_off,
-                    unsigned npinned, BaselineAlloc *out, Scratch *s);
+void baseline_alloc(const InterpCode *code, bool memory_calls, bool segment, const uint32_t *keep_until,
+                    const uint32_t *pinned_off, unsigned npinned, BaselineAlloc *out, Scratch *s);
 /* The host register of pinned state word k. */
 X64Reg baseline_pinned_reg(unsigned k);
 /* The index of state offset off among the npinned pinned words at

@@ -130,6 +130,27 @@ void x64_load_gs(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, 
     modrm_sib(b, reg, base, index, scale, disp);
 }
 
+/* ModRM + SIB for [disp32] alone: no base, no index (mod 00 with rm 101
+ * would be rip-relative). */
+static void modrm_abs(X64Buf *b, unsigned reg, int32_t disp)
+{
+    x64_byte(b, (uint8_t)((reg & 7) << 3 | 4));
+    x64_byte(b, 0x25);
+    x64_u32(b, (uint32_t)disp);
+}
+
+void x64_load_gs_abs(X64Buf *b, unsigned width, bool sign, X64Reg reg, int32_t disp)
+{
+    uint8_t op[2];
+    bool w;
+    size_t n = load_opcode(width, sign, op, &w);
+    guest_prefixes(b);
+    prefix(b, false, w, reg, 0, 0, 0);
+    for (size_t i = 0; i < n; i++)
+        x64_byte(b, op[i]);
+    modrm_abs(b, reg, disp);
+}
+
 static void store_opcode(X64Buf *b, unsigned width, unsigned reg, unsigned index, unsigned base)
 {
     prefix(b, width == 2, width == 8, reg, index, base, width == 1 ? BYTE_REG : 0);
@@ -153,6 +174,13 @@ void x64_store_gs(X64Buf *b, unsigned width, X64Reg base, X64Reg index, unsigned
     guest_prefixes(b);
     store_opcode(b, width, reg, index, base);
     modrm_sib(b, reg, base, index, scale, disp);
+}
+
+void x64_store_gs_abs(X64Buf *b, unsigned width, int32_t disp, X64Reg reg)
+{
+    guest_prefixes(b);
+    store_opcode(b, width, reg, 0, 0);
+    modrm_abs(b, reg, disp);
 }
 
 void x64_store_imm(X64Buf *b, unsigned width, X64Reg base, int32_t disp, uint32_t imm)

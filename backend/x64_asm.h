@@ -81,11 +81,14 @@ void x64_store(X64Buf *b, unsigned width, X64Reg base, int32_t disp, X64Reg reg)
 void x64_load_idx(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index, int32_t disp);
 void x64_store_idx(X64Buf *b, unsigned width, X64Reg base, X64Reg index, int32_t disp, X64Reg reg);
 /* The same two relative to gs's base, with a 32-bit address that wraps:
- * gs:[(base + index * scale + disp) mod 2^32], scale 1, 2, 4 or 8 (user
- * mode's guest memory when gs's base is CpuCommon.mem_base). */
+ * gs:[(base + index * scale + disp) mod 2^32], scale 1, 2, 4 or 8, index
+ * X64_RSP for none (user mode's guest memory when gs's base is
+ * CpuCommon.mem_base); and gs:[disp] with neither register. */
 void x64_load_gs(X64Buf *b, unsigned width, bool sign, X64Reg reg, X64Reg base, X64Reg index, unsigned scale,
                  int32_t disp);
 void x64_store_gs(X64Buf *b, unsigned width, X64Reg base, X64Reg index, unsigned scale, int32_t disp, X64Reg reg);
+void x64_load_gs_abs(X64Buf *b, unsigned width, bool sign, X64Reg reg, int32_t disp);
+void x64_store_gs_abs(X64Buf *b, unsigned width, int32_t disp, X64Reg reg);
 /* [base + disp] <- imm32 (sign-extended for width 8). */
 void x64_store_imm(X64Buf *b, unsigned width, X64Reg base, int32_t disp, uint32_t imm);
 

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "backend/baseline.h"
 #include "backend/jit.h"
@@ -325,6 +328,58 @@ START_TEST(scaled_adds_wrap_as_the_interpreter_does)
     ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
     expect_pinned_baseline_as_interp(b, IR_ADD);
     ir_block_free(b);
+}
+END_TEST
+
+/* User mode with gs's base at guest address 0 (BaselineRequest.segment):
+ * guest accesses are gs-relative, address adds go into the accesses and
+ * r14 holds temps.  Twelve register-offset loads live at once (more than
+ * there are registers), a load from a plain address while they do, and
+ * an address that wraps past 2^32 must load what the interpreter loads,
+ * with or without the segment. */
+START_TEST(segment_relative_accesses_run_as_the_interpreter_does)
+{
+    Env e = {0};
+    env_init(&e);
+    ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)(e.mem - DATA_ADDR)), 0);
+    IrBlock *b = ir_block_new();
+    ir_emit(b, IR_INSN_START, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, 0x8000, 0);
+    ir_store(b, IR_ST32, ir_movi(b, DATA_ADDR + 32), ir_movi(b, 0x80000000u));
+    ir_store(b, IR_ST32, ir_movi(b, DATA_ADDR + 36), ir_movi(b, DATA_ADDR + 16));
+    IrTemp u = ir_load(b, IR_LD32, ir_movi(b, DATA_ADDR + 32)), base = ir_load(b, IR_LD32, ir_movi(b, DATA_ADDR + 36));
+    enum { N = 12 };
+    IrTemp t[N];
+    for (int k = 0; k < N; k++) {
+        IrTemp index = ir_op2(b, IR_AND, ir_lds32(b, R(k)), ir_movi(b, 0xff));
+        t[k] = ir_load(b, IR_LD32, ir_op2(b, IR_ADD, base, ir_op2(b, IR_SHL, index, ir_movi(b, 2))));
+    }
+    ir_sts32(b, R(14), ir_load(b, IR_LD32, base)); /* an address that is no add, while r14 holds a temp */
+    for (int k = 0; k < N; k++)
+        ir_sts32(b, R(k), ir_op2(b, IR_ADD, ir_op2(b, IR_ADD, t[k], t[N - 1 - k]), t[(k + 5) % N]));
+    ir_sts32(b, R(13), ir_load(b, IR_LD32, ir_op2(b, IR_ADD, base, ir_op2(b, IR_SHL, u, ir_movi(b, 1)))));
+    ir_exit_to(b, 0x9000, 0, IR_EXIT_JUMP);
+    InterpCode *code = interp_prepare(b);
+    ArmCpu interp, compiled;
+    cpu_init(&e, &interp);
+    uint32_t next;
+    IrExitKind kind = interp_run(code, &interp, &next);
+    uint8_t mem_interp[4096];
+    memcpy(mem_interp, e.mem, sizeof mem_interp);
+    for (int segment = 0; segment < 2; segment++) {
+        Baseline *bl = checked_baseline();
+        BaselineCode bc;
+        baseline_compile(bl, code, &(BaselineRequest){.chain = true, .tag = 0x1000, .segment = segment}, &bc);
+        ck_assert_msg(bc.body != NULL, "the baseline tier declined");
+        cpu_init(&e, &compiled);
+        uint32_t base_next;
+        IrExitKind base_kind = baseline_run(bl, &bc, &compiled, &base_next);
+        expect_same(segment ? "baseline, segment" : "baseline", IR_LD32, &interp, &compiled,
+                    (uint64_t)kind << 32 | next, (uint64_t)base_kind << 32 | base_next, mem_interp, e.mem);
+        baseline_free(bl);
+    }
+    interp_free(code);
+    ir_block_free(b);
+    env_free(&e);
 }
 END_TEST
 
@@ -847,6 +902,7 @@ int main(void)
     tcase_add_test(tc, wide_state_ops_over_pinned_words);
     tcase_add_test(tc, temps_in_pinned_registers_keep_their_values);
     tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
+    tcase_add_test(tc, segment_relative_accesses_run_as_the_interpreter_does);
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
     tcase_add_test(tc, unsigned_conditions_follow_the_carry);

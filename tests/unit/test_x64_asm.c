@@ -38,6 +38,9 @@ static void load_gs_r13_byte_sx(X64Buf *b) { x64_load_gs(b, 1, true, X64_RAX, X6
 static void load_gs_disp(X64Buf *b) { x64_load_gs(b, 2, false, X64_R10, X64_RBP, X64_R12, 2, 0x100); }
 static void store_gs_halfword(X64Buf *b) { x64_store_gs(b, 2, X64_R15, X64_RSI, 8, -8, X64_R11); }
 static void store_gs_byte_dil(X64Buf *b) { x64_store_gs(b, 1, X64_RAX, X64_RDX, 1, 0, X64_RDI); }
+static void load_gs_no_index(X64Buf *b) { x64_load_gs(b, 8, false, X64_R14, X64_R12, X64_RSP, 1, 8); }
+static void load_gs_abs(X64Buf *b) { x64_load_gs_abs(b, 2, true, X64_R11, 0x10024); }
+static void store_gs_abs(X64Buf *b) { x64_store_gs_abs(b, 1, 0x7ffffff0, X64_RSI); }
 static void store_word(X64Buf *b) { x64_store(b, 2, X64_RBX, 0x10, X64_R11); }
 static void store_qword(X64Buf *b) { x64_store(b, 8, X64_RSP, 0x7ff8, X64_RAX); }
 static void store_imm(X64Buf *b) { x64_store_imm(b, 4, X64_RBX, 0x30, 0x8000); }
@@ -101,6 +104,9 @@ static const Case cases[] = {
     {"movzwl %gs:0x100(%ebp,%r12d,2),%r10d", load_gs_disp},
     {"mov %r11w,%gs:-0x8(%r15d,%esi,8)", store_gs_halfword},
     {"mov %dil,%gs:(%eax,%edx,1)", store_gs_byte_dil},
+    {"mov %gs:0x8(%r12d),%r14", load_gs_no_index},
+    {"movswl %gs:0x10024(,%eiz,1),%r11d", load_gs_abs},
+    {"mov %sil,%gs:0x7ffffff0(,%eiz,1)", store_gs_abs},
     {"mov %r11w,0x10(%rbx)", store_word},
     {"mov %rax,0x7ff8(%rsp)", store_qword},
     {"movl $0x8000,0x30(%rbx)", store_imm},
