@@ -79,6 +79,7 @@ typedef struct Emit {
     const InterpCode *code;
     const BaselineRequest *req;
     bool softmmu;
+    bool segment;          /* user mode's guest accesses are gs-relative (BaselineRequest.segment) */
     unsigned nsites;       /* linkable exits emitted */
     size_t site_at[BASELINE_MAX_SITES];     /* their rel32 offsets in b */
     size_t site_requested[BASELINE_MAX_SITES]; /* their jcc on an exit request (SIZE_MAX: none) */
@@ -2034,7 +2035,7 @@ static GuestAddress guest_address(Emit *e, IrTemp a)
 {
     const IrInsn *add = e->is_const[a] ? NULL : &e->code->insns[e->alloc.def[a]];
     if (!add || add->op != IR_ADD || add->dst != a || !(add->aux & BASELINE_ADD_ADDRESS))
-        return (GuestAddress){.base = address(e, a), .index = X64_RSP, .scale = 1, .segment = e->req->segment};
+        return (GuestAddress){.base = address(e, a), .index = X64_RSP, .scale = 1, .segment = e->segment};
     IrTemp x = add->a, u = add->b;
     unsigned scale = 1;
     const IrInsn *shl = scaled_operand(e, add, &x);
@@ -2052,7 +2053,7 @@ static void emit_load(Emit *e, const IrInsn *in, unsigned size, bool sign)
     if (!e->softmmu && absolute_address(e, in, &disp)) {
         X64Reg t = target(e, in->dst, IR_NO_TEMP);
         fault_site(e);
-        if (e->req->segment)
+        if (e->segment)
             x64_load_gs_abs(&e->b, size, sign, t, disp);
         else if (sign)
             x64_load_sx(&e->b, size, t, R14, disp);
@@ -2091,7 +2092,7 @@ static void emit_store(Emit *e, const IrInsn *in, unsigned size)
         else
             get(e, RCX, in->b, vwidth);
         fault_site(e);
-        if (absolute && e->req->segment)
+        if (absolute && e->segment)
             x64_store_gs_abs(&e->b, size, disp, v);
         else if (absolute)
             x64_store(&e->b, size, R14, disp, v);
@@ -2450,7 +2451,7 @@ static void choose_pinning(Emit *e)
     unsigned per_word = 2 * e->bl->npinned;
     unsigned pinned_cost = pinned.spill_cost + per_word * count_ops(e, true);
     unsigned unpinned_cost = per_word + count_ops(e, false);
-    baseline_alloc(e->code, e->softmmu, e->req->segment, e->keep_until, NULL, 0, &e->alloc, &e->bl->scratch);
+    baseline_alloc(e->code, e->softmmu, e->segment, e->keep_until, NULL, 0, &e->alloc, &e->bl->scratch);
     unpinned_cost += e->alloc.spill_cost;
     e->unpinned = unpinned_cost < pinned_cost;
     if (!e->unpinned)
@@ -2469,7 +2470,8 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     scratch_reset(s);
     InterpCode optimized;
     uint32_t *keep_until;
-    baseline_optimize(prepared, req->softmmu, req->segment && !req->softmmu, &optimized, &keep_until, s);
+    bool segment = req->segment && !req->softmmu;
+    baseline_optimize(prepared, req->softmmu, segment, &optimized, &keep_until, s);
     const InterpCode *code = &optimized;
     size_t want = 128 + code->count * MAX_BYTES_PER_OP, cap;
     uint8_t *w = same_pins(bl, req) ? reserve_with_stubs(bl, want, &cap) : NULL;
@@ -2480,7 +2482,8 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     }
     size_t start = code_arena_used(bl->arena);
     size_t nfault_sites = bl->nfault_sites, nrecoveries = bl->nrecoveries;
-    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu, .bl = bl, .arena_start = start};
+    Emit e = {.b = {.p = w, .cap = cap}, .code = code, .req = req, .softmmu = req->softmmu, .segment = segment,
+              .bl = bl, .arena_start = start};
     e.is_const = scratch_zalloc(s, code->ntemps, sizeof *e.is_const);
     e.is64 = scratch_zalloc(s, code->ntemps, sizeof *e.is64);
     e.konst = scratch_zalloc(s, code->ntemps, sizeof *e.konst);
@@ -2493,7 +2496,7 @@ void baseline_compile(Baseline *bl, const InterpCode *prepared, const BaselineRe
     e.slow = req->softmmu ? scratch_zalloc(s, code->count, sizeof *e.slow) : NULL;
     e.keep_until = keep_until;
     e.deferred = scratch_alloc(s, code->count + 1, sizeof *e.deferred);
-    baseline_alloc(code, req->softmmu, req->segment, keep_until, bl->pinned_off, bl->npinned, &e.alloc, s);
+    baseline_alloc(code, req->softmmu, segment, keep_until, bl->pinned_off, bl->npinned, &e.alloc, s);
     if (e.alloc.spilled && bl->npinned)
         choose_pinning(&e);
     for (int r = 0; r < 16; r++)

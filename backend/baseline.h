@@ -90,7 +90,7 @@ typedef struct BaselineRequest {
     bool softmmu;   /* guest memory through CpuCommon's TLB (system mode), else the flat mapping */
     bool chain;     /* emit linkable direct exits */
     bool count;     /* count blocks and instructions in CpuCommon (--stats) */
-    bool segment;   /* user mode: gs's base is CpuCommon.mem_base (Machine.guest_segment) */
+    bool segment;   /* gs's base is CpuCommon.mem_base (Machine.guest_segment); user mode only */
     unsigned ninsns;
     uintptr_t tag;  /* the block's identity for CpuCommon.baseline_exit (low bits below BASELINE_MAX_SITES clear) */
     uint32_t pc;    /* the block's guest pc */
