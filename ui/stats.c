@@ -40,8 +40,8 @@ void stats_print(const Machine *m, double seconds)
     fprintf(stderr, "scion stats: LLVM tier: %llu units compiled or loaded (%llu blocks), %.3f s compiling, "
             "%llu failed, %llu discarded, %llu retired\n", ull(js.units), ull(js.unit_blocks), js.compile_seconds,
             ull(js.failed), ull(js.discarded), ull(js.retired));
-    fprintf(stderr, "scion stats: chaining: %llu links, %llu unlink rounds, %llu lookup-table fills\n", ull(js.links),
-            ull(js.unlink_rounds), ull(x->lookup_fills));
+    fprintf(stderr, "scion stats: chaining: %llu links, %llu unlink rounds, %llu lookup-table fills; %llu blocks "
+            "run from the dispatcher\n", ull(js.links), ull(js.unlink_rounds), ull(x->lookup_fills), ull(x->dispatches));
     TcacheStats ts = tcache_stats(m->tcache);
     fprintf(stderr, "scion stats: translation cache: %llu hits, %llu misses, %llu changed, %llu rejected, %llu saved\n",
             ull(ts.hits), ull(ts.misses), ull(ts.changed), ull(ts.rejected), ull(ts.saved));
