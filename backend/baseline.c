@@ -141,28 +141,57 @@ typedef struct Emit {
 
 /* No entry matches: no guest pc is odd in its key. */
 #define LOOKUP_EMPTY 1u
-#define LOOKUP_BYTES (JIT_LOOKUP_SIZE * sizeof(JitLookupEntry))
+#define LOOKUP_BYTES (BASELINE_LOOKUP_SIZE * sizeof(JitLookupEntry))
 
+/* Slots remembered for clear_lookup; a table with more filled is
+ * cleared whole (a program that fills that many seldom unlinks). */
+#define BASELINE_LOOKUP_LOG (BASELINE_LOOKUP_SIZE / 8)
+
+/* Every unlink round clears the table: the slots filled since the last
+ * clear, not the whole 512 KiB (jitgen, which invalidates code all the
+ * time, took 1.5x as long clearing it whole). */
 static void clear_lookup(Baseline *bl)
 {
-    for (unsigned i = 0; i < JIT_LOOKUP_SIZE; i++)
-        bl->lookup[i] = (JitLookupEntry){.pc = LOOKUP_EMPTY};
+    if (bl->nfilled > BASELINE_LOOKUP_LOG) {
+        for (unsigned i = 0; i < BASELINE_LOOKUP_SIZE; i++)
+            bl->lookup[i] = (JitLookupEntry){.pc = LOOKUP_EMPTY};
+    } else {
+        for (uint32_t k = 0; k < bl->nfilled; k++)
+            bl->lookup[bl->filled[k]] = (JitLookupEntry){.pc = LOOKUP_EMPTY};
+    }
+    bl->nfilled = 0;
 }
 
+/* Async-signal-safe: only keys change.  A fill that the signal interrupts
+ * is dropped again by the dispatcher, which tests the request after it. */
 void baseline_drop_lookups(Baseline *bl)
 {
-    for (unsigned i = 0; i < JIT_LOOKUP_SIZE; i++)
-        ((volatile JitLookupEntry *)bl->lookup)[i].pc = LOOKUP_EMPTY;
+    volatile JitLookupEntry *table = bl->lookup;
+    uint32_t n = bl->nfilled;
+    if (n > BASELINE_LOOKUP_LOG) {
+        for (unsigned i = 0; i < BASELINE_LOOKUP_SIZE; i++)
+            table[i].pc = LOOKUP_EMPTY;
+    } else {
+        for (uint32_t k = 0; k < n; k++)
+            table[bl->filled[k]].pc = LOOKUP_EMPTY;
+    }
 }
 
 void baseline_lookup_fill(Baseline *bl, uint32_t pc, uint32_t mode, bool user, const BaselineCode *to)
 {
     if (!bl || !baseline_current(bl, to) || (user && mode > 1))
         return;
+    uint32_t slot = baseline_lookup_index(pc);
+    if (bl->lookup[slot].pc == LOOKUP_EMPTY) {
+        if (bl->nfilled < BASELINE_LOOKUP_LOG)
+            bl->filled[bl->nfilled] = slot;
+        if (bl->nfilled <= BASELINE_LOOKUP_LOG)
+            bl->nfilled++;
+    }
     if (user) /* the key is pc | mode; a pc in page 0 never runs, so it is not LOOKUP_EMPTY */
-        bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc | mode, .fn = to->body};
+        bl->lookup[slot] = (JitLookupEntry){.pc = pc | mode, .fn = to->body};
     else
-        bl->lookup[jit_lookup_index(pc)] = (JitLookupEntry){.pc = pc, .mode = mode, .fn = to->body};
+        bl->lookup[slot] = (JitLookupEntry){.pc = pc, .mode = mode, .fn = to->body};
 }
 
 /* The lookup table goes in the low 2 GiB where the host allows it, so
@@ -189,6 +218,9 @@ Baseline *baseline_new(size_t arena_size)
     }
     bl->generation = code_arena_generation(bl->arena);
     bl->lookup = alloc_lookup_table();
+    if (!(bl->filled = malloc(BASELINE_LOOKUP_LOG * sizeof *bl->filled)))
+        abort();
+    bl->nfilled = BASELINE_LOOKUP_LOG + 1; /* a fresh mapping: all of it */
     clear_lookup(bl);
     return bl;
 }
@@ -199,6 +231,7 @@ void baseline_free(Baseline *bl)
         code_arena_free(bl->arena);
         free(bl->links);
         munmap(bl->lookup, LOOKUP_BYTES);
+        free(bl->filled);
         free(bl->fault_sites);
         free(bl->recoveries);
         scratch_free(&bl->scratch);
@@ -624,7 +657,7 @@ static void jump_if_looked_up(Emit *e, size_t miss[2])
     static_assert(sizeof(JitLookupEntry) == 16, "entries are indexed by a shift");
     X64Buf *b = &e->b;
     x64_mov_rr(b, 4, RAX, RCX);
-    x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1);
+    x64_alu_imm(b, 4, X64_AND, RAX, (BASELINE_LOOKUP_SIZE - 1) << 1);
     x64_mov_imm(b, RSI, (uint64_t)(uintptr_t)e->req->lookup);
     x64_lea(b, 8, RAX, RSI, RAX, 8, 0);
     x64_alu_rm(b, 4, X64_CMP, RCX, RAX, offsetof(JitLookupEntry, pc));
@@ -732,7 +765,7 @@ static void indirect_exit(Emit *e, const IrInsn *in)
     if (x != IR_NO_TEMP || !e->is_const[in->b] || e->konst[in->b] <= 1) {
         int32_t table = (int32_t)(uintptr_t)e->req->lookup;
         x64_mov_rr(b, 4, RAX, key);
-        x64_alu_imm(b, 4, X64_AND, RAX, (JIT_LOOKUP_SIZE - 1) << 1); /* index * 16 = that * 8 */
+        x64_alu_imm(b, 4, X64_AND, RAX, (BASELINE_LOOKUP_SIZE - 1) << 1); /* index * 16 = that * 8 */
         x64_alu_rm_abs_idx(b, 4, X64_CMP, key, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, pc));
         size_t miss = x64_jcc_fwd(b, X64_CC_NE);
         x64_jmp_mem_abs_idx(b, RAX, 8, table + (int32_t)offsetof(JitLookupEntry, fn));
@@ -2599,7 +2632,7 @@ void baseline_retarget(Baseline *bl, const BaselineCode *code, const void *old_b
         uint32_t rel = (uint32_t)((const uint8_t *)code->body - (code_arena_executable(bl->arena, l->site) + 4));
         memcpy(code_arena_writable(bl->arena, l->site), &rel, 4);
     }
-    JitLookupEntry *e = &bl->lookup[jit_lookup_index(pc)];
+    JitLookupEntry *e = &bl->lookup[baseline_lookup_index(pc)];
     if (e->fn == old_body)
         e->fn = code->body;
 }

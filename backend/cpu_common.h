@@ -20,12 +20,10 @@ enum {
     PAGE_FLAG_CODE = 16, /* holds translated code: stores must take the slow path */
 };
 
-/* The indirect-branch lookup table: compiled code looks up a computed
- * target here and jumps straight to its code; the dispatcher fills it.
- * 32 Ki entries (512 KiB, touched as used): with 4 Ki, sqlite3's returns
- * to its 8,000-odd blocks collided and 826 k block runs went through the
- * dispatcher, 216 k now (3% faster). */
-#define JIT_LOOKUP_BITS 15
+/* The LLVM tier's indirect-branch lookup table: compiled code looks up a
+ * computed target here and jumps straight to its code; the dispatcher
+ * fills it.  (The baseline tier has its own, BASELINE_LOOKUP_SIZE.) */
+#define JIT_LOOKUP_BITS 12
 #define JIT_LOOKUP_SIZE (1u << JIT_LOOKUP_BITS)
 typedef struct JitLookupEntry {
     uint32_t pc, mode;

@@ -803,6 +803,44 @@ static InterpCode *branch_to_exit(IrBlock *b, uint32_t pc)
     return interp_prepare(b);
 }
 
+/* An unlink round empties every lookup entry the dispatcher filled, both
+ * when it remembers the filled slots (a few) and when there were too many
+ * to remember (every slot); and a request to leave (a signal) drops them
+ * all as well. */
+static unsigned filled_entries(const Baseline *bl)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < BASELINE_LOOKUP_SIZE; i++)
+        n += bl->lookup[i].pc != 1; /* baseline.c's LOOKUP_EMPTY: no pc is odd in a key */
+    return n;
+}
+
+START_TEST(unlinking_empties_every_filled_lookup_entry)
+{
+    static const unsigned fills[] = {3, BASELINE_LOOKUP_SIZE / 4};
+    IrBlock *b = ir_block_new();
+    for (unsigned k = 0; k < 3; k++) {
+        Baseline *bl = checked_baseline();
+        InterpCode *target = marking_block(b, 0xa000, 0x1234);
+        BaselineCode code;
+        baseline_compile(bl, target, &(BaselineRequest){.chain = true, .tag = 0x2000}, &code);
+        ck_assert_msg(code.body != NULL, "the baseline tier declined");
+        unsigned n = fills[k % 2];
+        for (unsigned i = 0; i < n; i++)
+            baseline_lookup_fill(bl, 0x10000 + 2 * i, 1, true, &code);
+        ck_assert_uint_eq(filled_entries(bl), n);
+        if (k < 2)
+            baseline_unlink_all(bl);
+        else
+            baseline_drop_lookups(bl);
+        ck_assert_uint_eq(filled_entries(bl), 0);
+        interp_free(target);
+        baseline_free(bl);
+    }
+    ir_block_free(b);
+}
+END_TEST
+
 /* A branch that reaches only a linkable exit is linked with it
  * (BaselineCode.site_alias): the branch then jumps to the successor, and
  * unlinking sends it back to the exit.  Not when the exit tests for an
@@ -903,6 +941,7 @@ int main(void)
     tcase_add_test(tc, temps_in_pinned_registers_keep_their_values);
     tcase_add_test(tc, scaled_adds_wrap_as_the_interpreter_does);
     tcase_add_test(tc, segment_relative_accesses_run_as_the_interpreter_does);
+    tcase_add_test(tc, unlinking_empties_every_filled_lookup_entry);
     tcase_add_test(tc, signed_conditions_branch_as_the_architecture_says);
     tcase_add_test(tc, carry_chains_compute_as_the_architecture_says);
     tcase_add_test(tc, unsigned_conditions_follow_the_carry);
