@@ -6,9 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/decode_memo.h"
+
+/* What arm_decode_text needs when the last answer came from the memo. */
+typedef struct LastDecode {
+    uint8_t bytes[4];
+    unsigned size;
+    uint32_t pc;
+    bool recalled;
+} LastDecode;
+
 struct ArmDecoder {
     csh arm, thumb;
     cs_insn *arm_insn, *thumb_insn;
+    /* Instructions left in the IT block Capstone's Thumb handle is in: the
+     * memo answers only outside IT blocks. */
+    unsigned it_left;
+    DecodeMemo *memo;
+    LastDecode last[2]; /* [thumb] */
 };
 
 static csh open_handle(cs_mode mode)
@@ -31,6 +46,7 @@ ArmDecoder *arm_decoder_new(void)
     d->thumb = open_handle(CS_MODE_THUMB);
     d->arm_insn = cs_malloc(d->arm);
     d->thumb_insn = cs_malloc(d->thumb);
+    d->memo = decode_memo_new();
     return d;
 }
 
@@ -42,15 +58,31 @@ void arm_decoder_free(ArmDecoder *d)
     cs_free(d->thumb_insn, 1);
     cs_close(&d->arm);
     cs_close(&d->thumb);
+    decode_memo_free(d->memo);
     free(d);
 }
 
+/* Instructions an IT instruction's mask (its low 4 bits) covers. */
+static unsigned it_length(uint32_t mask)
+{
+    return (mask & 0xf) ? 4 - (unsigned)__builtin_ctz(mask & 0xf) : 0;
+}
+
+/* Capstone's Thumb handle takes an IT instruction's conditions, and each
+ * instruction decoded after it uses one up. */
 static bool decode_raw(ArmDecoder *d, bool thumb, const uint8_t *bytes, size_t len, uint32_t pc)
 {
     const uint8_t *p = bytes;
     size_t n = len;
     uint64_t addr = pc;
-    return cs_disasm_iter(thumb ? d->thumb : d->arm, &p, &n, &addr, thumb ? d->thumb_insn : d->arm_insn);
+    cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
+    if (!cs_disasm_iter(thumb ? d->thumb : d->arm, &p, &n, &addr, ci))
+        return false; /* whether Capstone used up a condition or not, the block ends: end_block drains */
+    if (thumb && ci->id == ARM_INS_IT)
+        d->it_left = it_length(bytes[0]);
+    else if (thumb && d->it_left)
+        d->it_left--;
+    return true;
 }
 
 /* An IT instruction whose firstcond:mask equals the IT state recreates that
@@ -73,6 +105,7 @@ void arm_decode_end_block(ArmDecoder *d, bool thumb, uint32_t itstate)
         decode_raw(d, true, nop, 2, 0);
         itstate = (itstate & 7) == 0 ? 0 : (itstate & 0xe0) | ((itstate << 1) & 0x1f);
     }
+    d->it_left = 0;
 }
 
 static uint32_t read_raw(const uint8_t *b, bool thumb, unsigned size)
@@ -95,21 +128,37 @@ bool arm_decode(ArmDecoder *d, const uint8_t *bytes, size_t avail, uint32_t pc, 
     }
     if (avail < size)
         return false;
-    if (!decode_raw(d, thumb, bytes, size, pc))
-        return false;
-    const cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
     out->pc = pc;
     out->size = (uint8_t)size;
     out->thumb = thumb;
     out->raw = read_raw(bytes, thumb, size);
-    out->id = ci->id;
-    out->detail = ci->detail->arm;
-    out->cond = (ci->detail->arm.cc == ARM_CC_INVALID) ? 14 : (int)ci->detail->arm.cc - 1;
+    LastDecode *last = &d->last[thumb];
+    *last = (LastDecode){.size = size, .pc = pc};
+    memcpy(last->bytes, bytes, size);
+    bool outside_it = !thumb || d->it_left == 0;
+    if (outside_it && decode_memo_recall(d->memo, out->raw, thumb, &out->id, &out->detail))
+        last->recalled = true;
+    else {
+        if (!decode_raw(d, thumb, bytes, size, pc))
+            return false;
+        const cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
+        out->id = ci->id;
+        out->detail = ci->detail->arm;
+        if (outside_it && ci->id != ARM_INS_IT)
+            decode_memo_keep(d->memo, out->raw, thumb, ci->id, &out->detail);
+    }
+    out->cond = (out->detail.cc == ARM_CC_INVALID) ? 14 : (int)out->detail.cc - 1;
     return true;
 }
 
-void arm_decode_text(const ArmDecoder *d, bool thumb, char *buf, size_t len)
+void arm_decode_text(ArmDecoder *d, bool thumb, char *buf, size_t len)
 {
+    const LastDecode *last = &d->last[thumb];
+    /* outside an IT block, so decoding again leaves Capstone's state alone */
+    if (last->recalled && !decode_raw(d, thumb, last->bytes, last->size, last->pc)) {
+        snprintf(buf, len, "(undefined)");
+        return;
+    }
     const cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
     snprintf(buf, len, "%s %s", ci->mnemonic, ci->op_str);
 }

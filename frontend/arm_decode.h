@@ -50,7 +50,7 @@ bool arm_decode(ArmDecoder *d, const uint8_t *bytes, size_t avail, uint32_t pc, 
 /* Mnemonic and operands of the instruction arm_decode last decoded in
  * that state (for -d in_asm and messages; formatting it for every
  * instruction translated cost 7% of a cold start). */
-void arm_decode_text(const ArmDecoder *d, bool thumb, char *buf, size_t len);
+void arm_decode_text(ArmDecoder *d, bool thumb, char *buf, size_t len);
 
 /* Register number 0..15 for a Capstone core register, -1 otherwise. */
 int arm_reg_index(unsigned cs_reg);

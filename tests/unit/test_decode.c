@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <capstone/capstone.h>
+
 #include "backend/interp.h"
 #include "frontend/arm_cpu.h"
 #include "frontend/arm_decode.h"
@@ -85,6 +87,93 @@ START_TEST(it_state_priming)
     arm_decode_end_block(d, true, 0x04);
     ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
     ck_assert(insn.detail.update_flags);
+    arm_decoder_free(d);
+}
+END_TEST
+
+/* The decoder's memo answers outside IT blocks only: an encoding it holds
+ * from outside means something else inside one. */
+START_TEST(memo_stays_out_of_it_blocks)
+{
+    ArmDecoder *d = arm_decoder_new();
+    const uint8_t adds[] = {0x40, 0x18}, itt[] = {0x04, 0xbf}; /* adds r0, r0, r1; itt eq */
+    ArmInsn insn;
+    for (int i = 0; i < 2; i++) { /* the second from the memo */
+        ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
+        ck_assert(insn.detail.update_flags);
+    }
+    ck_assert(arm_decode(d, itt, 2, 0x102, true, &insn));
+    for (int i = 0; i < 2; i++) {
+        ck_assert(arm_decode(d, adds, 2, 0x104 + 2 * i, true, &insn));
+        ck_assert(!insn.detail.update_flags);
+        ck_assert_int_eq(insn.cond, 0);
+    }
+    ck_assert(arm_decode(d, adds, 2, 0x108, true, &insn)); /* the IT block is over */
+    ck_assert(insn.detail.update_flags);
+    arm_decode_end_block(d, true, 0);
+    arm_decode_begin_block(d, true, 0x18); /* a block that starts inside IT NE */
+    ck_assert(arm_decode(d, adds, 2, 0x200, true, &insn));
+    ck_assert(!insn.detail.update_flags);
+    ck_assert_int_eq(insn.cond, 1);
+    arm_decode_end_block(d, true, 0);
+    arm_decoder_free(d);
+}
+END_TEST
+
+/* Decodes raw twice (the second time from the memo, at another pc) and
+ * compares with Capstone's own decoding at that pc, detail byte for byte. */
+static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t raw, bool thumb, unsigned size)
+{
+    uint8_t bytes[4];
+    if (thumb && size == 4) {
+        const uint8_t b[4] = {(uint8_t)(raw >> 16), (uint8_t)(raw >> 24), (uint8_t)raw, (uint8_t)(raw >> 8)};
+        memcpy(bytes, b, 4);
+    } else {
+        const uint8_t b[4] = {(uint8_t)raw, (uint8_t)(raw >> 8), (uint8_t)(raw >> 16), (uint8_t)(raw >> 24)};
+        memcpy(bytes, b, 4);
+    }
+    ArmInsn first, again;
+    if (!arm_decode(d, bytes, size, 0x8000, thumb, &first))
+        return;
+    ck_assert(arm_decode(d, bytes, size, 0x7654320, thumb, &again));
+    const uint8_t *p = bytes;
+    size_t n = size;
+    uint64_t addr = 0x7654320;
+    ck_assert(cs_disasm_iter(reference, &p, &n, &addr, ref));
+    ck_assert_msg(again.id == ref->id && !memcmp(&again.detail, &ref->detail->arm, sizeof again.detail),
+                  "%s %08x (%s %s): decoded again, not what Capstone says at another pc", thumb ? "T32" : "A32", raw,
+                  ref->mnemonic, ref->op_str);
+}
+
+static bool is_it(uint32_t raw16)
+{
+    return (raw16 & 0xff00) == 0xbf00 && (raw16 & 0xf) != 0;
+}
+
+START_TEST(memo_answers_as_capstone_does)
+{
+    ArmDecoder *d = arm_decoder_new();
+    csh arm, thumb;
+    ck_assert(cs_open(CS_ARCH_ARM, CS_MODE_ARM, &arm) == CS_ERR_OK);
+    ck_assert(cs_open(CS_ARCH_ARM, CS_MODE_THUMB, &thumb) == CS_ERR_OK);
+    cs_option(arm, CS_OPT_DETAIL, CS_OPT_ON);
+    cs_option(thumb, CS_OPT_DETAIL, CS_OPT_ON);
+    cs_insn *ref_arm = cs_malloc(arm), *ref_thumb = cs_malloc(thumb);
+    for (uint32_t v = 0; v < 0x10000; v++) /* every 16-bit Thumb encoding */
+        if (!thumb_is_32bit((uint16_t)v) && !is_it(v))
+            check_recall(d, thumb, ref_thumb, v, true, 2);
+    uint32_t x = 0x2545f491;
+    for (int i = 0; i < 300000; i++) { /* 32-bit encodings (xorshift) */
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        check_recall(d, arm, ref_arm, x, false, 4);
+        check_recall(d, thumb, ref_thumb, x | 0xe8000000, true, 4);
+    }
+    cs_free(ref_arm, 1);
+    cs_free(ref_thumb, 1);
+    cs_close(&arm);
+    cs_close(&thumb);
     arm_decoder_free(d);
 }
 END_TEST
@@ -261,6 +350,8 @@ int main(void)
     TCase *tc = tcase_create("decode");
     tcase_add_test(tc, thumb_raw_and_size);
     tcase_add_test(tc, it_state_priming);
+    tcase_add_test(tc, memo_stays_out_of_it_blocks);
+    tcase_add_test(tc, memo_answers_as_capstone_does);
     tcase_add_test(tc, register_indices);
     tcase_add_test(tc, arm_adds_flags_and_bx);
     tcase_add_test(tc, arm_register_shift_by_33_and_carry);

@@ -1,0 +1,162 @@
+/* The memo of Capstone's answers (see decode_memo.h). */
+#include "frontend/decode_memo.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define SLOT_BITS 15
+#define SLOTS (1u << SLOT_BITS)
+#define MAX_ENTRIES (SLOTS / 2) /* open addressing stays short at half load */
+#define HUGE_PAGE (2u << 20)
+#define STORE_SIZE (2 * HUGE_PAGE - SLOTS * sizeof(Slot))
+#define THUMB_REF 0x80000000u
+#define HEADER offsetof(cs_arm, operands)
+#define NSLOTS (sizeof ((cs_arm *)0)->operands / sizeof(cs_arm_op))
+
+/* An entry in the store: the id, then cs_arm up to its operands, then
+ * op_count operands, padded to 8 bytes. */
+typedef struct Entry {
+    uint32_t id;
+    uint32_t size;
+    uint8_t detail[];
+} Entry;
+
+typedef struct Slot {
+    uint32_t raw;
+    uint32_t ref; /* 1 + the entry's offset in the store / 8, THUMB_REF for T32; 0: empty */
+} Slot;
+
+struct DecodeMemo {
+    Slot *slots;
+    uint8_t *store;
+    size_t used;
+    unsigned entries;
+    cs_arm_op blank; /* what Capstone leaves in an operand slot it does not use */
+    bool have_blank;
+};
+
+/* The table and the store in two huge pages where the host has them: a
+ * cold start fills 2 MiB of entries, which is 500 page faults in 4 KiB
+ * pages (a microsecond each here) or one in 2 MiB ones. */
+static uint8_t *map_memory(void)
+{
+    size_t size = 2 * HUGE_PAGE;
+    uint8_t *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0);
+    if (p == MAP_FAILED)
+        abort();
+    uint8_t *aligned = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (aligned > p)
+        munmap(p, (size_t)(aligned - p));
+    munmap(aligned + size, (size_t)(p + HUGE_PAGE - aligned));
+    madvise(aligned, size, MADV_HUGEPAGE);
+    return aligned;
+}
+
+DecodeMemo *decode_memo_new(void)
+{
+    DecodeMemo *m = calloc(1, sizeof *m);
+    if (!m)
+        abort();
+    uint8_t *mem = map_memory();
+    m->slots = (Slot *)mem;
+    m->store = mem + SLOTS * sizeof(Slot);
+    return m;
+}
+
+void decode_memo_free(DecodeMemo *m)
+{
+    if (!m)
+        return;
+    munmap(m->slots, 2 * HUGE_PAGE);
+    free(m);
+}
+
+bool decode_memo_pc_dependent(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_B:
+    case ARM_INS_BL:
+    case ARM_INS_BLX:
+    case ARM_INS_CBZ:
+    case ARM_INS_CBNZ: return true;
+    default: return false;
+    }
+}
+
+static uint32_t first_slot(uint32_t raw, bool thumb)
+{
+    return ((raw ^ (thumb ? 0x5bd1e995u : 0)) * 0x9e3779b1u) >> (32 - SLOT_BITS);
+}
+
+static bool slot_holds(const Slot *s, uint32_t raw, bool thumb)
+{
+    return s->raw == raw && (s->ref & THUMB_REF) == (thumb ? THUMB_REF : 0);
+}
+
+/* The slot holding (raw, thumb), or the empty one where it would go. */
+static const Slot *find_slot(const DecodeMemo *m, uint32_t raw, bool thumb)
+{
+    for (uint32_t i = first_slot(raw, thumb);; i = (i + 1) & (SLOTS - 1)) {
+        const Slot *s = &m->slots[i];
+        if (!s->ref || slot_holds(s, raw, thumb))
+            return s;
+    }
+}
+
+bool decode_memo_recall(const DecodeMemo *m, uint32_t raw, bool thumb, unsigned *id, cs_arm *detail)
+{
+    const Slot *s = find_slot(m, raw, thumb);
+    if (!s->ref)
+        return false;
+    const Entry *e = (const Entry *)(m->store + (size_t)((s->ref & ~THUMB_REF) - 1) * 8);
+    *id = e->id;
+    memcpy(detail, e->detail, e->size);
+    for (size_t k = detail->op_count; k < NSLOTS; k++)
+        detail->operands[k] = m->blank;
+    return true;
+}
+
+static void start_over(DecodeMemo *m)
+{
+    memset(m->slots, 0, SLOTS * sizeof *m->slots);
+    m->used = 0;
+    m->entries = 0;
+}
+
+/* Only details whose unused slots are all alike can be rebuilt from one
+ * blank: the first one seen sets it, and the first and last unused slots
+ * of every later one are checked against it. */
+static bool unused_slots_blank(DecodeMemo *m, const cs_arm *detail)
+{
+    if (detail->op_count >= NSLOTS)
+        return false;
+    if (!m->have_blank) {
+        m->blank = detail->operands[NSLOTS - 1];
+        m->have_blank = true;
+    }
+    return !memcmp(&detail->operands[detail->op_count], &m->blank, sizeof m->blank) &&
+           !memcmp(&detail->operands[NSLOTS - 1], &m->blank, sizeof m->blank);
+}
+
+void decode_memo_keep(DecodeMemo *m, uint32_t raw, bool thumb, unsigned id, const cs_arm *detail)
+{
+    if (decode_memo_pc_dependent(id) || !unused_slots_blank(m, detail))
+        return;
+    uint32_t size = (uint32_t)(HEADER + detail->op_count * sizeof(cs_arm_op));
+    size_t room = (sizeof(Entry) + size + 7) & ~(size_t)7;
+    if (m->entries == MAX_ENTRIES || m->used + room > STORE_SIZE)
+        start_over(m);
+    Slot *s = (Slot *)find_slot(m, raw, thumb);
+    if (s->ref)
+        return;
+    Entry *e = (Entry *)(m->store + m->used);
+    e->id = id;
+    e->size = size;
+    memcpy(e->detail, detail, size);
+    *s = (Slot){.raw = raw, .ref = (uint32_t)(m->used / 8 + 1) | (thumb ? THUMB_REF : 0)};
+    m->used += room;
+    m->entries++;
+}

@@ -1,0 +1,40 @@
+/*
+ * A memo of Capstone's answers, keyed by encoding.
+ *
+ * A cold start decodes every instruction it translates once, and Capstone
+ * (decoder plus the printer that fills its operand details) was a quarter
+ * of `ls -l /`'s time.  Most of those instructions repeat an encoding seen
+ * before: `ls -l /` decodes 31.7 k instructions of 12.8 k distinct
+ * encodings.  Capstone's answer for an encoding depends only on the mode
+ * (A32 or T32), the IT state its handle carries, and for the branches that
+ * Capstone resolves to absolute targets, the pc.  arm_decode.c asks the
+ * memo only outside IT blocks and never keeps those branches or IT itself.
+ *
+ * An entry keeps the instruction id and the details' operands up to
+ * op_count; the rest of the 36 operand slots are what Capstone leaves in
+ * unused ones (captured from a real decode), so a recalled cs_arm is byte
+ * for byte the one Capstone filled in (test_decode checks it).
+ *
+ * Bounded: when the table or its store fills, the memo starts over.
+ */
+#ifndef SCION_DECODE_MEMO_H
+#define SCION_DECODE_MEMO_H
+
+#include <capstone/arm.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct DecodeMemo DecodeMemo;
+
+DecodeMemo *decode_memo_new(void);
+void decode_memo_free(DecodeMemo *m);
+
+/* What Capstone said about raw in this mode, if the memo holds it. */
+bool decode_memo_recall(const DecodeMemo *m, uint32_t raw, bool thumb, unsigned *id, cs_arm *detail);
+/* Keeps Capstone's answer; blank is an operand slot Capstone left unused. */
+void decode_memo_keep(DecodeMemo *m, uint32_t raw, bool thumb, unsigned id, const cs_arm *detail);
+
+/* Instructions whose details hold absolute branch targets (pc-relative). */
+bool decode_memo_pc_dependent(unsigned id);
+
+#endif
