@@ -1,6 +1,7 @@
 /* The translation cache's file format (see tcache_file.h). */
 #include "backend/tcache_file.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -157,32 +158,41 @@ static unsigned temp_count(uint8_t op)
     return (ir_op_info[op].result != IR_RESULT_V) + ir_op_info[op].nargs;
 }
 
-/* Few branches: every block a first run translates goes through here. */
+_Static_assert(offsetof(IrInsn, a) == offsetof(IrInsn, dst) + 2 && offsetof(IrInsn, c) == offsetof(IrInsn, dst) + 6,
+               "an instruction's temps are four adjacent lanes");
+
+/* Few branches: every block a first run translates goes through here
+ * (whole words of temps are stored, and the pointer moves by what counts). */
 static uint8_t *encode_insn(uint8_t *p, const IrInsn *in, bool narrow, uint64_t block_key)
 {
-    const IrTemp temps[4] = {in->dst, in->a, in->b, in->c};
     unsigned first = first_temp(in->op), n = temp_count(in->op);
-    uint64_t all, outside = ~0ull;
-    memcpy(&all, temps, sizeof all);
-    if (n)
-        outside ^= (~0ull >> (64 - 16 * n)) << (16 * first); /* the lanes the op has */
-    if ((all & outside) != outside) { /* a temp where the op has none: keep all four */
+    uint64_t all;
+    memcpy(&all, &in->dst, sizeof all); /* dst, a, b, c: one lane each */
+    uint64_t lanes = n ? (~0ull >> (64 - 16 * n)) << (16 * first) : 0;
+    if ((all | lanes) != ~0ull) { /* a temp where the op has none: keep all four */
         *p++ = ESCAPE;
         first = 0;
         n = 4;
     }
-    *p++ = (uint8_t)(in->op | (in->aux ? HAS_AUX : 0));
-    *p = in->aux;
-    p += in->aux != 0;
+    p[0] = (uint8_t)(in->op | (in->aux ? HAS_AUX : 0));
+    p[1] = in->aux;
+    p += 1 + (in->aux != 0);
     if (narrow) { /* IR_NO_TEMP's low byte is NARROW_NO_TEMP */
-        const uint8_t bytes[4] = {(uint8_t)temps[0], (uint8_t)temps[1], (uint8_t)temps[2], (uint8_t)temps[3]};
-        memcpy(p, bytes + first, 4 - first);
+        uint32_t bytes = (uint32_t)((all & 0xff) | (all >> 8 & 0xff00) | (all >> 16 & 0xff0000) | (all >> 24 & 0xff000000));
+        bytes >>= 8 * first;
+        memcpy(p, &bytes, 4);
         p += n;
     } else {
-        memcpy(p, temps + first, (4 - first) * sizeof *temps);
-        p += n * sizeof *temps;
+        all >>= 16 * first;
+        memcpy(p, &all, 8);
+        p += 2 * n;
     }
-    return put_varint(p, zigzag(in->imm - imm_base(in->op, block_key)));
+    uint64_t v = zigzag(in->imm - imm_base(in->op, block_key));
+    if (v < 0x80) {
+        *p = (uint8_t)v;
+        return p + 1;
+    }
+    return put_varint(p, v);
 }
 
 /* NULL if the bytes do not hold an instruction. */
