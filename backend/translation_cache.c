@@ -209,11 +209,16 @@ static void add_kept(const TcacheFile *f, const bool *drop, struct iovec *iov, i
 }
 
 /*
- * The file: the newest entry of each (pc, mode) from this run, from the
- * file this run started with, and from what another process of this
- * program wrote since (so that processes running at once add up), in that
- * order of preference.  Written straight from the mapped files and the
- * fresh entries, without assembling a copy.
+ * The file: this run's entries, then the newest entry of each (pc, mode)
+ * from the file this run started with and from what another process of
+ * this program wrote since (so that processes running at once add up),
+ * leaving out what this run's entries supersede.  This run's entries go
+ * as they are, in one piece: a block translated twice in the run is there
+ * twice, and the later one, the newer, is the one a reader indexes; the
+ * next run that saves keeps only that one (indexing them all here cost
+ * 0.4 ms of `ls -l /`'s first run).  Written
+ * straight from the mapped files and the fresh entries, without
+ * assembling a copy.
  */
 void tcache_save(TranslationCache *tc)
 {
@@ -221,23 +226,23 @@ void tcache_save(TranslationCache *tc)
         return;
     TcacheFile other = {0};
     map_current(tc, &other, false);
-    TcacheFile fresh = {0};
-    tcache_file_index(&fresh, tc->fresh + tc->fresh_start, tc->fresh_size - tc->fresh_start,
-                      tc->nfresh - tc->nfresh_start);
-    bool *drop_other = calloc(other.n + 1, sizeof *drop_other), *drop_fresh = calloc(fresh.n + 1, sizeof *drop_fresh);
-    struct iovec *iov = malloc((other.n + tc->old.n + fresh.n + 2) * sizeof *iov);
-    if (drop_other && drop_fresh && iov) {
-        mark_superseded(&other, fresh.entries, tc->fresh_size - tc->fresh_start, drop_other);
-        for (uint32_t i = 0; i < tc->old.n; i++)
+    const uint8_t *fresh = tc->fresh + tc->fresh_start;
+    size_t fresh_size = tc->fresh_size - tc->fresh_start;
+    bool *drop_other = calloc(other.n + 1, sizeof *drop_other);
+    struct iovec *iov = malloc((other.n + tc->old.n + 3) * sizeof *iov);
+    if (drop_other && iov) {
+        if (other.n)
+            mark_superseded(&other, fresh, fresh_size, drop_other);
+        for (uint32_t i = 0; i < tc->old.n && other.n; i++)
             if (!tc->replaced[i])
                 mark_superseded(&other, (const uint8_t *)tcache_file_entry(&tc->old, i),
                                 tcache_file_entry(&tc->old, i)->size, drop_other);
         uint8_t header[TCACHE_FILE_HEADER];
-        uint64_t size = TCACHE_FILE_HEADER;
-        uint32_t count = 0;
-        int n = 1;
+        uint64_t size = TCACHE_FILE_HEADER + fresh_size;
+        uint32_t count = tc->nfresh - tc->nfresh_start;
+        int n = 2;
         iov[0] = (struct iovec){header, sizeof header};
-        add_kept(&fresh, drop_fresh, iov, &n, &size, &count);
+        iov[1] = (struct iovec){(void *)fresh, fresh_size};
         add_kept(&tc->old, tc->replaced, iov, &n, &size, &count);
         add_kept(&other, drop_other, iov, &n, &size, &count);
         tcache_file_header(header, count, size);
@@ -246,9 +251,7 @@ void tcache_save(TranslationCache *tc)
     }
     free(iov);
     free(drop_other);
-    free(drop_fresh);
     tcache_file_free(&other);
-    tcache_file_free(&fresh);
 }
 
 void tcache_fork_child(TranslationCache *tc)
