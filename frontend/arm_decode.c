@@ -136,18 +136,18 @@ bool arm_decode(ArmDecoder *d, const uint8_t *bytes, size_t avail, uint32_t pc, 
     *last = (LastDecode){.size = size, .pc = pc};
     memcpy(last->bytes, bytes, size);
     bool outside_it = !thumb || d->it_left == 0;
-    if (outside_it && decode_memo_recall(d->memo, out->raw, thumb, &out->id, &out->detail))
+    if (outside_it && (out->detail = decode_memo_recall(d->memo, out->raw, thumb, &out->id)))
         last->recalled = true;
     else {
         if (!decode_raw(d, thumb, bytes, size, pc))
             return false;
         const cs_insn *ci = thumb ? d->thumb_insn : d->arm_insn;
         out->id = ci->id;
-        out->detail = ci->detail->arm;
+        out->detail = &ci->detail->arm;
         if (outside_it && ci->id != ARM_INS_IT)
-            decode_memo_keep(d->memo, out->raw, thumb, ci->id, &out->detail);
+            decode_memo_keep(d->memo, out->raw, thumb, ci->id, out->detail);
     }
-    out->cond = (out->detail.cc == ARM_CC_INVALID) ? 14 : (int)out->detail.cc - 1;
+    out->cond = (out->detail->cc == ARM_CC_INVALID) ? 14 : (int)out->detail->cc - 1;
     return true;
 }
 

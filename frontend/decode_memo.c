@@ -35,6 +35,9 @@ struct DecodeMemo {
     unsigned entries;
     cs_arm_op blank; /* what Capstone leaves in an operand slot it does not use */
     bool have_blank;
+    /* What recall hands out: operands past used are blank. */
+    cs_arm recalled;
+    unsigned recalled_ops;
 };
 
 /* The table and the store in two huge pages where the host has them: a
@@ -106,17 +109,19 @@ static const Slot *find_slot(const DecodeMemo *m, uint32_t raw, bool thumb)
     }
 }
 
-bool decode_memo_recall(const DecodeMemo *m, uint32_t raw, bool thumb, unsigned *id, cs_arm *detail)
+const cs_arm *decode_memo_recall(DecodeMemo *m, uint32_t raw, bool thumb, unsigned *id)
 {
     const Slot *s = find_slot(m, raw, thumb);
     if (!s->ref)
-        return false;
+        return NULL;
     const Entry *e = (const Entry *)(m->store + (size_t)((s->ref & ~THUMB_REF) - 1) * 8);
     *id = e->id;
-    memcpy(detail, e->detail, e->size);
-    for (size_t k = detail->op_count; k < NSLOTS; k++)
-        detail->operands[k] = m->blank;
-    return true;
+    cs_arm *d = &m->recalled;
+    memcpy(d, e->detail, e->size);
+    for (size_t k = d->op_count; k < m->recalled_ops; k++)
+        d->operands[k] = m->blank;
+    m->recalled_ops = d->op_count;
+    return d;
 }
 
 static void start_over(DecodeMemo *m)
@@ -136,6 +141,8 @@ static bool unused_slots_blank(DecodeMemo *m, const cs_arm *detail)
     if (!m->have_blank) {
         m->blank = detail->operands[NSLOTS - 1];
         m->have_blank = true;
+        for (size_t k = 0; k < NSLOTS; k++)
+            m->recalled.operands[k] = m->blank;
     }
     return !memcmp(&detail->operands[detail->op_count], &m->blank, sizeof m->blank) &&
            !memcmp(&detail->operands[NSLOTS - 1], &m->blank, sizeof m->blank);

@@ -29,9 +29,10 @@ typedef struct DecodeMemo DecodeMemo;
 DecodeMemo *decode_memo_new(void);
 void decode_memo_free(DecodeMemo *m);
 
-/* What Capstone said about raw in this mode, if the memo holds it. */
-bool decode_memo_recall(const DecodeMemo *m, uint32_t raw, bool thumb, unsigned *id, cs_arm *detail);
-/* Keeps Capstone's answer; blank is an operand slot Capstone left unused. */
+/* What Capstone said about raw in this mode, if the memo holds it: the
+ * details are the memo's, valid until its next recall. */
+const cs_arm *decode_memo_recall(DecodeMemo *m, uint32_t raw, bool thumb, unsigned *id);
+/* Keeps Capstone's answer. */
 void decode_memo_keep(DecodeMemo *m, uint32_t raw, bool thumb, unsigned id, const cs_arm *detail);
 
 /* Instructions whose details hold absolute branch targets (pc-relative). */

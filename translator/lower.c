@@ -26,7 +26,7 @@ bool insn_sets_flags(const LowerCtx *ctx)
 {
     if (ctx->insn->size == 4)
         return (ctx->insn->raw >> 20) & 1;
-    return ctx->insn->detail.update_flags;
+    return ctx->insn->detail->update_flags;
 }
 
 /* --- registers --------------------------------------------------------- */

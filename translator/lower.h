@@ -65,8 +65,8 @@ typedef struct TransEntry {
 #define CPU_OFF(field) offsetof(ArmCpu, field)
 
 /* --- operands ---------------------------------------------------------- */
-static inline const cs_arm_op *op_at(const LowerCtx *ctx, unsigned i) { return &ctx->insn->detail.operands[i]; }
-static inline unsigned op_count(const LowerCtx *ctx) { return ctx->insn->detail.op_count; }
+static inline const cs_arm_op *op_at(const LowerCtx *ctx, unsigned i) { return &ctx->insn->detail->operands[i]; }
+static inline unsigned op_count(const LowerCtx *ctx) { return ctx->insn->detail->op_count; }
 /* Register index 0..15 of operand i, or -1 if it is not a core register. */
 int op_reg(const LowerCtx *ctx, unsigned i);
 bool op_is_reg(const LowerCtx *ctx, unsigned i);

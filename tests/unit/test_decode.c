@@ -77,16 +77,16 @@ START_TEST(it_state_priming)
     ArmInsn insn;
     arm_decode_begin_block(d, true, 0x08); /* IT EQ with one instruction */
     ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
-    ck_assert(!insn.detail.update_flags);
+    ck_assert(!insn.detail->update_flags);
     arm_decode_end_block(d, true, 0);
     ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
-    ck_assert(insn.detail.update_flags);
+    ck_assert(insn.detail->update_flags);
     /* A block that stops mid-IT must not leak IT state into the next. */
     const uint8_t itt[] = {0x04, 0xbf}; /* itt eq */
     ck_assert(arm_decode(d, itt, 2, 0x100, true, &insn));
     arm_decode_end_block(d, true, 0x04);
     ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
-    ck_assert(insn.detail.update_flags);
+    ck_assert(insn.detail->update_flags);
     arm_decoder_free(d);
 }
 END_TEST
@@ -100,20 +100,20 @@ START_TEST(memo_stays_out_of_it_blocks)
     ArmInsn insn;
     for (int i = 0; i < 2; i++) { /* the second from the memo */
         ck_assert(arm_decode(d, adds, 2, 0x100, true, &insn));
-        ck_assert(insn.detail.update_flags);
+        ck_assert(insn.detail->update_flags);
     }
     ck_assert(arm_decode(d, itt, 2, 0x102, true, &insn));
     for (int i = 0; i < 2; i++) {
         ck_assert(arm_decode(d, adds, 2, 0x104 + 2 * i, true, &insn));
-        ck_assert(!insn.detail.update_flags);
+        ck_assert(!insn.detail->update_flags);
         ck_assert_int_eq(insn.cond, 0);
     }
     ck_assert(arm_decode(d, adds, 2, 0x108, true, &insn)); /* the IT block is over */
-    ck_assert(insn.detail.update_flags);
+    ck_assert(insn.detail->update_flags);
     arm_decode_end_block(d, true, 0);
     arm_decode_begin_block(d, true, 0x18); /* a block that starts inside IT NE */
     ck_assert(arm_decode(d, adds, 2, 0x200, true, &insn));
-    ck_assert(!insn.detail.update_flags);
+    ck_assert(!insn.detail->update_flags);
     ck_assert_int_eq(insn.cond, 1);
     arm_decode_end_block(d, true, 0);
     arm_decoder_free(d);
@@ -140,7 +140,7 @@ static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t ra
     size_t n = size;
     uint64_t addr = 0x7654320;
     ck_assert(cs_disasm_iter(reference, &p, &n, &addr, ref));
-    ck_assert_msg(again.id == ref->id && !memcmp(&again.detail, &ref->detail->arm, sizeof again.detail),
+    ck_assert_msg(again.id == ref->id && !memcmp(again.detail, &ref->detail->arm, sizeof *again.detail),
                   "%s %08x (%s %s): decoded again, not what Capstone says at another pc", thumb ? "T32" : "A32", raw,
                   ref->mnemonic, ref->op_str);
 }
