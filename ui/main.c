@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,9 +195,38 @@ static void keep_own_stderr(void)
     stderr = own;
 }
 
+#define HEAP_RESERVE (8u << 20)
+#define HUGE_PAGE (2u << 20)
+
+/*
+ * Translating fills the heap with small blocks (IR, interpreter code,
+ * block records: 5.7 MiB for `ls -l /`), each 4 KiB page of it a page
+ * fault the first time, a microsecond or more each here: 1200 of a cold
+ * start's 2100 faults.  The heap grows by HEAP_RESERVE at once, and that
+ * first stretch asks for huge pages: a fault per 2 MiB (857 faults in
+ * all, and 6% less time; peak RSS 15.3 -> 16.8 MiB).  Only the first
+ * stretch: past it the heap holds sparsely touched tables, whose huge
+ * pages would double the RSS.
+ */
+static void heap_in_huge_pages(void)
+{
+    mallopt(M_TOP_PAD, HEAP_RESERVE);
+    uintptr_t before = (uintptr_t)sbrk(0);
+    void *volatile grow[4] = {0}; /* below the mmap threshold: from the heap's top, until it grows */
+    for (int i = 0; i < 4 && (uintptr_t)sbrk(0) == before; i++)
+        grow[i] = malloc(64 << 10);
+    for (int i = 0; i < 4; i++)
+        free(grow[i]);
+    uintptr_t after = (uintptr_t)sbrk(0);
+    uintptr_t from = (before + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1), to = after & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_HUGEPAGE);
+}
+
 static int run_program(const Options *o, int argc, char **argv)
 {
     keep_own_stderr();
+    heap_in_huge_pages();
     Machine *m = calloc(1, sizeof *m);
     UserProcess *p = calloc(1, sizeof *p);
     if (!m || !p)
