@@ -10,12 +10,15 @@
  * Capstone resolves to absolute targets, the pc.  arm_decode.c asks the
  * memo only outside IT blocks and never keeps those branches or IT itself.
  *
- * An entry keeps the instruction id and the details' operands up to
- * op_count; the rest of the 36 operand slots are what Capstone leaves in
- * unused ones (captured from a real decode), so a recalled cs_arm is byte
- * for byte the one Capstone filled in (test_decode checks it).
+ * An entry keeps the instruction id, the details up to their operands,
+ * and the operands up to op_count packed in 20 bytes each (an instruction
+ * whose operands do not come back exactly from that is not kept); the
+ * rest of the 36 operand slots are what Capstone leaves in unused ones
+ * (captured from a real decode), so a recalled cs_arm is byte for byte the
+ * one Capstone filled in (test_decode checks it).
  *
- * Bounded: when the table or its store fills, the memo starts over.
+ * Bounded: 16 Ki entries in one 2 MiB huge page; when it fills, the memo
+ * starts over.
  */
 #ifndef SCION_DECODE_MEMO_H
 #define SCION_DECODE_MEMO_H

@@ -10,6 +10,7 @@
 #include "backend/interp.h"
 #include "frontend/arm_cpu.h"
 #include "frontend/arm_decode.h"
+#include "frontend/decode_memo.h"
 #include "translator/translate.h"
 
 static uint8_t mem[0x2000];
@@ -120,11 +121,9 @@ START_TEST(memo_stays_out_of_it_blocks)
 }
 END_TEST
 
-/* Decodes raw twice (the second time from the memo, at another pc) and
- * compares with Capstone's own decoding at that pc, detail byte for byte. */
-static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t raw, bool thumb, unsigned size)
+/* raw (ArmInsn's form) as the bytes in memory. */
+static void put_raw(uint8_t bytes[4], uint32_t raw, bool thumb, unsigned size)
 {
-    uint8_t bytes[4];
     if (thumb && size == 4) {
         const uint8_t b[4] = {(uint8_t)(raw >> 16), (uint8_t)(raw >> 24), (uint8_t)raw, (uint8_t)(raw >> 8)};
         memcpy(bytes, b, 4);
@@ -132,6 +131,14 @@ static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t ra
         const uint8_t b[4] = {(uint8_t)raw, (uint8_t)(raw >> 8), (uint8_t)(raw >> 16), (uint8_t)(raw >> 24)};
         memcpy(bytes, b, 4);
     }
+}
+
+/* Decodes raw twice (the second time from the memo, at another pc) and
+ * compares with Capstone's own decoding at that pc, detail byte for byte. */
+static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t raw, bool thumb, unsigned size)
+{
+    uint8_t bytes[4];
+    put_raw(bytes, raw, thumb, size);
     ArmInsn first, again;
     if (!arm_decode(d, bytes, size, 0x8000, thumb, &first))
         return;
@@ -143,6 +150,32 @@ static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t ra
     ck_assert_msg(again.id == ref->id && !memcmp(again.detail, &ref->detail->arm, sizeof *again.detail),
                   "%s %08x (%s %s): decoded again, not what Capstone says at another pc", thumb ? "T32" : "A32", raw,
                   ref->mnemonic, ref->op_str);
+}
+
+/* The memo itself keeps nearly everything it is given (an operand its
+ * packed form loses keeps an instruction out) and gives it back exactly. */
+static void keep_and_recall(DecodeMemo *m, csh h, cs_insn *ci, uint32_t raw, bool thumb, unsigned *kept,
+                            unsigned *recalled)
+{
+    uint8_t bytes[4];
+    unsigned size = thumb && raw < 0x10000 ? 2 : 4;
+    if (size == 2 && (raw & 0xff00) == 0xbf00 && (raw & 0xf)) /* IT: it would change the handle's state */
+        return;
+    put_raw(bytes, raw, thumb, size);
+    const uint8_t *p = bytes;
+    size_t n = size;
+    uint64_t addr = 0x8000;
+    if (!cs_disasm_iter(h, &p, &n, &addr, ci) || ci->id == ARM_INS_IT || decode_memo_pc_dependent(ci->id))
+        return;
+    decode_memo_keep(m, raw, thumb, ci->id, &ci->detail->arm);
+    (*kept)++;
+    unsigned id;
+    const cs_arm *back = decode_memo_recall(m, raw, thumb, &id);
+    if (!back)
+        return;
+    (*recalled)++;
+    ck_assert_msg(id == ci->id && !memcmp(back, &ci->detail->arm, sizeof *back), "%s %08x (%s %s) recalled wrong",
+                  thumb ? "T32" : "A32", raw, ci->mnemonic, ci->op_str);
 }
 
 static bool is_it(uint32_t raw16)
@@ -163,13 +196,19 @@ START_TEST(memo_answers_as_capstone_does)
         if (!thumb_is_32bit((uint16_t)v) && !is_it(v))
             check_recall(d, thumb, ref_thumb, v, true, 2);
     uint32_t x = 0x2545f491;
+    DecodeMemo *m = decode_memo_new();
+    unsigned kept = 0, recalled = 0;
     for (int i = 0; i < 300000; i++) { /* 32-bit encodings (xorshift) */
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
         check_recall(d, arm, ref_arm, x, false, 4);
         check_recall(d, thumb, ref_thumb, x | 0xe8000000, true, 4);
+        keep_and_recall(m, arm, ref_arm, x, false, &kept, &recalled);
+        keep_and_recall(m, thumb, ref_thumb, (x & 0xffff) | (i & 1 ? 0 : 0xe8000000u), true, &kept, &recalled);
     }
+    ck_assert_msg(recalled > kept / 100 * 99, "the memo gave back %u of %u", recalled, kept);
+    decode_memo_free(m);
     cs_free(ref_arm, 1);
     cs_free(ref_thumb, 1);
     cs_close(&arm);
