@@ -118,9 +118,9 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # run_once TAG CMD...: one run of CMD (stdin $STDIN, stdout kept in
 # $W/TAG.out); its "seconds max_rss_kib" go to $W/TAG.runs, or the error
-# is shown and $W/TAG.runs gets "fail".  The seconds are wall time to the
-# millisecond (bash's EPOCHREALTIME around /usr/bin/time, whose own %e has
-# 10 ms steps: a tenth of native lua5.4's and sqlite3's time).
+# is shown and $W/TAG.runs gets "fail".  The seconds are wall time to a
+# tenth of a millisecond (bash's EPOCHREALTIME around /usr/bin/time, whose
+# own %e has 10 ms steps: a tenth of native lua5.4's and sqlite3's time).
 run_once() {
     local tag=$1 t0 t1
     shift
@@ -128,7 +128,7 @@ run_once() {
     t0=$EPOCHREALTIME
     if /usr/bin/time -f "%M" -o "$W/time" "$@" <"$STDIN" >"$W/$tag.out" 2>"$W/$tag.err"; then
         t1=$EPOCHREALTIME
-        echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$W/time")" >>"$W/$tag.runs"
+        echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $(cat "$W/time")" >>"$W/$tag.runs"
     else
         say "!!! $tag failed: $*" >&2
         say "!!! $(tail -n 3 "$W/$tag.err" | grep -v '^Command exited' || true)" >&2
@@ -230,10 +230,13 @@ say "(7z b: ratio of ratings, peer/scion, so > 1 still means scion is slower)"
 # scion_s runs with no persistent cache at all (-jit-cache off); first_s is
 # a run with an empty translation cache (it translates and writes the
 # file), warm_s one whose cache a previous run of the command filled.
+# Eleven runs, as a 30 ms run's noise is a larger share than a second's,
+# and 0.1 ms resolution (a cold start differs from qemu-arm's by 1-3 ms).
+COLD_RUNS=11
 say ""
-say "cold start (median of 5 runs)"
-cfmt='%-16s %9s %9s %10s %9s %9s %10s %10s %10s\n'
-printf "$cfmt" command qemu_s scion_s scion/qemu first_s warm_s warm/qemu qemu_rssK scion_rssK
+say "cold start (median of $COLD_RUNS runs)"
+cfmt='%-16s %9s %9s %10s %9s %10s %9s %10s %10s %10s\n'
+printf "$cfmt" command qemu_s scion_s scion/qemu first_s first/qemu warm_s warm/qemu qemu_rssK scion_rssK
 STDIN=/dev/null
 for c in "busybox true" "busybox --help" "ls -l /"; do
     case $c in
@@ -246,7 +249,7 @@ for c in "busybox true" "busybox --help" "ls -l /"; do
         rm -rf "$W/tc-warm"
         "$SCION" run -jit-cache "$W/tc-warm" -L "$SYSROOT" "$prog" "${cargs[@]}" >/dev/null 2>&1 </dev/null || true
     fi
-    for ((i = 0; i < 5; i++)); do # taking turns, as above
+    for ((i = 0; i < COLD_RUNS; i++)); do # taking turns, as above
         ((HAVE_QEMU)) && run_once qemu qemu-arm -L "$SYSROOT" "$prog" "${cargs[@]}"
         run_once scion "$SCION" run "${SCION_OPTV[@]}" -L "$SYSROOT" "$prog" "${cargs[@]}"
         if ((JIT_CACHE_OK)); then
@@ -264,7 +267,7 @@ for c in "busybox true" "busybox --help" "ls -l /"; do
         cmp -s "$W/warm.out" "$W/scion.out" || problem "cold start $c: output with the warm cache differs"
     fi
     [[ $q == fail || $s == fail || $f == fail || $wm == fail ]] && problem "cold start $c: a runner failed"
-    printf "$cfmt" "$c" "$q" "$s" "$(ratio "$s" "$q")" "$f" "$wm" "$(ratio "$wm" "$q")" "$qr" "$sr"
+    printf "$cfmt" "$c" "$q" "$s" "$(ratio "$s" "$q")" "$f" "$(ratio "$f" "$q")" "$wm" "$(ratio "$wm" "$q")" "$qr" "$sr"
 done
 
 # ------------------------------------------------------------------ warm cache
