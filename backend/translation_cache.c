@@ -216,9 +216,8 @@ static void add_kept(const TcacheFile *f, const bool *drop, struct iovec *iov, i
  * as they are, in one piece: a block translated twice in the run is there
  * twice, and the later one, the newer, is the one a reader indexes; the
  * next run that saves keeps only that one (indexing them all here cost
- * 0.4 ms of `ls -l /`'s first run).  Written
- * straight from the mapped files and the fresh entries, without
- * assembling a copy.
+ * 0.4 ms of `ls -l /`'s first run).  Written straight from the mapped
+ * files and the fresh entries, without assembling a copy.
  */
 void tcache_save(TranslationCache *tc)
 {

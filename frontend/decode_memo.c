@@ -54,7 +54,7 @@ struct DecodeMemo {
     unsigned entries;
     cs_arm_op blank; /* what Capstone leaves in an operand slot it does not use */
     bool have_blank;
-    /* What recall hands out: operands past used are blank. */
+    /* What recall hands out: operands from recalled_ops on are blank. */
     cs_arm recalled;
     unsigned recalled_ops;
 };
