@@ -152,6 +152,11 @@ static void check_recall(ArmDecoder *d, csh reference, cs_insn *ref, uint32_t ra
                   ref->mnemonic, ref->op_str);
 }
 
+static bool is_it(uint32_t raw16)
+{
+    return (raw16 & 0xff00) == 0xbf00 && (raw16 & 0xf) != 0;
+}
+
 /* The memo itself keeps nearly everything it is given (an operand its
  * packed form loses keeps an instruction out) and gives it back exactly. */
 static void keep_and_recall(DecodeMemo *m, csh h, cs_insn *ci, uint32_t raw, bool thumb, unsigned *kept,
@@ -159,7 +164,7 @@ static void keep_and_recall(DecodeMemo *m, csh h, cs_insn *ci, uint32_t raw, boo
 {
     uint8_t bytes[4];
     unsigned size = thumb && raw < 0x10000 ? 2 : 4;
-    if (size == 2 && (raw & 0xff00) == 0xbf00 && (raw & 0xf)) /* IT: it would change the handle's state */
+    if (size == 2 && is_it(raw)) /* it would change the handle's state */
         return;
     put_raw(bytes, raw, thumb, size);
     const uint8_t *p = bytes;
@@ -176,11 +181,6 @@ static void keep_and_recall(DecodeMemo *m, csh h, cs_insn *ci, uint32_t raw, boo
     (*recalled)++;
     ck_assert_msg(id == ci->id && !memcmp(back, &ci->detail->arm, sizeof *back), "%s %08x (%s %s) recalled wrong",
                   thumb ? "T32" : "A32", raw, ci->mnemonic, ci->op_str);
-}
-
-static bool is_it(uint32_t raw16)
-{
-    return (raw16 & 0xff00) == 0xbf00 && (raw16 & 0xf) != 0;
 }
 
 START_TEST(memo_answers_as_capstone_does)
