@@ -198,7 +198,7 @@ START_TEST(memo_answers_as_capstone_does)
     uint32_t x = 0x2545f491;
     DecodeMemo *m = decode_memo_new();
     unsigned kept = 0, recalled = 0;
-    for (int i = 0; i < 300000; i++) { /* 32-bit encodings (xorshift) */
+    for (int i = 0; i < 60000; i++) { /* 32-bit encodings (xorshift) */
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
