@@ -13,7 +13,9 @@
 #      stays correct and the next run hits everything again;
 #   4. four processes sharing a fresh cache: all correct, no temporary
 #      files left, every entry valid for the next run;
-#   5. with a 64 KiB bound the directory stays near the bound (eviction).
+#   5. with a 64 KiB bound the directory stays near the bound (eviction);
+#   6. a process that writes little does not count a directory counted a
+#      moment ago (a stat per entry), and one counted long ago is trimmed.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: $0 SCION GUEST_BIN GOLDEN" >&2
@@ -85,6 +87,19 @@ size=$(du -sk "$W/small" | cut -f1)
 echo "bounded cache: ${size} KiB after $(stat bounded written) entries written, $(stat bounded evicted) evicted"
 [ "$(stat bounded evicted)" -gt 0 ] || bad "nothing was evicted from a 64 KiB cache"
 [ "$size" -le 192 ] || bad "the 64 KiB cache holds $size KiB"
+
+# A directory over its bound: counted a moment ago, a process that writes
+# less than a 64th of the bound leaves it; counted a minute ago, trimmed.
+mkdir -p "$W/over"
+for i in $(seq 1 70); do truncate -s 1M "$W/over/$(printf '%064x' "$i").o"; done
+touch "$W/over/.counted"
+run "$W/over" recent -jit-cache-max 64M
+[ "$(stat recent evicted)" = 0 ] || bad "a directory counted a moment ago was counted again"
+# what that run wrote goes, so that the next one writes it again
+find "$W/over" -type f -name '*[otr]' -newer "$W/over/$(printf '%064x' 70).o" -delete
+touch -d '1 minute ago' "$W/over/.counted"
+run "$W/over" stale -jit-cache-max 64M
+[ "$(stat stale evicted)" -gt 0 ] || bad "a directory over its bound, last counted a minute ago, was not trimmed"
 
 [ $fail = 0 ] && echo "code cache: all checks passed"
 exit $fail
