@@ -85,10 +85,16 @@ static bool decode_raw(ArmDecoder *d, bool thumb, const uint8_t *bytes, size_t l
     return true;
 }
 
+static const uint8_t thumb_nop[2] = {0x00, 0xbf};
+
 /* An IT instruction whose firstcond:mask equals the IT state recreates that
- * state, so decoding one primes Capstone for a block that starts mid-IT. */
+ * state, so decoding one primes Capstone for a block that starts mid-IT.
+ * Slots something else left open (an IT instruction disassembled for a
+ * log) are drained first. */
 void arm_decode_begin_block(ArmDecoder *d, bool thumb, uint32_t itstate)
 {
+    for (int i = 0; i < 4 && d->it_left; i++)
+        decode_raw(d, true, thumb_nop, 2, 0);
     if (!thumb || (itstate & 0xf) == 0)
         return;
     uint8_t it[2] = {(uint8_t)itstate, 0xbf};
@@ -98,11 +104,10 @@ void arm_decode_begin_block(ArmDecoder *d, bool thumb, uint32_t itstate)
 /* Each decoded instruction pops one IT slot; NOPs drain what is left. */
 void arm_decode_end_block(ArmDecoder *d, bool thumb, uint32_t itstate)
 {
-    static const uint8_t nop[2] = {0x00, 0xbf};
     if (!thumb)
         return;
     for (int i = 0; i < 4 && (itstate & 0xf) != 0; i++) {
-        decode_raw(d, true, nop, 2, 0);
+        decode_raw(d, true, thumb_nop, 2, 0);
         itstate = (itstate & 7) == 0 ? 0 : (itstate & 0xe0) | ((itstate << 1) & 0x1f);
     }
     d->it_left = 0;

@@ -177,8 +177,10 @@ TranslateStatus translate_block(Translator *t, GuestFetchFn fetch, void *opaque,
 void translator_disasm(Translator *t, const uint8_t *bytes, size_t len, uint32_t pc, bool thumb, char *buf,
                        size_t buflen, unsigned *size)
 {
+    /* No begin_block: a log lists a block's instructions in order, and an
+     * IT instruction's conditions carry to those after it (the next
+     * translate_block drains what is left). */
     ArmInsn insn;
-    arm_decode_begin_block(t->dec, thumb, 0);
     if (arm_decode(t->dec, bytes, len, pc, thumb, &insn)) {
         arm_decode_text(t->dec, thumb, buf, buflen);
         *size = insn.size;

@@ -252,6 +252,32 @@ START_TEST(arm_adds_flags_and_bx)
 }
 END_TEST
 
+/* Disassembling for a log (-d in_asm) decodes an IT instruction on its
+ * own; the IT block it opens must not reach the next translation. */
+START_TEST(logging_an_it_instruction_leaves_translation_alone)
+{
+    Translator *t = translator_new();
+    const uint8_t itt[] = {0x04, 0xbf}; /* itt eq */
+    char text[80];
+    unsigned size;
+    translator_disasm(t, itt, 2, 0x1800, true, text, sizeof text, &size);
+    ck_assert_str_eq(text, "itt eq");
+    ArmCpu cpu;
+    reset(&cpu);
+    cpu.thumb = 1;
+    put16(0x1000, 0x1840); /* adds r0, r0, r1 */
+    put16(0x1002, 0x4770); /* bx lr */
+    cpu.r[0] = 0xffffffff;
+    cpu.r[1] = 1;
+    cpu.r[14] = 0x1801;
+    ck_assert_int_eq(run_block(t, &cpu, 0x1000), IR_EXIT_INDIRECT);
+    ck_assert_uint_eq(cpu.r[0], 0);
+    ck_assert_uint_eq(cpu.zf, 1);
+    ck_assert_uint_eq(cpu.cf, 1);
+    translator_free(t);
+}
+END_TEST
+
 START_TEST(arm_register_shift_by_33_and_carry)
 {
     Translator *t = translator_new();
@@ -393,6 +419,7 @@ int main(void)
     tcase_add_test(tc, memo_answers_as_capstone_does);
     tcase_add_test(tc, register_indices);
     tcase_add_test(tc, arm_adds_flags_and_bx);
+    tcase_add_test(tc, logging_an_it_instruction_leaves_translation_alone);
     tcase_add_test(tc, arm_register_shift_by_33_and_carry);
     tcase_add_test(tc, arm_rotated_immediate);
     tcase_add_test(tc, arm_immediate_shift_instructions);
