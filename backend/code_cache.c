@@ -317,9 +317,12 @@ static bool write_entry(CodeCache *cc, const char *path, const struct iovec *iov
     int64_t size = 0;
     for (int i = 0; i < n; i++)
         size += (int64_t)iov[i].iov_len;
-    if (cc->total < 0)
+    bool counted = cc->total >= 0;
+    if (counted)
+        cc->total += size;
+    else
         cc->uncounted += (uint64_t)size;
-    if (cc->total < 0 ? count_due(cc) : (cc->total += size) > (int64_t)cc->max_bytes)
+    if (counted ? cc->total > (int64_t)cc->max_bytes : count_due(cc))
         evict(cc);
     return true;
 }
